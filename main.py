@@ -1,0 +1,3 @@
+from neuronlab.app import main
+
+main()

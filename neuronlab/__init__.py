@@ -1,0 +1,1 @@
+"""Neuron Lab: a live, touchable 3D neural network that learns to read digits."""

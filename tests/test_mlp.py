@@ -1,0 +1,45 @@
+"""The network's passes: shapes, softmax, and that backprop matches the maths."""
+import numpy as np
+
+from neuronlab.nn.mlp import MLP, N_PARAMS, N_WEIGHTS, PARAM_SHAPES, softmax
+
+
+def test_parameter_counts_match_the_exhibit():
+    assert N_PARAMS == 4446
+    assert N_WEIGHTS == 4408
+    m = MLP(seed=1)
+    for k, shape in PARAM_SHAPES.items():
+        assert m.params[k].shape == shape
+        assert m.params[k].dtype == np.float32
+
+
+def test_forward_keeps_every_layer_for_one_image_and_a_batch():
+    m = MLP(seed=2)
+    X = np.random.default_rng(0).random((5, 256), dtype=np.float32)
+    fb = m.forward(X)
+    f1 = m.forward(X[3])
+    assert fb.z1.shape == (5, 16) and fb.a2.shape == (5, 12) and fb.p.shape == (5, 10)
+    assert f1.z1.shape == (16,) and f1.p.shape == (10,)
+    np.testing.assert_allclose(f1.z1, X[3] @ m.W1 + m.b1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(f1.p, fb.p[3], rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(fb.a1, np.maximum(fb.z1, 0))
+
+
+def test_softmax_rows_sum_to_one_even_for_huge_logits():
+    z = np.array([[1000.0, 0.0, -1000.0], [3.0, 3.0, 3.0]], dtype=np.float32)
+    p = softmax(z)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p[1], 1 / 3, rtol=1e-6)
+
+
+def test_backward_output_error_is_p_minus_onehot():
+    m = MLP(seed=3)
+    X = np.random.default_rng(1).random((4, 256), dtype=np.float32)
+    y = np.array([0, 3, 9, 3])
+    fw = m.forward(X)
+    g = m.backward(fw, y)
+    expected = fw.p.copy()
+    expected[np.arange(4), y] -= 1
+    np.testing.assert_allclose(g.dz3, expected / 4, rtol=1e-6)
+    assert g.dW1.shape == (256, 16) and g.db3.shape == (10,)
