@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from neuronlab.strings import LANGUAGES
+from neuronlab.view.palette import Palette
 
 # A screen's pixel density in px/mm from its resolution and diagonal:
 #   px_per_mm = hypot(w_px, h_px) / (diagonal_in * 25.4)
@@ -170,26 +171,45 @@ class UIConfig:
     scale: float = _opt(1.0, lo=0.5, hi=3.0)
 
 
-@dataclass(frozen=True)
-class ColoursConfig:
-    background: str = _opt("#05070d", check=_hex_colour)
-    excite: str = _opt("#ff9a3c", check=_hex_colour)    # warm: a·w > 0
-    inhibit: str = _opt("#3ca8ff", check=_hex_colour)   # cool: a·w < 0
-    signal: str = _opt("#ffe28a", check=_hex_colour)    # forward sweep
-    gradient: str = _opt("#d36bff", check=_hex_colour)  # backward pulses
-    ball: str = _opt("#e8eefc", check=_hex_colour)
-    accent: str = _opt("#3cf0c0", check=_hex_colour)
-    text: str = _opt("#f2f4f8", check=_hex_colour)
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(min(1.0, max(0.0, c)) * 255):02x}" for c in rgb)
 
-    def rgb(self, name: str) -> tuple[float, float, float]:
-        """A colour as floats in 0..1, for the renderer."""
-        h = getattr(self, name)
-        return tuple(int(h[i:i + 2], 16) / 255.0 for i in (1, 3, 5))  # type: ignore[return-value]
 
-    def rgb255(self, name: str) -> tuple[int, int, int]:
-        """A colour as bytes, for pygame surfaces."""
-        h = getattr(self, name)
-        return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+def _rgb(text: str) -> tuple[float, float, float]:
+    return tuple(int(text[i:i + 2], 16) / 255.0 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _colours_rgb(self, name: str) -> tuple[float, float, float]:
+    """A colour as floats in 0..1."""
+    return _rgb(getattr(self, name))
+
+
+def _colours_rgb255(self, name: str) -> tuple[int, int, int]:
+    """A colour as bytes, for pygame surfaces."""
+    h = getattr(self, name)
+    return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _colours_palette(self) -> Palette:
+    """The view's Palette with the colours this config changed; unchanged ones keep the
+    palette's exact floats (a "#rrggbb" round trip would shift them by up to 1/510)."""
+    base = Palette()
+    changed = {name: getattr(self, name) for name in Palette.field_names()
+               if getattr(self, name).lower() != _hex(getattr(base, name))}
+    return base.with_overrides(changed)
+
+
+# One key per Palette colour, named as the view names it, written "#rrggbb"; the defaults are
+# the palette's own, so the view stays the single source of the exhibit's look.
+ColoursConfig = dataclasses.make_dataclass(
+    "ColoursConfig",
+    [(name, str, _opt(_hex(getattr(Palette(), name)), check=_hex_colour))
+     for name in Palette.field_names()],
+    frozen=True,
+    namespace={"rgb": _colours_rgb, "rgb255": _colours_rgb255, "palette": _colours_palette,
+               "__doc__": "Colour overrides for neuronlab.view.palette.Palette, as #rrggbb."},
+)
+ColoursConfig.__module__ = __name__
 
 
 @dataclass(frozen=True)

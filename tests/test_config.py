@@ -11,6 +11,7 @@ import pytest
 
 from neuronlab.config import (SECTIONS, Config, apply_overrides, load_config,
                               px_per_mm_for)
+from neuronlab.view.palette import Palette
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "neuronlab.example.toml"
 
@@ -53,6 +54,9 @@ excite = "#FF0000"
     assert cfg.ui.language == "de"
     assert cfg.colours.rgb("excite") == (1.0, 0.0, 0.0)
     assert cfg.colours.rgb255("excite") == (255, 0, 0)
+    palette = cfg.colours.palette()
+    assert palette.excite == (1.0, 0.0, 0.0)
+    assert palette.inhibit == Palette().inhibit  # untouched colours keep the exact floats
 
 
 def test_out_of_range_one_line_default_for_that_key_others_apply(tmp_path):
@@ -201,6 +205,13 @@ def test_overrides_absent_flags_change_nothing_and_bad_value_is_reported():
 def test_px_per_mm_default_is_a_32_inch_1080p_screen():
     assert px_per_mm_for(1920, 1080, 32) == pytest.approx(Config().kiosk.px_per_mm, abs=0.005)
     assert Config().kiosk.touch_px() == pytest.approx(9 * 2.71)
+
+
+def test_colour_keys_are_the_palettes_and_defaults_reproduce_it():
+    assert {f.name for f in fields(SECTIONS["colours"])} == set(Palette.field_names())
+    assert Config().colours.palette() == Palette()
+    for name in Palette.field_names():
+        assert Config().colours.rgb(name) == pytest.approx(getattr(Palette(), name), abs=1 / 510)
 
 
 def test_exit_chord_parts_and_paths():
