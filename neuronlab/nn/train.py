@@ -1,0 +1,395 @@
+"""The trainer: momentum SGD over any sample source, k iterations per call.
+
+Owns the optimiser state (velocity, the current learning rate), the statistics the
+exhibit shows (epoch, samples seen, smoothed train loss, test accuracy, samples per
+second), the picture of the step just taken (one sample of the last batch with its own
+forward pass, and the last batch's gradients), and the divergence guard that keeps NaN
+off the screen: a non-finite or exploding loss restores the last good weights, zeroes
+the velocity, lowers the rate and records the event.
+
+The training step is the maths of ``MLP.forward`` / ``MLP.backward`` written into
+preallocated float32 buffers: at batch 32 the per-call overhead of numpy, not the
+arithmetic, is what costs, so every array the loop touches is made once.
+``tests/test_train.py`` checks this step against ``MLP.backward``.
+
+A *source* is anything with ``batch(n) -> (X (n, 256) float32, y (n,) int)``.
+Time comes from an injectable ``clock`` so tests can fake it. Imports numpy only.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import numpy as np
+
+from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES, SIZES, Forward, Grads
+
+LOG10 = math.log(10.0)   # the loss of a uniform guess over 10 classes
+
+
+class Source(Protocol):
+    def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How the trainer learns. Invalid values raise ValueError with one clear line."""
+
+    batch: int = 32
+    lr: float = 0.05
+    momentum: float = 0.9
+    seed: int = 0                    # seeds the fresh weights drawn by reset(None)
+    test_every: int = 10_000         # samples between test-accuracy measurements
+    test_subset: int = 0             # 0: the whole test set each time; else a rotating slice
+    epoch_size: int = 60_000         # nominal (the generator never runs dry): MNIST's size
+    loss_smoothing: int = 2_000      # samples: time constant of the shown train loss (EMA)
+    diverge_factor: float = 5.0      # a batch loss above factor * smoothed loss is exploding...
+    diverge_floor: float = 2 * LOG10  # ...unless it is below this (noise on a trained net)
+    lr_backoff: float = 0.5          # lr multiplier after a rollback
+    min_lr: float = 1e-5             # backoff never goes below this
+    snapshot_every: int = 8          # iterations between saves of the last good weights
+    rate_window: float = 0.5         # seconds over which samples_per_sec is measured
+    idle_gap: float = 1.0            # a pause longer than this restarts the rate window
+
+    def __post_init__(self):
+        checks = [
+            (self.batch >= 1, f"batch must be >= 1, got {self.batch}"),
+            (math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0, got {self.lr}"),
+            (0.0 <= self.momentum < 1.0, f"momentum must be in [0, 1), got {self.momentum}"),
+            (self.test_every >= 1, f"test_every must be >= 1, got {self.test_every}"),
+            (self.test_subset >= 0, f"test_subset must be >= 0, got {self.test_subset}"),
+            (self.epoch_size >= 1, f"epoch_size must be >= 1, got {self.epoch_size}"),
+            (self.loss_smoothing >= 1, f"loss_smoothing must be >= 1, got {self.loss_smoothing}"),
+            (self.diverge_factor > 1.0, f"diverge_factor must be > 1, got {self.diverge_factor}"),
+            (0.0 < self.lr_backoff < 1.0, f"lr_backoff must be in (0, 1), got {self.lr_backoff}"),
+            (self.min_lr > 0, f"min_lr must be > 0, got {self.min_lr}"),
+            (self.snapshot_every >= 1, f"snapshot_every must be >= 1, got {self.snapshot_every}"),
+            (self.rate_window > 0, f"rate_window must be > 0, got {self.rate_window}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+
+@dataclass
+class TrainStats:
+    """What the HUD shows. ``train_loss`` is an EMA over ~``loss_smoothing`` samples."""
+
+    iterations: int = 0
+    samples_seen: int = 0
+    epoch: int = 0
+    train_loss: float | None = None
+    batch_loss: float | None = None        # the last healthy batch's mean loss
+    test_accuracy: float | None = None
+    test_measured_at: int = 0              # samples_seen when test_accuracy was measured
+    samples_per_sec: float = 0.0           # samples per wall-clock second while training runs
+    throughput: float = 0.0                # samples per second of time spent inside run()
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """One divergence-guard event: the ``count``-th, at ``samples_seen``."""
+
+    count: int
+    samples_seen: int
+    loss: float        # the bad batch loss (may be nan or inf)
+    old_lr: float
+    new_lr: float
+
+
+@dataclass
+class LastSample:
+    """The image of the moment: one sample of the last batch (row 0), with the forward
+    pass that produced the last gradients (weights before that step) and its own loss."""
+
+    x: np.ndarray      # (256,)
+    y: int
+    forward: Forward   # single-image shapes: z1 (16,), ..., p (10,)
+    loss: float
+
+
+class _Buffers:
+    """Every array one iteration at batch size B writes, made once."""
+
+    def __init__(self, B: int):
+        f = np.float32
+        n1, n2, n3 = SIZES[1:]
+        self.B = B
+        self.rows = np.arange(B)
+        self.z1 = np.empty((B, n1), f); self.a1 = np.empty((B, n1), f)
+        self.z2 = np.empty((B, n2), f); self.a2 = np.empty((B, n2), f)
+        self.z3 = np.empty((B, n3), f); self.p = np.empty((B, n3), f)
+        self.mx = np.empty((B, 1), f); self.se = np.empty((B, 1), f)
+        self.mx_flat = self.mx[:, 0]          # (B,) view, the out= of the row-max reduce
+        self.lse = np.empty((B, 1), f)
+        self.onehot = np.empty((B, n3), f)
+        self.ones_B = np.ones(B, f)           # row sums as matmuls: cheaper than .sum(axis)
+        self.ones_out = np.ones((n3, 1), f)
+        self.classes = np.arange(n3)
+        self.dz3 = np.empty((B, n3), f)
+        self.da2 = np.empty((B, n2), f); self.dz2 = np.empty((B, n2), f)
+        self.da1 = np.empty((B, n1), f); self.dz1 = np.empty((B, n1), f)
+        self.m2 = np.empty((B, n2), bool); self.m1 = np.empty((B, n1), bool)
+
+
+def _flat_views(flat: np.ndarray) -> dict[str, np.ndarray]:
+    """Views of one flat buffer shaped like every parameter, in PARAM_NAMES order."""
+    views, at = {}, 0
+    for k in PARAM_NAMES:
+        n = int(np.prod(PARAM_SHAPES[k]))
+        views[k] = flat[at:at + n].reshape(PARAM_SHAPES[k])
+        at += n
+    return views
+
+
+class Trainer:
+    """Momentum SGD: v <- momentum * v - lr * g;  theta <- theta + v.
+
+    The model's parameter arrays are updated in place (they keep their identity, so
+    whoever holds the model sees the new weights). ``run(k)`` does k mini-batches.
+    """
+
+    def __init__(self, model: MLP, source: Source, settings: TrainSettings | None = None,
+                 test_set: tuple[np.ndarray, np.ndarray] | None = None,
+                 clock: Callable[[], float] = time.perf_counter):
+        if model.dtype != np.float32:
+            raise ValueError(f"the trainer trains float32 models, got {model.dtype}")
+        self.model = model
+        self.source = source
+        self.settings = settings or TrainSettings()
+        self.clock = clock
+        if test_set is not None:
+            tX, ty = test_set
+            test_set = (np.ascontiguousarray(tX, np.float32), np.asarray(ty, np.int64))
+        self.test_set = test_set
+        n_flat = sum(int(np.prod(s)) for s in PARAM_SHAPES.values())
+        self._v_flat = np.zeros(n_flat, np.float32)
+        self._g_flat = np.zeros(n_flat, np.float32)
+        self._tmp_flat = np.zeros(n_flat, np.float32)
+        self._v = _flat_views(self._v_flat)      # velocity per parameter
+        self._g = _flat_views(self._g_flat)      # this batch's gradient per parameter
+        self._good = {k: v.copy() for k, v in model.params.items()}   # last good weights
+        self._buffers: dict[int, _Buffers] = {}
+        self._seed_rng = np.random.default_rng(self.settings.seed)
+        self._start_fresh_state()
+
+    # -- state ----------------------------------------------------------------
+    def _start_fresh_state(self) -> None:
+        self.lr = float(self.settings.lr)
+        self.stats = TrainStats()
+        self.rollbacks: list[Rollback] = []      # the most recent 100 events
+        self.rollback_count = 0
+        self.last: LastSample | None = None
+        self.last_grads: Grads | None = None
+        self._v_flat[...] = 0
+        self._save_good()
+        self._since_snapshot = 0
+        self._test_correct: np.ndarray | None = None
+        self._test_cursor = 0
+        self._rate_t0: float | None = None
+        self._rate_n0 = 0
+        self._rate_busy = 0.0
+        self._last_end: float | None = None
+        if self.test_set is not None:
+            self.measure_test(full=True)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Fresh random weights (``seed`` None draws a new seed from the trainer's own
+        seeded stream, so each reset differs yet runs are reproducible), zero velocity,
+        stats and rollbacks, lr back to the setting."""
+        if seed is None:
+            seed = int(self._seed_rng.integers(2**31))
+        self.model.reset(seed)
+        self._start_fresh_state()
+
+    def _save_good(self) -> None:
+        for k in PARAM_NAMES:
+            np.copyto(self._good[k], self.model.params[k])
+
+    def _weights_finite(self) -> bool:
+        return all(np.isfinite(self.model.params[k]).all() for k in PARAM_NAMES)
+
+    def _rollback(self, loss: float) -> None:
+        self.model.set_params(self._good)
+        self._v_flat[...] = 0
+        self._since_snapshot = 0
+        old = self.lr
+        self.lr = max(self.settings.min_lr, old * self.settings.lr_backoff)
+        self.rollback_count += 1
+        self.rollbacks.append(Rollback(self.rollback_count, self.stats.samples_seen,
+                                       float(loss), old, self.lr))
+        del self.rollbacks[:-100]
+
+    # -- the step -------------------------------------------------------------
+    def _buffers_for(self, B: int) -> _Buffers:
+        buf = self._buffers.get(B)
+        if buf is None:
+            buf = self._buffers[B] = _Buffers(B)
+        return buf
+
+    def _forward_backward(self, X: np.ndarray, y: np.ndarray, b: _Buffers) -> float:
+        """Forward and backward of one batch into ``b`` and the gradient views; returns
+        the mean cross-entropy. Same maths as MLP.forward / MLP.backward."""
+        P, g = self.model.params, self._g
+        B = b.B
+        np.matmul(X, P["W1"], out=b.z1); b.z1 += P["b1"]        # (B, 256) @ (256, 16) -> (B, 16)
+        np.maximum(b.z1, 0, out=b.a1)
+        np.matmul(b.a1, P["W2"], out=b.z2); b.z2 += P["b2"]     # (B, 16) @ (16, 12) -> (B, 12)
+        np.maximum(b.z2, 0, out=b.a2)
+        np.matmul(b.a2, P["W3"], out=b.z3); b.z3 += P["b3"]     # (B, 12) @ (12, 10) -> (B, 10)
+        np.maximum.reduce(b.z3, axis=1, out=b.mx_flat)
+        np.subtract(b.z3, b.mx, out=b.p)                        # shifted logits, each <= 0
+        np.equal(y[:, None], b.classes, out=b.onehot)            # (B, 10)
+        picked = float(np.vdot(b.onehot, b.p))                   # sum of shifted logit of y
+        np.exp(b.p, out=b.p)
+        np.matmul(b.p, b.ones_out, out=b.se)                     # (B, 10) @ (10, 1) -> (B, 1), >= 1
+        b.p /= b.se                                              # softmax, (B, 10)
+        # loss_i = log(sum exp(shifted)) - shifted_y: both terms >= 0, never log(0)
+        np.log(b.se, out=b.lse)
+        loss = (float(b.lse.sum()) - picked) / B
+        np.subtract(b.p, b.onehot, out=b.dz3)
+        b.dz3 *= 1.0 / B                                         # (p - onehot) / B
+        np.matmul(b.a2.T, b.dz3, out=g["W3"])                    # (12, B) @ (B, 10) -> (12, 10)
+        np.matmul(b.ones_B, b.dz3, out=g["b3"])                  # column sums
+        np.matmul(b.dz3, P["W3"].T, out=b.da2)                   # (B, 10) @ (10, 12) -> (B, 12)
+        np.greater(b.z2, 0, out=b.m2)
+        np.multiply(b.da2, b.m2, out=b.dz2)
+        np.matmul(b.a1.T, b.dz2, out=g["W2"])                    # (16, B) @ (B, 12) -> (16, 12)
+        np.matmul(b.ones_B, b.dz2, out=g["b2"])
+        np.matmul(b.dz2, P["W2"].T, out=b.da1)                   # (B, 12) @ (12, 16) -> (B, 16)
+        np.greater(b.z1, 0, out=b.m1)
+        np.multiply(b.da1, b.m1, out=b.dz1)
+        np.matmul(X.T, b.dz1, out=g["W1"])                       # (256, B) @ (B, 16) -> (256, 16)
+        np.matmul(b.ones_B, b.dz1, out=g["b1"])
+        return loss
+
+    def _apply_update(self) -> None:
+        self._v_flat *= self.settings.momentum
+        np.multiply(self._g_flat, self.lr, out=self._tmp_flat)
+        self._v_flat -= self._tmp_flat
+        P, v = self.model.params, self._v
+        for k in PARAM_NAMES:
+            P[k] += v[k]
+
+    def _is_bad(self, loss: float) -> bool:
+        if not math.isfinite(loss):
+            return True
+        ema = self.stats.train_loss
+        if ema is None:      # the first batch after a reset sets the scale
+            return False
+        return loss > max(self.settings.diverge_factor * ema, self.settings.diverge_floor)
+
+    def _iterate(self, B: int) -> tuple[np.ndarray, np.ndarray, _Buffers, float, bool]:
+        """One mini-batch: returns (X, y, buffers, loss, healthy)."""
+        X, y = self.source.batch(B)
+        X = np.asarray(X, dtype=np.float32)
+        y = np.asarray(y)
+        b = self._buffers_for(B)
+        loss = self._forward_backward(X, y, b)
+        st = self.stats
+        st.iterations += 1
+        if self._is_bad(loss):
+            self._rollback(loss)
+            return X, y, b, loss, False
+        if self._since_snapshot >= self.settings.snapshot_every:
+            self._save_good()        # these weights just produced a healthy loss
+            self._since_snapshot = 0
+        self._apply_update()
+        self._since_snapshot += 1
+        st.samples_seen += B
+        st.epoch = st.samples_seen // self.settings.epoch_size
+        st.batch_loss = loss
+        alpha = min(1.0, B / self.settings.loss_smoothing)
+        st.train_loss = loss if st.train_loss is None else st.train_loss + alpha * (loss - st.train_loss)
+        return X, y, b, loss, True
+
+    def run(self, k: int, max_seconds: float | None = None) -> int:
+        """Do up to ``k`` iterations of ``settings.batch`` samples; stop early once
+        ``max_seconds`` have passed (the exhibit's frame budget). Returns iterations done
+        (a rolled-back iteration counts as done: it consumed its batch)."""
+        k = int(k)
+        if k <= 0:
+            return 0
+        t0 = self.clock()
+        self._begin_rate(t0)
+        B = self.settings.batch
+        done, result = 0, None
+        while done < k:
+            result = self._iterate(B)
+            done += 1
+            if self.stats.samples_seen - self.stats.test_measured_at >= self.settings.test_every:
+                self.measure_test()
+            if max_seconds is not None and self.clock() - t0 >= max_seconds:
+                break
+        if not self._weights_finite():   # an update overflowed: never leave it in place
+            self._rollback(float("inf"))
+            result = result[:3] + (float("inf"), False)
+        self._record_last(*result)
+        self._end_rate(t0, self.clock())
+        return done
+
+    def step_one(self) -> LastSample:
+        """One iteration on a single sample (the exhibit's "step" button)."""
+        t0 = self.clock()
+        self._begin_rate(t0)
+        result = self._iterate(1)
+        if not self._weights_finite():
+            self._rollback(float("inf"))
+            result = result[:3] + (float("inf"), False)
+        self._record_last(*result)
+        self._end_rate(t0, self.clock())
+        assert self.last is not None
+        return self.last
+
+    def _record_last(self, X: np.ndarray, y: np.ndarray, b: _Buffers, loss: float,
+                     healthy: bool) -> None:
+        x0, y0 = X[0].copy(), int(y[0])
+        if healthy:
+            fw = Forward(x0, b.z1[0].copy(), b.a1[0].copy(), b.z2[0].copy(), b.a2[0].copy(),
+                         b.z3[0].copy(), b.p[0].copy())
+            g = self._g
+            self.last_grads = Grads(g["W1"].copy(), g["b1"].copy(), g["W2"].copy(),
+                                    g["b2"].copy(), g["W3"].copy(), g["b3"].copy(),
+                                    b.dz1.copy(), b.dz2.copy(), b.dz3.copy())
+        else:            # the batch's own numbers are not fit to show: use restored weights
+            fw = self.model.forward(x0)
+            self.last_grads = None
+        self.last = LastSample(x0, y0, fw, fw.loss(y0))
+
+    # -- statistics -----------------------------------------------------------
+    def _begin_rate(self, t0: float) -> None:
+        if (self._rate_t0 is None or self._last_end is None
+                or t0 - self._last_end > self.settings.idle_gap):
+            self._rate_t0, self._rate_n0, self._rate_busy = t0, self.stats.samples_seen, 0.0
+
+    def _end_rate(self, t0: float, t1: float) -> None:
+        self._last_end = t1
+        self._rate_busy += t1 - t0
+        elapsed = t1 - self._rate_t0
+        if elapsed >= self.settings.rate_window:
+            n = self.stats.samples_seen - self._rate_n0
+            self.stats.samples_per_sec = n / elapsed
+            self.stats.throughput = n / self._rate_busy if self._rate_busy > 0 else 0.0
+            self._rate_t0, self._rate_n0, self._rate_busy = t1, self.stats.samples_seen, 0.0
+
+    def measure_test(self, full: bool = False) -> float | None:
+        """Re-measure test accuracy: the whole set, or (``test_subset`` > 0 and not
+        ``full``) the next rotating slice, the shown figure being the mean over every
+        sample's most recent verdict — cheap and still stable."""
+        if self.test_set is None:
+            return None
+        X, y = self.test_set
+        N = len(y)
+        sub = self.settings.test_subset
+        if full or sub <= 0 or sub >= N or self._test_correct is None:
+            self._test_correct = self.model.predict(X) == y
+            self._test_cursor = 0
+        else:
+            idx = (self._test_cursor + np.arange(sub)) % N
+            self._test_correct[idx] = self.model.predict(X[idx]) == y[idx]
+            self._test_cursor = (self._test_cursor + sub) % N
+        self.stats.test_accuracy = float(self._test_correct.mean())
+        self.stats.test_measured_at = self.stats.samples_seen
+        return self.stats.test_accuracy
