@@ -30,6 +30,10 @@ from neuronlab.view.palette import Palette
 # 24-inch 1080p monitor is 3.62, a 27-inch 1440p 4.28.)
 GALLERY_PX_PER_MM = 2.71
 
+# The exit status of the technician exit. The systemd unit lists it in RestartPreventExitStatus
+# so the exhibit stays stopped for the technician instead of being restarted a second later.
+TECHNICIAN_EXIT_STATUS = 3
+
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 MODIFIERS = ("ctrl", "shift", "alt", "meta")
 LOG_LEVELS = ("debug", "info", "warning", "error")

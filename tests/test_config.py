@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from neuronlab.config import (SECTIONS, Config, apply_overrides, load_config,
-                              px_per_mm_for)
+from neuronlab.config import (SECTIONS, TECHNICIAN_EXIT_STATUS, Config, apply_overrides,
+                              load_config, px_per_mm_for)
 from neuronlab.view.palette import Palette
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "neuronlab.example.toml"
@@ -219,3 +219,31 @@ def test_exit_chord_parts_and_paths():
     assert cfg.kiosk.exit_chord_parts() == (frozenset({"ctrl", "shift"}), "q")
     assert cfg.state.checkpoint_path.is_absolute()  # ~ expanded
     assert cfg.state.weights_path is None
+
+
+def _unit_sections(text: str) -> dict[str, dict[str, list[str]]]:
+    sections: dict[str, dict[str, list[str]]] = {}
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), {})
+        else:
+            key, _, value = line.partition("=")
+            current.setdefault(key, []).append(value)
+    return sections
+
+
+def test_systemd_unit_restarts_forever_and_honours_the_technician_exit():
+    text = (EXAMPLE.parent / "neuronlab.service").read_text(encoding="utf-8")
+    unit = _unit_sections(text)
+    assert unit["Unit"]["StartLimitIntervalSec"] == ["0"]
+    service = unit["Service"]
+    assert service["Restart"] == ["always"] and service["RestartSec"] == ["1"]
+    assert service["RestartPreventExitStatus"] == [str(TECHNICIAN_EXIT_STATUS)]
+    assert "WatchdogSec" not in service  # only once the loop sends heartbeats
+    assert service["ExecStart"][0].endswith(
+        "/.venv/bin/neuronlab --kiosk --config /etc/neuronlab/neuronlab.toml")
+    assert "SDL_TOUCH_MOUSE_EVENTS=0" in service["Environment"]
