@@ -55,6 +55,22 @@ def test_home_frames_a_graph_from_x_minus6_to_plus6():
         assert np.ptp(xy[:256, 0]) > 80
 
 
+def test_home_shows_the_real_layout_unmirrored():
+    from neuronlab.view.layout import layout
+    lay = layout()
+    cam = OrbitCamera()
+    vp = (0, 0, 1920, 1080)
+    xy, _ = project(lay.positions, *mats(cam, vp), vp)
+    assert xy[:, 0].min() > 0.05 * vp[2] and xy[:, 0].max() < 0.95 * vp[2]
+    assert xy[:, 1].min() > 0.05 * vp[3] and xy[:, 1].max() < 0.95 * vp[3]
+    sheet = xy[:256].reshape(16, 16, 2)  # (row, column, xy)
+    # image column 0 is left of column 15 on every row; row 0 above row 15
+    assert np.all(sheet[:, 0, 0] < sheet[:, 15, 0] - 100)
+    assert np.all(sheet[0, :, 1] < sheet[15, :, 1] - 100)
+    # inputs on the left, outputs on the right
+    assert xy[:256, 0].mean() < xy[-10:, 0].mean() - 300
+
+
 def test_project_unproject_round_trip():
     cam = OrbitCamera()
     cam.orbit(123, -45)
@@ -180,6 +196,21 @@ def test_zoom_about_a_point_keeps_that_point_on_its_pixel():
     xy = project(about[None], *mats(cam), VP)[0][0]
     np.testing.assert_allclose(xy, [px, py], atol=1e-2)
     assert cam.distance == pytest.approx(16.0 / 1.8)
+
+
+def test_zoom_about_a_point_holds_under_a_lens_shifted_projection():
+    # GIVEN a projection shifted sideways (the graph centred left of a panel)
+    cam = OrbitCamera()
+    view, proj = mats(cam)
+    proj = proj.copy()
+    proj[:, 0] += -0.3 * proj[:, 3]
+    about = target_plane_point(cam, 300.0, 500.0, VP, view, proj)
+    # the about point really is under that pixel
+    np.testing.assert_allclose(project(about[None], view, proj, VP)[0][0], [300, 500], atol=1e-2)
+    cam.zoom(0.7, about=about)
+    cam.snap()
+    view2 = view_matrix(cam)
+    np.testing.assert_allclose(project(about[None], view2, proj, VP)[0][0], [300, 500], atol=1e-2)
 
 
 def test_reset_goes_home_the_short_way_after_many_turns():

@@ -111,6 +111,18 @@ def test_viewport_offset_is_respected():
     assert pick(320, 240, c, [0.05], view, proj, vp, min_hit_px=10) is None
 
 
+def test_picking_follows_a_lens_shifted_projection():
+    cam = OrbitCamera()
+    view, proj = setup(cam)
+    proj = proj.copy()
+    proj[:, 0] += -0.3 * proj[:, 3]
+    c = graph_like_centres()
+    r = np.full(len(c), 0.08)
+    xy, _ = project(c, view, proj, VP)
+    for i in range(256, 294):
+        assert pick(xy[i, 0], xy[i, 1], c, r, view, proj, VP, min_hit_px=20) == i
+
+
 def test_benchmark_294_neurons_prints_time():
     """Prints the cost (the target is well under 1 ms); asserts only the answer."""
     view, proj = setup()

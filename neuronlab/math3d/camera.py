@@ -35,8 +35,11 @@ class OrbitCamera:
     """Orbits a target point; eases every move.
 
     Home frames a graph laid out along x from about -6 (the 16x16 input sheet,
-    ~4 units wide in the y-z plane) to +6 (the outputs), seen from slightly in
-    front of the input side and a little above.
+    ~4.5 units wide in the y-z plane) to +6 (the outputs): seen from 40 degrees
+    round toward the input side, so the sheet reads unmirrored (+z to the right)
+    and not edge-on, and 14 degrees above. The target sits a little toward the
+    inputs and below the middle because the near sheet looks larger. At 16:9
+    the graph spans about the middle half of the width and 60 % of the height.
 
     Responsiveness: direct manipulation (orbit/pan/zoom) uses the stiff spring
     ``omega_follow`` so the scene stays close under the finger; camera trips
@@ -45,8 +48,8 @@ class OrbitCamera:
 
     def __init__(
         self,
-        home_target=(-1.0, 0.0, 0.0),
-        home_yaw: float = math.radians(-35.0),
+        home_target=(-1.2, -0.6, 0.0),
+        home_yaw: float = math.radians(-40.0),
         home_pitch: float = math.radians(14.0),
         home_distance: float = 16.0,
         fov_deg: float = 40.0,
@@ -327,11 +330,16 @@ def screen_ray(px: float, py: float, view, proj, viewport) -> tuple[np.ndarray, 
     return ends[0], d / np.linalg.norm(d)
 
 
-def target_plane_point(cam: OrbitCamera, px: float, py: float, viewport) -> np.ndarray:
+def target_plane_point(cam: OrbitCamera, px: float, py: float, viewport,
+                       view=None, proj=None) -> np.ndarray:
     """Where the ray under a pixel meets the plane through the camera target,
-    facing the camera: the natural 'about' point for a pinch or wheel zoom."""
-    aspect = float(viewport[2]) / max(float(viewport[3]), 1.0)
-    view, proj = view_matrix(cam), projection_matrix(cam, aspect)
+    facing the camera: the natural 'about' point for a pinch or wheel zoom.
+    Pass the frame's own ``view``/``proj`` when they differ from the plain
+    camera matrices (e.g. a lens shift); by default they are built here."""
+    if view is None:
+        view = view_matrix(cam)
+    if proj is None:
+        proj = projection_matrix(cam, float(viewport[2]) / max(float(viewport[3]), 1.0))
     origin, d = screen_ray(px, py, view, proj, viewport)
     back = _basis(cam.yaw, cam.pitch)[2]
     denom = float(d @ back)
