@@ -4,7 +4,6 @@ import pathlib
 
 import numpy as np
 import pygame
-import pytest
 
 from neuronlab.input.pointer import PointerEvent, PointerInput, WheelEvent
 

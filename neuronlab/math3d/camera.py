@@ -28,8 +28,6 @@ import pyrr
 # Index of each component in the eased state vector.
 _TX, _TY, _TZ, _YAW, _PITCH, _LOGD = range(6)
 
-WORLD_UP = np.array([0.0, 1.0, 0.0])
-
 
 class OrbitCamera:
     """Orbits a target point; eases every move.
