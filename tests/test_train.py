@@ -25,14 +25,15 @@ class Templates:
 
 
 class Fixed:
-    """Always the same batch (copies, so nobody can alias it)."""
+    """Always the same batch, repeated to fill whatever chunk the trainer prefetches."""
 
     def __init__(self, X, y):
         self.X, self.y = X, y
 
     def batch(self, n):
-        assert n == len(self.y)
-        return self.X.copy(), self.y.copy()
+        reps = n // len(self.y)
+        assert reps * len(self.y) == n
+        return np.tile(self.X, (reps, 1)), np.tile(self.y, reps)
 
 
 class FakeClock:
@@ -184,7 +185,7 @@ def test_velocity_is_zero_after_reset():
 def test_samples_per_sec_is_a_real_rate_on_a_fake_clock():
     clock = FakeClock()
     src = TickingSource(clock, dt=0.01)          # 32 samples per 10 ms = 3200 / s
-    tr = Trainer(MLP(seed=0), src, TrainSettings(rate_window=0.1, idle_gap=1.0), clock=clock)
+    tr = Trainer(MLP(seed=0), src, TrainSettings(rate_window=0.1, idle_gap=1.0, prefetch=0), clock=clock)
     tr.run(20)
     assert tr.stats.samples_per_sec == pytest.approx(3200.0)
     assert tr.stats.throughput == pytest.approx(3200.0)
@@ -204,7 +205,8 @@ def test_samples_per_sec_is_a_real_rate_on_a_fake_clock():
 
 def test_run_stops_when_its_time_budget_is_spent():
     clock = FakeClock()
-    tr = Trainer(MLP(seed=0), TickingSource(clock, dt=0.01), TrainSettings(), clock=clock)
+    tr = Trainer(MLP(seed=0), TickingSource(clock, dt=0.01), TrainSettings(prefetch=0),
+                 clock=clock)
     assert tr.run(100, max_seconds=0.045) == 5
     assert tr.stats.iterations == 5
 
@@ -280,3 +282,25 @@ def test_bad_settings_say_what_is_wrong():
         TrainSettings(momentum=1.0)
     with pytest.raises(ValueError, match="lr"):
         TrainSettings(lr=float("nan"))
+
+
+def test_samples_are_prefetched_in_chunks_and_used_in_order():
+    class Counting:
+        def __init__(self):
+            self.calls, self.next = [], 0
+
+        def batch(self, n):
+            self.calls.append(n)
+            X = np.zeros((n, 256), np.float32)
+            X[:, 0] = np.arange(self.next, self.next + n) / 1000   # each sample's serial number
+            self.next += n
+            return X, np.arange(n) % 10
+
+    src = Counting()
+    tr = Trainer(MLP(seed=0), src, TrainSettings(batch=32, prefetch=100, lr=1e-6))
+    tr.run(7)
+    assert src.calls == [96, 96, 96]           # chunks of whole batches
+    assert tr.last.x[0] * 1000 == pytest.approx(6 * 32)   # batch 7 opens the third chunk; none skipped
+    tr.step_one()                              # the next sample after batch 7's
+    assert tr.last.x[0] * 1000 == pytest.approx(7 * 32)
+    assert tr.stats.samples_seen == 7 * 32 + 1

@@ -52,6 +52,8 @@ class TrainSettings:
     snapshot_every: int = 8          # iterations between saves of the last good weights
     rate_window: float = 0.5         # seconds over which samples_per_sec is measured
     idle_gap: float = 1.0            # a pause longer than this restarts the rate window
+    prefetch: int = 256              # samples asked of the source per call (0: one batch);
+                                     # a generator's per-call overhead is paid once per chunk
 
     def __post_init__(self):
         checks = [
@@ -67,6 +69,7 @@ class TrainSettings:
             (self.min_lr > 0, f"min_lr must be > 0, got {self.min_lr}"),
             (self.snapshot_every >= 1, f"snapshot_every must be >= 1, got {self.snapshot_every}"),
             (self.rate_window > 0, f"rate_window must be > 0, got {self.rate_window}"),
+            (self.prefetch >= 0, f"prefetch must be >= 0, got {self.prefetch}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -172,6 +175,9 @@ class Trainer:
         self._g = _flat_views(self._g_flat)      # this batch's gradient per parameter
         self._good = {k: v.copy() for k, v in model.params.items()}   # last good weights
         self._buffers: dict[int, _Buffers] = {}
+        self._chunk_X = np.zeros((0, SIZES[0]), np.float32)   # prefetched samples
+        self._chunk_y = np.zeros(0, np.int64)
+        self._chunk_at = 0
         self._seed_rng = np.random.default_rng(self.settings.seed)
         self._start_fresh_state()
 
@@ -229,6 +235,18 @@ class Trainer:
             buf = self._buffers[B] = _Buffers(B)
         return buf
 
+    def _next_batch(self, B: int) -> tuple[np.ndarray, np.ndarray]:
+        """The next B samples: (B, 256) float32 rows of the prefetched chunk (views)."""
+        if self._chunk_at + B > len(self._chunk_y):
+            n = max(B, self.settings.prefetch // B * B)
+            X, y = self.source.batch(n)
+            self._chunk_X = np.ascontiguousarray(X, dtype=np.float32)
+            self._chunk_y = np.asarray(y, dtype=np.int64)
+            self._chunk_at = 0
+        at = self._chunk_at
+        self._chunk_at = at + B
+        return self._chunk_X[at:at + B], self._chunk_y[at:at + B]
+
     def _forward_backward(self, X: np.ndarray, y: np.ndarray, b: _Buffers) -> float:
         """Forward and backward of one batch into ``b`` and the gradient views; returns
         the mean cross-entropy. Same maths as MLP.forward / MLP.backward."""
@@ -283,9 +301,7 @@ class Trainer:
 
     def _iterate(self, B: int) -> tuple[np.ndarray, np.ndarray, _Buffers, float, bool]:
         """One mini-batch: returns (X, y, buffers, loss, healthy)."""
-        X, y = self.source.batch(B)
-        X = np.asarray(X, dtype=np.float32)
-        y = np.asarray(y)
+        X, y = self._next_batch(B)
         b = self._buffers_for(B)
         loss = self._forward_backward(X, y, b)
         st = self.stats
