@@ -1,0 +1,161 @@
+"""``neuronlab bench``: prints how fast the learning core runs. Figures only, no verdicts.
+
+- training samples/s at batch 1, 32 and 128, data generation included (the exhibit's
+  real loop), and the network step alone on pre-generated batches;
+- generator samples/s;
+- one image: forward pass, plus what the Inspector needs (the (256, 16) contributions
+  a_i * w_ij into every first-layer neuron), plus the pad path of a drawing;
+- with ``--torch``: the same network and optimiser in PyTorch on CPU at batch 32 and the
+  ratio. PyTorch is only imported here, and only when asked; it is not a dependency.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from neuronlab.nn import digits, pad
+from neuronlab.nn.mlp import MLP
+from neuronlab.nn.train import Trainer, TrainSettings
+
+
+class _Cycle:
+    """Pre-generated batches served in turn: the network step without data generation."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, batch: int):
+        self.X, self.y, self.B, self.i = X, y, batch, 0
+
+    def batch(self, n: int):
+        s = slice(self.i * n, (self.i + 1) * n)
+        self.i = (self.i + 1) % (len(self.y) // n)
+        return self.X[s], self.y[s]
+
+
+def _rate(fn, per_call: int, seconds: float) -> float:
+    """Samples per second of ``fn`` (each call handles ``per_call`` samples)."""
+    fn()                                    # warm-up: buffers, caches
+    calls, t0 = 0, time.perf_counter()
+    while True:
+        fn()
+        calls += 1
+        dt = time.perf_counter() - t0
+        if dt >= seconds:
+            return calls * per_call / dt
+
+
+def _per_call_us(fn, seconds: float) -> float:
+    """Median of 7 timed runs, in microseconds per call."""
+    fn()
+    n = 1
+    while True:                              # calibrate the batch of calls to ~seconds / 7
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        if time.perf_counter() - t0 >= seconds / 7 or n >= 1 << 20:
+            break
+        n *= 2
+    runs = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        runs.append((time.perf_counter() - t0) / n)
+    return float(np.median(runs)) * 1e6
+
+
+def _training(batch: int, seconds: float, generated: bool) -> float:
+    gen = digits.DigitGenerator(1)
+    if generated:
+        source = gen
+    else:
+        X, y = gen.batch(max(4096, 8 * batch))
+        source = _Cycle(X, y, batch)
+    tr = Trainer(MLP(seed=0), source, TrainSettings(batch=batch, test_every=10**12))
+    k = max(1, 256 // batch)
+    return _rate(lambda: tr.run(k), k * batch, seconds)
+
+
+def _torch_rate(batch: int, seconds: float, generated: bool) -> float:
+    import torch
+
+    # one thread is PyTorch's best case here: at this size a second thread only adds
+    # hand-off cost (and competes with numpy's BLAS threads on a small machine)
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(256, 16), torch.nn.ReLU(),
+                              torch.nn.Linear(16, 12), torch.nn.ReLU(),
+                              torch.nn.Linear(12, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    gen = digits.DigitGenerator(1)
+    X, y = gen.batch(max(4096, 8 * batch))
+    cyc = _Cycle(torch.from_numpy(X), torch.from_numpy(y), batch)
+
+    def step():
+        if generated:
+            xb, yb = gen.batch(batch)
+            xb, yb = torch.from_numpy(xb), torch.from_numpy(yb)
+        else:
+            xb, yb = cyc.batch(batch)
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss.item()              # the trainer reads every loss too (divergence guard)
+
+    return _rate(step, batch, seconds)
+
+
+def run(args) -> int:
+    seconds = 0.3 if args.quick else 2.0
+    print(f"Neuron Lab bench ({'quick' if args.quick else 'full'}; {seconds:g} s per figure)")
+    print("training, data generation included (the exhibit's loop):")
+    ours32 = None
+    for B in (1, 32, 128):
+        r = _training(B, seconds, generated=True)
+        ours32 = r if B == 32 else ours32
+        print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
+    print("training, network step only (pre-generated batches):")
+    step32 = None
+    for B in (1, 32, 128):
+        r = _training(B, seconds, generated=False)
+        step32 = r if B == 32 else step32
+        print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
+    gen = digits.DigitGenerator(2)
+    for B in (1, 32, 128):
+        r = _rate(lambda: gen.batch(B), B, seconds)
+        print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (pad images through pad.to_network)")
+
+    model = MLP(seed=0)
+    x = digits.DigitGenerator(3).batch(1)[0][0]
+    image = digits.clean_digit(4)
+    W1 = model.params["W1"]
+
+    def forward_and_inspector():
+        fw = model.forward(x)
+        return fw, fw.x[:, None] * W1          # (256, 1) * (256, 16) -> (256, 16) contributions
+
+    def stroke():
+        x_net = pad.to_network(image)          # (16, 16) -> (256,)
+        fw = model.forward(x_net)
+        return fw, fw.x[:, None] * W1
+
+    print(f"one image: forward pass                     {_per_call_us(lambda: model.forward(x), seconds):8.1f} us")
+    print(f"one image: forward + Inspector contributions {_per_call_us(forward_and_inspector, seconds):7.1f} us (target < 50 us)")
+    print(f"one paint stroke: pad.to_network + both     {_per_call_us(stroke, seconds):8.1f} us")
+
+    if args.torch:
+        try:
+            import torch
+        except ImportError:
+            print("torch: not installed (pip install torch to compare; it is not a dependency)")
+            return 0
+        t_net = _torch_rate(32, seconds, generated=False)
+        t_gen = _torch_rate(32, seconds, generated=True)
+        print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads), batch 32:")
+        print(f"  network step only:          {t_net:>12,.0f} samples/s")
+        print(f"  with the same generator:    {t_gen:>12,.0f} samples/s")
+        print(f"ratio, ours with data generation / PyTorch step only:   {ours32 / t_net:5.2f}x")
+        print(f"ratio, ours / PyTorch, both with data generation:       {ours32 / t_gen:5.2f}x")
+        print(f"ratio, network step only, ours / PyTorch:               {step32 / t_net:5.2f}x")
+    return 0

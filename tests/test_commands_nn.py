@@ -1,0 +1,177 @@
+"""The learning core's commands, run in-process: train, classify, gradcheck, bench."""
+import re
+
+import numpy as np
+import pytest
+
+from neuronlab import cli
+from neuronlab.nn import digits, pad
+from neuronlab.nn.mlp import MLP
+from neuronlab.nn.store import load_weights, save_weights
+
+
+def run_cli(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_prints_progress_and_the_final_line_and_saves(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    code, out, err = run_cli(capsys, "train", "--samples", "3000", "--batch", "50",
+                             "--seed", "3", "--save", str(path))
+    assert code == 0, err
+    last = out.strip().splitlines()[-1]
+    m = re.fullmatch(r"test accuracy: (0\.\d{4}|1\.0000)", last)
+    assert m, last
+    assert "3,000 samples" in out
+    model, meta = load_weights(path)
+    assert meta["samples_seen"] == 3000
+    assert meta["settings"]["batch"] == 50 and meta["settings"]["seed"] == 3
+    # the printed accuracy is the saved network's accuracy on the fixed test set
+    X, y = digits.test_set()
+    assert float(m.group(1)) == pytest.approx(model.accuracy(X, y), abs=1e-4)
+    assert meta["test_accuracy"] == pytest.approx(float(m.group(1)), abs=1e-4)
+    assert float(m.group(1)) > 0.3          # 3000 samples already learn something
+
+
+def test_train_continues_from_loaded_weights(capsys, tmp_path):
+    start = tmp_path / "start.npz"
+    save_weights(start, MLP(seed=9), {"samples_seen": 1000})
+    out_path = tmp_path / "more.npz"
+    code, out, err = run_cli(capsys, "train", "--samples", "64", "--batch", "32",
+                             "--lr", "0.01", "--load", str(start), "--save", str(out_path))
+    assert code == 0, err
+    _, meta = load_weights(out_path)
+    assert meta["samples_seen"] == 1064 and meta["settings"]["lr"] == 0.01
+
+
+def test_train_with_a_corrupt_load_prints_one_line_and_no_traceback(capsys, tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    code, out, err = run_cli(capsys, "train", "--samples", "100", "--load", str(bad))
+    assert code == 1
+    lines = (out + err).strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0]
+    assert "Traceback" not in out + err
+
+
+def test_train_with_a_bad_setting_says_so(capsys):
+    code, out, err = run_cli(capsys, "train", "--samples", "100", "--momentum", "1.5")
+    assert code == 1
+    assert (out + err).strip() == "error: momentum must be in [0, 1), got 1.5"
+
+
+def test_classify_prints_one_digit_per_image_through_the_pad_path(capsys, tmp_path):
+    model = MLP(seed=5)
+    wpath = tmp_path / "w.npz"
+    save_weights(wpath, model, {})
+    images = np.stack([digits.clean_digit(d) for d in range(10)])[::-1].copy()
+    images[3] = np.roll(images[3], 3, axis=1) * 0.7          # off-centre and faint
+    ipath = tmp_path / "images.npy"
+    np.save(ipath, images.astype(np.float32))
+    code, out, err = run_cli(capsys, "classify", "--load", str(wpath), str(ipath))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 10 and all(re.fullmatch(r"\d", s) for s in lines)
+    expected = model.predict(pad.to_network(images))
+    assert [int(s) for s in lines] == list(expected)
+
+
+def test_classify_reads_trained_weights_correctly(capsys, tmp_path):
+    # GIVEN weights trained on a tiny fixed set of clean digits (so they surely know them)
+    X = pad.to_network(np.stack([digits.clean_digit(d) for d in range(10)]))
+    y = np.arange(10)
+    from neuronlab.nn.train import Trainer, TrainSettings
+
+    class Clean:
+        def batch(self, n):
+            idx = np.arange(n) % 10
+            return X[idx], y[idx]
+
+    model = MLP(seed=0)
+    Trainer(model, Clean(), TrainSettings(batch=10, lr=0.05)).run(300)
+    wpath = tmp_path / "w.npz"
+    save_weights(wpath, model, {})
+    order = np.array([7, 1, 4, 0, 9, 2, 8, 3, 6, 5])
+    ipath = tmp_path / "images.npy"
+    np.save(ipath, np.stack([digits.clean_digit(d) for d in order]))
+    code, out, _ = run_cli(capsys, "classify", "--load", str(wpath), str(ipath))
+    assert code == 0
+    assert [int(s) for s in out.split()] == list(order)
+
+
+@pytest.mark.parametrize("kind", ["missing", "truncated", "shape", "nan"])
+def test_classify_with_bad_weights_prints_one_line(capsys, tmp_path, kind):
+    wpath = tmp_path / "w.npz"
+    save_weights(wpath, MLP(seed=0), {})
+    if kind == "missing":
+        wpath = tmp_path / "nope.npz"
+    elif kind == "truncated":
+        wpath.write_bytes(wpath.read_bytes()[:3000])
+    else:
+        arrays = {k: v.copy() for k, v in MLP(seed=0).params.items()}
+        if kind == "shape":
+            arrays["b3"] = np.zeros(9, np.float32)
+        else:
+            arrays["W1"][0, 0] = np.nan
+        with open(wpath, "wb") as f:
+            np.savez(f, **arrays)
+    ipath = tmp_path / "i.npy"
+    np.save(ipath, np.zeros((2, 16, 16), np.float32))
+    code, out, err = run_cli(capsys, "classify", "--load", str(wpath), str(ipath))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(wpath) in lines[0] and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "not found"),
+    (b"garbage", "not a readable .npy"),
+    (np.zeros((3, 16, 15), np.float32), "(3, 16, 15)"),
+    (np.full((1, 16, 16), np.nan, np.float32), "NaN"),
+])
+def test_classify_with_bad_images_prints_one_line(capsys, tmp_path, content, words):
+    wpath = tmp_path / "w.npz"
+    save_weights(wpath, MLP(seed=0), {})
+    ipath = tmp_path / "i.npy"
+    if isinstance(content, bytes):
+        ipath.write_bytes(content)
+    elif content is not None:
+        np.save(ipath, content)
+    code, out, err = run_cli(capsys, "classify", "--load", str(wpath), str(ipath))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(ipath) in lines[0] and words in lines[0], lines
+
+
+def test_gradcheck_passes_and_prints_the_worst_error(capsys):
+    code, out, _ = run_cli(capsys, "gradcheck")
+    assert code == 0
+    m = re.search(r"worst relative error: ([0-9.e+-]+)", out)
+    assert m and float(m.group(1)) < 1e-6
+
+
+def test_gradcheck_exits_nonzero_on_a_broken_backward(capsys, monkeypatch):
+    import dataclasses
+    real = MLP.backward
+    monkeypatch.setattr(MLP, "backward",
+                        lambda self, fw, y: dataclasses.replace(real(self, fw, y),
+                                                                db3=real(self, fw, y).db3 * 2))
+    code, out, _ = run_cli(capsys, "gradcheck")
+    assert code == 1
+    m = re.search(r"worst relative error: ([0-9.e+-]+)", out)
+    assert float(m.group(1)) == pytest.approx(1 / 3, rel=1e-3)   # |2g - g| / (|2g| + |g|)
+    assert "FAILED" in out
+
+
+def test_bench_quick_prints_every_figure(capsys, monkeypatch):
+    from neuronlab.cmd import bench
+    monkeypatch.setattr(bench, "_rate", lambda fn, per_call, seconds: (fn(), per_call * 1000.0)[1])
+    monkeypatch.setattr(bench, "_per_call_us", lambda fn, seconds: (fn(), 12.5)[1])
+    code, out, _ = run_cli(capsys, "bench", "--quick")
+    assert code == 0
+    for B in (1, 32, 128):
+        assert re.search(rf"batch +{B}: +{B * 1000:,} samples/s", out)
+    assert "generator, batch   32:" in out
+    assert "forward + Inspector contributions" in out and "12.5 us" in out
