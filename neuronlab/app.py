@@ -1,10 +1,524 @@
-"""Builds everything and owns the frame loop; the only module that knows every scene."""
+"""Builds everything and owns the frame loop; the only module that knows every scene.
+
+One frame, as data: SDL events -> pointer events -> the HUD's buttons, the active
+scene, or the 3D graph's gestures -> session; then k training iterations; the forward
+pass of the displayed input; the view arrays; the GL passes; the HUD. Nothing flows
+backwards. ``App.frame(dt)`` advances exactly one frame, so tests drive the real
+exhibit headless, one frame at a time, posting events in between.
+"""
 from __future__ import annotations
 
+import logging
 import sys
+import time
+
+import moderngl
+import numpy as np
+import pygame
+
+from neuronlab import strings
+from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Press, Tap, Zoom
+from neuronlab.input.pointer import PointerInput, WheelEvent
+from neuronlab.math3d import picking
+from neuronlab.math3d.camera import OrbitCamera, projection_matrix, view_matrix
+from neuronlab.nn.gradcheck import gradcheck
+from neuronlab.nn.mlp import N_PARAMS
+from neuronlab.render import context, programs
+from neuronlab.render.graph_pass import GraphPass
+from neuronlab.render.hud_pass import HudPass
+from neuronlab.scenes.base import Regions, Stage
+from neuronlab.scenes.draw import DrawScene
+from neuronlab.scenes.graph import GraphScene
+from neuronlab.scenes.inspector import InspectorScene
+from neuronlab.scenes.probe import ProbeScene
+from neuronlab.session import Neuron, Session
+from neuronlab.ui import panels
+from neuronlab.ui.widgets import Button, ButtonBar
+from neuronlab.view import anim as anim_mod
+from neuronlab.view.graph import GraphView
+from neuronlab.view.layout import layout as make_layout
+from neuronlab.view.palette import Palette
+
+log = logging.getLogger("neuronlab")
+
+SCENES = ("graph", "inspector", "draw", "probe")
+SCENE_LABEL = {"graph": "scene.graph", "inspector": "scene.inspect", "draw": "scene.draw",
+               "probe": "scene.probe"}
+STEP = 1.0 / 120.0  # fixed logic step (s)
+
+
+class App:
+    def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
+                 iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
+                 train_settings=None, model=None, px_per_mm=3.8, vsync=True, run_gradcheck=True):
+        self.present = present
+        self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
+        self.size = self.window.get_size()
+        self.palette = palette or Palette()
+        self.lang = lang
+        self.px_per_mm = float(px_per_mm)
+        self.layout = make_layout()
+        self.view = GraphView(self.layout, self.palette)
+        self.anim = anim_mod.GraphAnim(self.layout)
+        self._seen_input = -1
+        self._seen_train = 0
+        self.graph_pass = GraphPass(self.ctx, self.layout, self.palette)
+        self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
+        self.camera = OrbitCamera(home_distance=21.0)
+        self.camera.snap()
+        self.pointer = PointerInput(self.size)
+        self.gestures = GestureRecognizer()
+        self.session = Session(train_settings, seed=seed, model=model, speeds=speeds,
+                               iters_per_frame=iters_per_frame)
+        self.scenes = {"graph": GraphScene(), "inspector": InspectorScene(), "draw": DrawScene(),
+                       "probe": ProbeScene(seed)}
+        self.scene_name = "graph"
+        self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
+        self.frames = 0
+        self.lag = 0.0
+        self.pending_scene: str | None = None
+        self.grabbed: dict = {}   # pointer id -> "button" | "scene" | "graph" (who got its DOWN)
+        self.last_arrays = None
+        self.history_loss: list[float] = []
+        self.history_acc: list[float] = []
+        self.running = True
+        self.gradcheck = gradcheck() if run_gradcheck else None
+        self.stage = self._make_stage()
+        # Optional controller for unattended running (idle -> attract mode, technician
+        # exit, checkpoints). It sees every event and pointer first and may swallow them.
+        self.kiosk = None
+        self._layout_controls()
+        self.scene.enter(self.stage)
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def scene(self):
+        return self.scenes[self.scene_name]
+
+    def tr(self, key: str, **fmt) -> str:
+        return strings.t(key, self.lang, **fmt)
+
+    def _make_stage(self) -> Stage:
+        stage = Stage(self.session, self.tr, Regions.for_size(self.size), self.palette, self.hud.show)
+        stage.request_scene = self.request_scene
+        stage.lang = self.lang
+        stage.tick = 0
+        return stage
+
+    def request_scene(self, name: str) -> None:
+        self.pending_scene = name
+
+    def switch_scene(self, name: str) -> None:
+        if name not in self.scenes or name == self.scene_name:
+            return
+        self.scene.exit(self.stage)
+        self.scene_name = name
+        if name in ("graph", "inspector") and self.session.source != "training":
+            self.session.show_training()
+        self.scene.enter(self.stage)
+        self._layout_controls()
+
+    def resize(self, size) -> None:
+        self.size = tuple(size)
+        self.pointer.set_window_size(self.size)
+        self.stage.regions = Regions.for_size(self.size)
+        self.stage.cache.clear()
+        self.scene.layout(self.stage)
+        self._layout_controls()
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.stage.lang = lang
+        self.stage.cache.clear()
+        self.scene.layout(self.stage)
+        self._layout_controls()
+
+    # ------------------------------------------------------------------ controls
+    def _layout_controls(self) -> None:
+        r, s = self.stage.regions, self.stage.s
+        bh, gap = r.bottom.h, int(12 * s)
+        x, y = r.bottom.x, r.bottom.y
+        bar = []
+        for name in SCENES:
+            bar.append(Button(pygame.Rect(x, y, int(170 * s), bh), self.tr(SCENE_LABEL[name]), ("scene", name),
+                              active=name == self.scene_name, font_px=int(26 * s)))
+            x += int(170 * s) + gap
+        x += gap * 2
+        ses = self.session
+        speed_buttons = [("speed.pause", 0), ("speed.step", "step")] + [(None, k) for k in ses.speeds if k > 0]
+        for key, value in speed_buttons:
+            label = self.tr(key) if key else self.tr("speed.level", n=value)
+            w = int(150 * s) if key else int(92 * s)
+            active = (value == 0 and ses.paused) or (value == ses.iters_per_frame and not ses.paused
+                                                     and isinstance(value, int) and value > 0)
+            bar.append(Button(pygame.Rect(x, y, w, bh), label, ("speed", value), active=active,
+                              font_px=int(24 * s)))
+            x += w + gap
+        right = r.bottom.right
+        for key, action, w in (("language.switch", ("lang",), 170), ("reset.button", ("reset",), 200)):
+            right -= int(w * s)
+            bar.append(Button(pygame.Rect(right, y, int(w * s), bh), self.tr(key), action, font_px=int(24 * s)))
+            right -= gap
+        self.controls = ButtonBar(bar)
+        # Wire mode and view reset live under the legend in the left column.
+        wy = r.bottom.top - int(72 * s) - gap
+        wx = r.left.x
+        modes = []
+        for mode, key in (("signal", "wires.signal"), ("weight", "wires.weight"), ("gradient", "wires.gradient")):
+            modes.append(Button(pygame.Rect(wx, wy, int(134 * s), int(64 * s)), self.tr(key), ("wires", mode),
+                                active=ses.wire_mode == mode, font_px=int(21 * s)))
+            wx += int(134 * s) + int(9 * s)
+        self.wire_bar = ButtonBar(modes)
+        self.view_bar = ButtonBar([Button(pygame.Rect(r.left.x, wy - int(56 * s) - gap, int(420 * s), int(56 * s)),
+                                          self.tr("camera.reset"), ("camera",), font_px=int(21 * s))])
+
+    def _bars(self):
+        return (self.controls, self.wire_bar, self.view_bar, self.scene.bar)
+
+    def _press_button(self, button: Button) -> None:
+        action = button.action
+        if not isinstance(action, tuple):
+            self.scene.on_button(self.stage, button)
+            self.scene.layout(self.stage)
+            return
+        kind = action[0]
+        ses = self.session
+        if kind == "scene":
+            self.switch_scene(action[1])
+        elif kind == "speed":
+            if action[1] == "step":
+                if self.scene_name in ("draw", "probe"):
+                    self.switch_scene("graph")
+                ses.step_one()
+            else:
+                if action[1] and self.scene_name in ("draw", "probe"):
+                    self.switch_scene("graph")
+                ses.set_speed(action[1])
+        elif kind == "lang":
+            self.set_language(strings.next_language(self.lang) if hasattr(strings, "next_language")
+                              else ("de" if self.lang == "en" else "en"))
+        elif kind == "reset":
+            ses.reset_network()
+            self.history_loss.clear()
+            self.history_acc.clear()
+            if self.scene_name in ("draw", "probe"):
+                self.switch_scene("graph")
+            ses.set_speed(ses.iters_per_frame)
+        elif kind == "wires":
+            ses.wire_mode = action[1]
+        elif kind == "camera":
+            self.camera.reset()
+        self._layout_controls()
+
+    # ------------------------------------------------------------------ input
+    def handle_event(self, ev) -> None:
+        if ev.type == pygame.QUIT:
+            self.running = False
+            return
+        if ev.type in (pygame.VIDEORESIZE, getattr(pygame, "WINDOWSIZECHANGED", -1)):
+            self.resize(self.window.get_size())
+            return
+        if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+            self.running = False
+            return
+        if self.kiosk is not None and self.kiosk.on_event(ev):
+            return
+        for pe in self.pointer.feed(ev, self.clock):
+            if self.kiosk is not None and self.kiosk.on_pointer(pe):
+                continue
+            self.on_pointer(pe)
+
+    def _hit_button(self, x, y):
+        for bar in self._bars():
+            b = bar.hit(x, y)
+            if b is not None:
+                return b
+        return None
+
+    def on_pointer(self, pe) -> None:
+        if isinstance(pe, WheelEvent):
+            self._gesture(self.gestures.feed(pe))
+            return
+        owner = self.grabbed.get(pe.pid)
+        if pe.kind == "down":
+            b = self._hit_button(pe.x, pe.y)
+            if b is not None:
+                self.grabbed[pe.pid] = ("button", b)
+                b.pressed = True  # feedback on the very next frame
+                return
+            if self.scene.on_pointer(self.stage, pe):
+                self.grabbed[pe.pid] = ("scene", None)
+                return
+            self.grabbed[pe.pid] = ("graph", None)
+            self._gesture(self.gestures.feed(pe))
+            return
+        if pe.kind == "hover":
+            if not self.scene.on_pointer(self.stage, pe):
+                self.gestures.feed(pe)
+            return
+        if owner is None:
+            return
+        what, b = owner
+        if what == "button":
+            if pe.kind in ("up", "cancel"):
+                b.pressed = False
+                del self.grabbed[pe.pid]
+                if pe.kind == "up" and b.rect.collidepoint(pe.x, pe.y):
+                    self._press_button(b)
+        elif what == "scene":
+            self.scene.on_pointer(self.stage, pe)
+            if pe.kind in ("up", "cancel"):
+                del self.grabbed[pe.pid]
+        else:
+            self._gesture(self.gestures.feed(pe))
+            if pe.kind in ("up", "cancel"):
+                del self.grabbed[pe.pid]
+
+    def _matrices(self):
+        w, h = self.ctx.screen.viewport[2:] if self.present else self.size
+        aspect = w / max(1, h)
+        view = view_matrix(self.camera)
+        proj = projection_matrix(self.camera, aspect).copy()
+        # Lens shift: centre the graph in the space left of the scene panel.
+        side = self.stage.regions.side
+        centre_px = (self.stage.regions.left.right + side.left) / 2
+        shift = (centre_px / self.size[0]) * 2 - 1
+        proj[:, 0] += shift * proj[:, 3]
+        return view, proj
+
+    def _gesture(self, gestures) -> None:
+        for g in gestures or ():
+            if isinstance(g, Tap):
+                self.scene.on_pick(self.stage, self.pick(g.x, g.y))
+            elif isinstance(g, DoubleTap):
+                n = self.pick(g.x, g.y)
+                if n is None:
+                    self.camera.reset()
+                else:
+                    self.camera.focus(self.layout.positions[self.layout.neuron(n.layer, n.index)])
+            elif isinstance(g, Orbit):
+                self.camera.orbit(g.dx, g.dy)
+            elif isinstance(g, Pan):
+                self.camera.pan(g.dx, g.dy, self.size[1])
+            elif isinstance(g, Zoom):
+                self.camera.zoom(g.factor)
+            elif isinstance(g, Press):
+                pass
+
+    def pick(self, x: float, y: float) -> Neuron | None:
+        view, proj = self._matrices()
+        radii = self.last_arrays.ball_radius if self.last_arrays is not None else self.layout.base_radius
+        k = picking.pick(x, y, self.layout.positions, radii, view, proj, (0, 0, *self.size),
+                         min_hit_px=4.5 * self.px_per_mm)
+        if k is None:
+            return None
+        return Neuron(int(self.layout.layer_of[k]), int(self.layout.index_in_layer[k]))
+
+    # ------------------------------------------------------------------ frame
+    def frame(self, dt: float, events=None) -> None:
+        """Advance the exhibit by one frame of ``dt`` seconds and draw it."""
+        dt = float(min(max(dt, 0.0), 0.25))
+        for ev in (pygame.event.get() if events is None else events):
+            self.handle_event(ev)
+        self.clock += dt
+        for pe in self.pointer.expire(self.clock):
+            self.on_pointer(pe)
+        if self.pending_scene:
+            name, self.pending_scene = self.pending_scene, None
+            self.switch_scene(name)
+        # Fixed-step logic for everything time-based.
+        self.lag += dt
+        while self.lag >= STEP:
+            self.lag -= STEP
+            self.camera.update(STEP)
+            self.scene.update(self.stage, STEP)
+        if self.kiosk is not None:
+            self.kiosk.update(dt)
+        ses = self.session
+        before = ses.input_version
+        ses.update()
+        if ses.source == "training" and ses.train_version and ses.input_version != before:
+            st = ses.trainer.stats
+            self.history_loss.append(float(st.train_loss) if st.train_loss is not None else float("nan"))
+            self.history_acc.append(float(st.test_accuracy) if st.test_accuracy is not None else float("nan"))
+            del self.history_loss[:-300], self.history_acc[:-300]
+        elif ses.source != "training":
+            ses.refresh() if ses.train_version else None
+        self.stage.tick = int(self.clock * 8)
+        self.render(dt)
+        self.frames += 1
+
+    def render(self, dt: float) -> None:
+        ses = self.session
+        sel = -1
+        if ses.selected is not None:
+            sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
+        arrays = self.view.update(dt, ses.fw, ses.model.params, ses.grads, ses.wire_mode, selected=sel)
+        if ses.highlight is not None:
+            layer, i, j = ses.highlight
+            k = self.layout.wire_index(layer, i, j)
+            arrays.wire_rgba[k] = (1.0, 1.0, 1.0, 1.0)
+        if ses.input_version != self._seen_input:
+            self._seen_input = ses.input_version
+            self.anim.on_input_changed()
+        if ses.train_version != self._seen_train:
+            self._seen_train = ses.train_version
+            if ses.grads is not None and ses.source == "training":
+                self.anim.on_train_steps(ses.grads)
+        arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
+        self.last_arrays = arrays
+        ctx = self.ctx
+        ctx.screen.use()
+        bg = self.palette.background
+        ctx.clear(*bg, 1.0)
+        view, proj = self._matrices()
+        self.graph_pass.update(arrays)
+        self.graph_pass.draw(view, proj, ctx.screen.viewport, self.clock)
+        self.hud.hide_all()
+        self._common_panels()
+        self.scene.panels(self.stage)
+        if self.kiosk is not None:
+            self.kiosk.panels(self.stage)
+        self.hud.draw(self.size)
+        if self.present:
+            pygame.display.flip()
+        else:
+            ctx.finish()
+
+    def _common_panels(self) -> None:
+        st, s, r = self.stage, self.stage.s, self.stage.regions
+        ses = self.session
+        stats = ses.trainer.stats
+        rate = stats.samples_per_sec if ses.training_active else 0.0
+        acc = stats.test_accuracy
+        rows = [
+            (self.tr("stat.epoch"), f"{stats.epoch}"),
+            (self.tr("stat.samples"), f"{stats.samples_seen:,}"),
+            (self.tr("stat.loss"), panels.fmt_num(stats.train_loss, 3)),
+            (self.tr("stat.accuracy"), f"{acc * 100:.1f} %" if acc is not None else "—"),
+            (self.tr("stat.parameters"), f"{N_PARAMS:,}"),
+            (self.tr("stat.status"), self.tr(f"status.{ses.status}")),
+            (self.tr("stat.speed"), self.tr("stat.speed_value", rate=f"{rate:,.0f}")),
+            (self.tr("stat.lr"), f"{ses.trainer.lr:.4g}"),
+            (self.tr("stat.batch"), f"{ses.settings.batch}"),
+        ]
+        gc = self.gradcheck
+        if gc is None:
+            badge = (self.tr("gradcheck.pending"), panels.GOLD)
+        elif gc.worst_rel_error < 1e-6:
+            badge = (self.tr("gradcheck.passed", error=f"{gc.worst_rel_error:.1e}"), panels.GOOD)
+        else:
+            badge = (self.tr("gradcheck.failed", error=f"{gc.worst_rel_error:.1e}"), panels.BAD)
+        box = st.panel("stats", ("stats", st.tick, tuple(rows), badge, self.lang),
+                       lambda: panels.stats_panel(self.tr, s, rows, badge), r.left.topleft)
+        plot_w = r.left.w
+        st.panel("plot", ("plot", len(self.history_loss), st.tick // 4, self.lang),
+                 lambda: self._plot(plot_w), (r.left.x, box.bottom + int(12 * s)))
+        st.buttons("controls", self.controls)
+        st.buttons("wires", self.wire_bar)
+        st.buttons("viewbar", self.view_bar)
+        legend_bottom = self.view_bar.bounds().top - int(12 * s)
+        st.panel("legend", ("legend", self.lang),
+                 lambda: panels.legend_panel(self.tr, s, self.palette),
+                 lambda size: (r.left.x, legend_bottom - size[1]))
+        if ses.trainer.rollbacks and self.clock - getattr(self, "_rollback_seen_at", -1e9) < 6:
+            pass
+
+    def _plot(self, width: int) -> pygame.Surface:
+        s = self.stage.s
+        from neuronlab.ui.widgets import panel_surface
+        from neuronlab.ui import text
+        h = int(120 * s)
+        surf = panel_surface((width, h))
+        pad = int(14 * s)
+        surf.blit(text.render(self.tr("stat.loss"), int(18 * s), panels.WARM, bold=True), (pad, pad))
+        lbl = text.render(self.tr("stat.accuracy"), int(18 * s), panels.GOOD, bold=True)
+        surf.blit(lbl, (width - pad - lbl.get_width(), pad))
+        area = (width - 2 * pad, h - 3 * pad - int(18 * s))
+        top = pad * 2 + int(18 * s)
+        surf.blit(panels.line_plot(self.history_loss, area, panels.WARM, lo=0.0), (pad, top))
+        surf.blit(panels.line_plot(self.history_acc, area, panels.GOOD, lo=0.0, hi=1.0), (pad, top))
+        return surf
+
+    @staticmethod
+    def gl_object_count() -> int:
+        """Live moderngl objects in the process (textures, buffers, VAOs, programs, FBOs):
+        flat over time when nothing per frame is created without being freed."""
+        import gc
+
+        kinds = (moderngl.Texture, moderngl.Buffer, moderngl.VertexArray, moderngl.Program,
+                 moderngl.Framebuffer, moderngl.Renderbuffer)
+        return sum(1 for o in gc.get_objects() if isinstance(o, kinds))
+
+    # ------------------------------------------------------------------ output
+    def read_pixels(self) -> np.ndarray:
+        """The current frame as an (H, W, 3) uint8 array, row 0 at the top."""
+        w, h = self.ctx.screen.viewport[2:]
+        before = self.ctx.error
+        data = self.ctx.screen.read(components=3, alignment=1)
+        # moderngl selects GL_COLOR_ATTACHMENT0 as the read buffer even for the default
+        # framebuffer, which GL flags as INVALID_OPERATION while the read itself still
+        # comes from the back buffer. Swallow only that flag, keep any earlier error.
+        _ = self.ctx.error
+        if before != "GL_NO_ERROR":
+            log.warning("GL error before reading pixels: %s", before)
+        return np.frombuffer(data, np.uint8).reshape(h, w, 3)[::-1].copy()
+
+    def save_png(self, path: str) -> None:
+        img = self.read_pixels()
+        surf = pygame.image.frombuffer(img.tobytes(), (img.shape[1], img.shape[0]), "RGB")
+        pygame.image.save(surf, path)
+
+    def run(self) -> None:
+        last = time.perf_counter()
+        while self.running:
+            now = time.perf_counter()
+            dt, last = now - last, now
+            self.frame(dt)
+
+    def close(self) -> None:
+        self.graph_pass.release()
+        self.hud.release()
+        self.ctx.release()
+        pygame.display.quit()
 
 
 def main() -> None:
     from neuronlab.cli import main as cli_main
 
     sys.exit(cli_main())
+
+
+def palette_from_config(cfg) -> Palette:
+    return cfg.colours.palette()
+
+
+def build_app(args, present: bool = True, run_gradcheck: bool = True):
+    """Config file + command-line flags -> a ready App. Problems are printed, one line each."""
+    from dataclasses import replace as dc_replace
+
+    from neuronlab.config import apply_overrides, load_config
+    from neuronlab.nn.train import TrainSettings
+
+    cfg, problems = load_config(getattr(args, "config", None))
+    cfg, more = apply_overrides(cfg, args)
+    for line in problems + more:
+        print(line, file=sys.stderr)
+        log.warning(line)
+    tc = cfg.training
+    settings = dc_replace(TrainSettings(), batch=tc.batch, lr=tc.lr, momentum=tc.momentum, seed=tc.seed,
+                          epoch_size=tc.epoch_size)
+    model = None
+    if cfg.state.weights:
+        from neuronlab.nn.store import WeightsError, load_weights
+
+        try:
+            model, _meta = load_weights(cfg.state.weights_path)
+        except WeightsError as err:
+            print(f"{err}; starting from fresh weights", file=sys.stderr)
+            log.warning("%s; starting from fresh weights", err)
+    size = tuple(getattr(args, "size", None) or cfg.window.size)
+    return App(size, fullscreen=cfg.window.fullscreen and present, present=present, seed=tc.seed,
+               iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,
+               palette=palette_from_config(cfg), train_settings=settings, model=model,
+               px_per_mm=cfg.kiosk.px_per_mm, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck)

@@ -1,0 +1,33 @@
+"""``neuronlab shot``: render N frames of a scene through the real window path and save
+the last one as a PNG. With no display, SDL's offscreen driver is used."""
+from __future__ import annotations
+
+import os
+
+
+def run(args) -> int:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from neuronlab.app import build_app
+
+    app = build_app(args, present=False)
+    try:
+        scene = args.scene
+        if scene == "inspector" and app.session.selected is None:
+            from neuronlab.session import Neuron
+
+            app.session.select(Neuron(1, 0))
+        app.switch_scene(scene)
+        if scene == "draw":
+            from neuronlab.nn import digits
+
+            pad = app.scenes["draw"].pad
+            pad.set_image(digits.clean_digit(7))
+            app.scenes["draw"].feed(app.stage)
+        for _ in range(max(1, args.frames)):
+            app.frame(1 / 60, events=[])
+        app.save_png(args.out)
+        print(f"wrote {args.out}")
+    finally:
+        app.close()
+    return 0

@@ -1,0 +1,90 @@
+"""HUD panels: pygame Surfaces shown as textured quads over the 3D graph.
+
+Each panel owns one texture sized like its surface; the texture is re-uploaded only
+when the caller says the surface changed (a new ``version``), and re-created only when
+its size changes. Panel-sized quads cost a fraction of a millisecond on llvmpipe, where
+one full-screen HUD texture would cost several.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import moderngl
+import numpy as np
+import pygame
+
+
+@dataclass
+class _Panel:
+    texture: moderngl.Texture
+    rect: tuple[int, int, int, int]
+    version: object
+    alpha: float = 1.0
+
+
+class HudPass:
+    def __init__(self, ctx: moderngl.Context, program: moderngl.Program):
+        self.ctx = ctx
+        self.prog = program
+        corners = np.array([0, 0, 1, 0, 0, 1, 1, 1], dtype="f4")
+        self.vbo = ctx.buffer(corners.tobytes())
+        self.vao = ctx.vertex_array(program, [(self.vbo, "2f", "in_corner")])
+        self.panels: dict[str, _Panel] = {}
+        self.order: list[str] = []
+        self.uploads = 0  # how many texture uploads so far (the benchmark reads it)
+
+    def show(self, name: str, surface: pygame.Surface, pos: tuple[int, int], version: object,
+             alpha: float = 1.0) -> None:
+        """Place ``surface`` at ``pos`` (top-left, px). Uploads only if ``version`` changed."""
+        w, h = surface.get_size()
+        panel = self.panels.get(name)
+        if panel is not None and panel.texture.size != (w, h):
+            panel.texture.release()
+            panel = None
+        if panel is None:
+            tex = self.ctx.texture((w, h), 4)
+            tex.swizzle = "BGRA"  # pygame SRCALPHA surfaces are B,G,R,A in memory
+            tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+            panel = _Panel(tex, (0, 0, w, h), object())
+            self.panels[name] = panel
+        if panel.version != version:
+            if surface.get_bitsize() != 32 or surface.get_masks()[0] != 0xFF0000:
+                surface = surface.convert_alpha() if pygame.display.get_surface() else \
+                    surface.convert(32, (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
+            panel.texture.write(surface.get_view("1"))
+            panel.version = version
+            self.uploads += 1
+        panel.rect = (int(pos[0]), int(pos[1]), w, h)
+        panel.alpha = alpha
+        if name not in self.order:
+            self.order.append(name)
+
+    def hide(self, name: str) -> None:
+        if name in self.order:
+            self.order.remove(name)
+
+    def hide_all(self) -> None:
+        self.order.clear()
+
+    def draw(self, screen_size: tuple[int, int]) -> None:
+        ctx = self.ctx
+        ctx.disable(moderngl.DEPTH_TEST)
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+        self.prog["u_screen"].value = (float(screen_size[0]), float(screen_size[1]))
+        self.prog["u_tex"].value = 0
+        for name in self.order:
+            p = self.panels[name]
+            # pygame rows run top-down and texture rows bottom-up: v=0 is the top row here.
+            self.prog["u_rect"].value = tuple(float(v) for v in p.rect)
+            self.prog["u_alpha"].value = p.alpha
+            p.texture.use(0)
+            self.vao.render(moderngl.TRIANGLE_STRIP)
+
+    def release(self) -> None:
+        for p in self.panels.values():
+            p.texture.release()
+        self.panels.clear()
+        self.order.clear()
+        self.vao.release()
+        self.vbo.release()

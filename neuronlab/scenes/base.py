@@ -1,0 +1,104 @@
+"""Scene: one screen's behaviour (enter / exit / on_pointer / update / panels).
+
+A scene changes the session and describes its HUD panels; it never draws GL. The
+``Stage`` it is given is everything a scene may use: the session, the strings lookup,
+the UI scale, the screen regions, and ``panel()``, which renders a panel only when its
+content key changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pygame
+
+from neuronlab.ui.widgets import Button, ButtonBar
+
+
+@dataclass
+class Regions:
+    """Screen rectangles in window pixels for the current window size."""
+
+    size: tuple[int, int]
+    s: float             # UI scale, 1.0 at 1080 px high
+    side: pygame.Rect    # the right-hand scene panel
+    bottom: pygame.Rect  # the control bar
+    left: pygame.Rect    # stats and legend column
+
+    @classmethod
+    def for_size(cls, size: tuple[int, int]) -> "Regions":
+        w, h = size
+        s = max(0.5, min(w / 1920, h / 1080))
+        m = int(20 * s)
+        bar_h = int(96 * s)
+        side_w = int(580 * s)
+        bottom = pygame.Rect(m, h - bar_h - m, w - 2 * m, bar_h)
+        side = pygame.Rect(w - side_w - m, m, side_w, bottom.top - 2 * m)
+        left = pygame.Rect(m, m, int(420 * s), bottom.top - 2 * m)
+        return cls((w, h), s, side, bottom, left)
+
+
+@dataclass
+class Stage:
+    session: object
+    tr: Callable[..., str]
+    regions: Regions
+    palette: object
+    show: Callable  # show(name, surface, pos, version)
+    cache: dict = field(default_factory=dict)
+    shown: set = field(default_factory=set)
+
+    @property
+    def s(self) -> float:
+        return self.regions.s
+
+    def panel(self, name: str, key, render: Callable[[], pygame.Surface], pos) -> pygame.Rect:
+        """Show panel ``name``; ``render`` runs only when ``key`` changed.
+        ``pos`` is (x, y) or a function of the surface size giving (x, y)."""
+        entry = self.cache.get(name)
+        if entry is None or entry[0] != key:
+            surf = render()
+            entry = (key, surf, object())
+            self.cache[name] = entry
+        _, surf, version = entry
+        xy = pos(surf.get_size()) if callable(pos) else pos
+        self.show(name, surf, xy, version)
+        self.shown.add(name)
+        return pygame.Rect(xy, surf.get_size())
+
+    def buttons(self, name: str, bar: ButtonBar) -> None:
+        if not bar.buttons:
+            return
+        self.panel(name, bar.key(), lambda: bar.render()[0], bar.bounds().topleft)
+
+
+class Scene:
+    name = "scene"
+
+    def __init__(self):
+        self.bar = ButtonBar()
+
+    def enter(self, stage: Stage) -> None:
+        """Called when the scene becomes active."""
+
+    def exit(self, stage: Stage) -> None:
+        """Called when another scene takes over."""
+
+    def layout(self, stage: Stage) -> None:
+        """(Re)build widgets for the current regions."""
+
+    def on_button(self, stage: Stage, button: Button) -> None:
+        """A button of this scene was tapped."""
+
+    def on_pointer(self, stage: Stage, ev) -> bool:
+        """A pointer event not taken by a button; True if the scene consumed it."""
+        return False
+
+    def on_pick(self, stage: Stage, neuron) -> None:
+        """A neuron of the 3D graph was tapped (None: empty space)."""
+
+    def update(self, stage: Stage, dt: float) -> None:
+        """Advance time-based state by dt seconds."""
+
+    def panels(self, stage: Stage) -> None:
+        """Show this scene's HUD panels."""

@@ -1,0 +1,173 @@
+"""Inspector scene: inside one neuron, the exact weighted sum.
+
+Every incoming contribution a_i * w_ij is a bar, largest magnitude first; those that do
+not fit are summed into one labelled bar so the total stays exact; then the bias, z, and
+the activation (ReLU for hidden neurons, the softmax probability for outputs). Touching a
+bar lights that exact wire in 3D (``session.highlight``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+from neuronlab.scenes.base import Scene, Stage
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import panel_surface
+
+LAYER_KEYS = ("layer.input", "layer.hidden1", "layer.hidden2", "layer.output")
+
+
+@dataclass
+class SumRows:
+    """The rows the Inspector shows for one neuron, as numbers."""
+
+    sources: list[int]          # source neuron index of each shown bar
+    values: list[float]         # a_i * w_ij of each shown bar
+    rest_count: int             # how many contributions are summed in the rest bar
+    rest_value: float           # their sum
+    bias: float
+    z: float
+    activation: float
+
+
+def sum_rows(contrib: np.ndarray, bias: float, z: float, activation: float, max_bars: int) -> SumRows:
+    """Split contributions into the largest ``max_bars`` and one exact remainder."""
+    order = np.argsort(-np.abs(contrib), kind="stable")
+    shown = order[:max_bars]
+    rest = order[max_bars:]
+    contrib64 = contrib.astype(np.float64)
+    return SumRows([int(i) for i in shown], [float(contrib64[i]) for i in shown], int(len(rest)),
+                   float(contrib64[rest].sum()) if len(rest) else 0.0, float(bias), float(z), float(activation))
+
+
+def source_name(layer: int, i: int) -> str:
+    if layer == 1:
+        return f"px {i // 16},{i % 16}"
+    return ("", "H1", "H2", "")[layer - 1] + f"·{i}" if layer > 1 else str(i)
+
+
+class InspectorScene(Scene):
+    name = "inspector"
+
+    def __init__(self):
+        super().__init__()
+        self.max_bars = 12
+        self.bar_rects: list[tuple[pygame.Rect, int]] = []  # (rect in window px, source index)
+        self.touching: dict = {}
+
+    def on_pick(self, stage: Stage, neuron) -> None:
+        if neuron is not None:
+            stage.session.select(neuron)
+            stage.session.highlight = None
+
+    def exit(self, stage: Stage) -> None:
+        stage.session.highlight = None
+
+    def _bar_at(self, x, y):
+        for rect, src in self.bar_rects:
+            if rect.collidepoint(x, y):
+                return src
+        return None
+
+    def on_pointer(self, stage: Stage, ev) -> bool:
+        ses = stage.session
+        if ses.selected is None or ses.selected.layer == 0:
+            return False
+        side = stage.regions.side
+        if ev.kind in ("down", "move", "hover") and side.collidepoint(ev.x, ev.y):
+            src = self._bar_at(ev.x, ev.y)
+            ses.highlight = (ses.selected.layer, src, ses.selected.index) if src is not None else None
+            return ev.kind != "hover"
+        if ev.kind in ("up", "cancel"):
+            ses.highlight = None
+        return side.collidepoint(ev.x, ev.y)
+
+    def panels(self, stage: Stage) -> None:
+        ses, s, side = stage.session, stage.s, stage.regions.side
+        n = ses.selected
+        key = ("insp", n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.w,
+               ses.highlight)
+        box = stage.panel("inspector", key, lambda: self.render(stage, side.w), side.topleft)
+        stage.panel("why", ("why", stage.lang, side.w),
+                    lambda: panels.text_panel(stage.tr("bright.title"), stage.tr("bright.body"), s, side.w),
+                    lambda size: (side.x, min(box.bottom + int(12 * s), side.bottom - size[1])))
+
+    def render(self, stage: Stage, width: int) -> pygame.Surface:
+        ses, tr, s = stage.session, stage.tr, stage.s
+        side = stage.regions.side
+        px, pad = int(21 * s), int(16 * s)
+        n = ses.selected
+        self.bar_rects = []
+        if n is None:
+            return panels.text_panel(tr("inspector.title"), tr("inspector.pick"), s, width)
+        n_rows = min(self.max_bars, len(ses.fw.activations[n.layer - 1])) + 2
+        height = int(230 * s) + n_rows * int(27 * s) + (int(16 * 6 * s) + int(10 * s) if n.layer == 1 else int(40 * s))
+        surf = panel_surface((width, height))
+        y = panels._title(surf, tr("inspector.title"), pad, pad, px)
+        head = f"{tr(LAYER_KEYS[n.layer])} · #{n.index if n.layer != 3 else n.index}"
+        surf.blit(text.render(head, int(px * 1.2), panels.WHITE, bold=True), (pad, y))
+        y += int(px * 1.8)
+        if n.layer == 0:
+            r, c = divmod(n.index, 16)
+            v = float(ses.x[n.index])
+            surf.blit(text.render(tr("inspector.pixel", row=r, col=c) + f" = {v:.3f}", px, panels.WHITE), (pad, y))
+            y += int(px * 1.6)
+            img = ses.x.reshape(16, 16).copy()
+            pic = panels.digit_image(img, int(14 * s), grid=False)
+            pygame.draw.rect(pic, panels.GOLD, (c * int(14 * s), r * int(14 * s), int(14 * s), int(14 * s)), 3)
+            surf.blit(pic, (pad, y))
+            return surf
+        contrib, bias, z = ses.contributions(n)
+        act = ses.activation(n)
+        rows = sum_rows(contrib, bias, z, act, self.max_bars)
+        total = sum(rows.values) + rows.rest_value + rows.bias
+        scale = max([abs(v) for v in rows.values] + [abs(rows.rest_value), abs(bias), abs(z), 1e-6])
+        row_h = int(27 * s)
+        label_w = int(120 * s)
+        bar_x = pad + label_w
+        bar_w = width - bar_x - pad - int(110 * s)
+        mid = bar_x + bar_w // 2
+        entries = [(source_name(n.layer, i), v, i) for i, v in zip(rows.sources, rows.values)]
+        if rows.rest_count:
+            entries.append((tr("inspector.rest", n=rows.rest_count), rows.rest_value, None))
+        entries.append((tr("inspector.bias"), rows.bias, None))
+        small = int(px * 0.85)
+        for name, v, src in entries:
+            lit = ses.highlight is not None and src is not None and ses.highlight[1] == src
+            surf.blit(text.render(name, small, panels.GOLD if lit else panels.DIM), (pad, y + 2))
+            length = int(abs(v) / scale * (bar_w // 2))
+            colour = panels.WARM if v > 0 else panels.COOL
+            rect = pygame.Rect(mid if v > 0 else mid - length, y + 4, max(1, length), row_h - 10)
+            pygame.draw.rect(surf, colour if not lit else (255, 255, 255), rect, border_radius=4)
+            val = text.render(f"{v:+.3f}", small, panels.WHITE)
+            surf.blit(val, (width - pad - val.get_width(), y + 2))
+            if src is not None:
+                self.bar_rects.append((pygame.Rect(side.x, side.y + y, width, row_h), src))
+            y += row_h
+        pygame.draw.line(surf, (120, 130, 160), (mid, y - row_h * len(entries)), (mid, y), 1)
+        pygame.draw.line(surf, (120, 130, 160), (pad, y + 4), (width - pad, y + 4), 2)
+        y += int(12 * s)
+        surf.blit(text.render(f"{tr('inspector.total')} = {z:+.3f}", px, panels.WHITE, bold=True), (pad, y))
+        check = text.render(f"Σ = {total:+.3f}", small, panels.DIM)
+        surf.blit(check, (width - pad - check.get_width(), y + 3))
+        y += int(px * 1.6)
+        if n.layer == 3:
+            line, value = tr("inspector.softmax"), f"p = {act:.3f}"
+        else:
+            line, value = tr("inspector.relu"), f"a = ReLU({z:+.3f}) = {act:.3f}"
+        surf.blit(text.render(value, px, panels.GOOD, bold=True), (pad, y))
+        y += int(px * 1.4)
+        surf.blit(text.render(line, small, panels.DIM), (pad, y))
+        y += int(px * 1.6)
+        if n.layer == 1:
+            surf.blit(text.render(tr("inspector.looks_for"), small, panels.DIM), (pad, y))
+            cell = max(3, int(6 * s))
+            pic = panels.weight_picture(ses.model.params["W1"][:, n.index], cell)
+            surf.blit(pic, (width - pad - pic.get_width(), y))
+        elif n.layer == 3 and ses.label is not None and ses.source == "training":
+            target = 1.0 if ses.label == n.index else 0.0
+            line = f"{tr('inspector.target')}: {target:.0f}   {tr('inspector.error')}: p − target = {act - target:+.3f}"
+            surf.blit(text.render(line, small, panels.GOLD), (pad, y))
+        return surf

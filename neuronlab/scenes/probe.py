@@ -1,0 +1,100 @@
+"""Probe scene: feed the network a clean digit or a random test image. Training pauses
+and the answer is withheld from the network; the panel shows it to the visitor only."""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+
+from neuronlab.nn import digits
+from neuronlab.scenes.base import Scene, Stage
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
+
+
+class ProbeScene(Scene):
+    name = "probe"
+
+    def __init__(self, seed: int = 0):
+        super().__init__()
+        self.rng = np.random.default_rng(seed)
+        self.last_digit = 3
+
+    def layout(self, stage: Stage) -> None:
+        s, side = stage.s, stage.regions.side
+        gap = int(10 * s)
+        bw = (side.w - 2 * int(16 * s) - 4 * gap) // 5
+        bh = int(72 * s)
+        x0, y0 = side.x + int(16 * s), side.y + int(64 * s)
+        buttons = []
+        for d in range(10):
+            r, c = divmod(d, 5)
+            buttons.append(Button(pygame.Rect(x0 + c * (bw + gap), y0 + r * (bh + gap), bw, bh), str(d), d,
+                                  font_px=int(34 * s)))
+        y = y0 + 2 * (bh + gap)
+        buttons.append(Button(pygame.Rect(x0, y, side.w - 2 * int(16 * s), bh), stage.tr("probe.random"), "random"))
+        self.bar = ButtonBar(buttons)
+
+    def enter(self, stage: Stage) -> None:
+        self.layout(stage)
+        self.send(stage, self.last_digit)
+
+    def send(self, stage: Stage, what) -> None:
+        if what == "random":
+            # A pad-like test image would need the raw test set; the network-ready test
+            # set is what is fixed, so show its input directly as the "image".
+            i = int(self.rng.integers(len(stage.session.test_y)))
+            x = stage.session.test_X[i]
+            stage.session.probe_network_input(x, int(stage.session.test_y[i]))
+        else:
+            self.last_digit = int(what)
+            stage.session.probe(digits.clean_digit(int(what)), int(what))
+
+    def on_button(self, stage: Stage, button: Button) -> None:
+        self.send(stage, button.action)
+
+    def on_pointer(self, stage: Stage, ev) -> bool:
+        return stage.regions.side.collidepoint(ev.x, ev.y) and ev.kind != "hover"
+
+    def panels(self, stage: Stage) -> None:
+        ses, s, side = stage.session, stage.s, stage.regions.side
+        bottom = self.bar.bounds().bottom
+        stage.panel("probe_bg", ("pbg", stage.lang, side.w, bottom),
+                    lambda: self._background(stage, side.w, bottom - side.y + int(16 * s)), side.topleft)
+        stage.buttons("probe_buttons", self.bar)
+        y = bottom + int(28 * s)
+        res = stage.panel("probe_result", ("pres", ses.input_version, ses.train_version, stage.lang, side.w),
+                          lambda: self._result(stage, side.w), (side.x, y))
+        p = ses.fw.p
+        guess = int(np.argmax(p))
+        stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, side.w),
+                    lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w),
+                    (side.x, res.bottom + int(12 * s)))
+
+    def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
+        s = stage.s
+        surf = panel_surface((width, height))
+        surf.blit(text.render(stage.tr("probe.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
+        return surf
+
+    def _result(self, stage: Stage, width: int) -> pygame.Surface:
+        ses, tr, s = stage.session, stage.tr, stage.s
+        pad, px = int(16 * s), int(22 * s)
+        cell = int(9 * s)
+        h = pad * 2 + 16 * cell
+        surf = panel_surface((width, h))
+        surf.blit(panels.digit_image(ses.x.reshape(16, 16), cell, grid=False), (pad, pad))
+        x0 = pad + 16 * cell + int(20 * s)
+        guess = int(np.argmax(ses.fw.p))
+        rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?"),
+                (tr("super.guess"), str(guess))]
+        if ses.label is not None:
+            rows.append((tr("super.loss"), f"{-np.log(max(float(ses.fw.p[ses.label]), 1e-12)):.3f}"))
+        y = pad
+        for k, v in rows:
+            surf.blit(text.render(k, px, panels.DIM), (x0, y))
+            colour = panels.WHITE if k != tr("super.guess") else (
+                panels.GOOD if ses.label is None or guess == ses.label else panels.BAD)
+            surf.blit(text.render(v, px, colour, bold=True), (x0 + int(190 * s), y))
+            y += int(px * 1.45)
+        text.blit_wrapped(surf, tr("super.explain"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
+        return surf

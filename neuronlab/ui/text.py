@@ -1,0 +1,51 @@
+"""Fonts and text on pygame surfaces: the bundled DejaVu faces, cached by size."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pygame
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+REGULAR = FONT_DIR / "DejaVuSans.ttf"
+BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+@lru_cache(maxsize=64)
+def font(px: int, bold: bool = False) -> pygame.font.Font:
+    """A font whose nominal size is ``px`` pixels (cap height is about 0.73 px)."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font.Font(str(BOLD if bold else REGULAR), max(6, int(px)))
+
+
+def render(text: str, px: int, colour, bold: bool = False) -> pygame.Surface:
+    return font(px, bold).render(text, True, colour)
+
+
+def wrap(text: str, px: int, width: int, bold: bool = False) -> list[str]:
+    """Greedy word wrap to ``width`` pixels."""
+    f = font(px, bold)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            trial = word if not line else line + " " + word
+            if f.size(trial)[0] <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def blit_wrapped(surf: pygame.Surface, text: str, pos, px: int, width: int, colour,
+                 bold: bool = False, line_gap: float = 1.25) -> int:
+    """Draw wrapped text; returns the y just below the last line."""
+    x, y = pos
+    step = int(px * line_gap)
+    for line in wrap(text, px, width, bold):
+        surf.blit(render(line, px, colour, bold), (x, y))
+        y += step
+    return y

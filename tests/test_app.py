@@ -1,0 +1,172 @@
+"""The real exhibit, built headless (SDL offscreen + Mesa) and driven frame by frame."""
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import numpy as np
+import pygame
+import pytest
+
+from neuronlab.app import App
+from neuronlab.math3d.camera import project
+from neuronlab.nn import digits, pad
+from neuronlab.scenes.inspector import sum_rows
+from neuronlab.session import Neuron
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture(scope="module")
+def app():
+    a = App(SIZE, present=False, seed=3, iters_per_frame=4, run_gradcheck=True)
+    yield a
+    a.close()
+
+
+def finger(kind, x, y, fid=1):
+    et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
+    return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
+
+
+def frames(app, n, events=()):
+    app.frame(1 / 60, events=list(events))
+    for _ in range(n - 1):
+        app.frame(1 / 60, events=[])
+
+
+def projected(app, layer, index):
+    view, proj = app._matrices()
+    k = app.layout.neuron(layer, index)
+    xy, _ = project(app.layout.positions[k:k + 1], view, proj, (0, 0, *app.size))
+    return xy[0]
+
+
+def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
+    app.switch_scene("graph")
+    seen = app.session.trainer.stats.samples_seen
+    frames(app, 10)
+    assert app.session.trainer.stats.samples_seen > seen  # training runs inside the loop
+    img = app.read_pixels()
+    assert img.shape == (SIZE[1], SIZE[0], 3)
+    assert img.std() > 10  # not blank
+    # Hidden-2 balls are drawn where they project, lit by their activation: the most
+    # active one's pixel is bright and stands off the stage, and brighter than a silent one's.
+    a2 = app.session.fw.a2
+    hot, cold = int(np.argmax(a2)), int(np.argmin(a2))
+    assert a2[hot] > a2[cold]
+
+    def lum(layer, i):
+        x, y = projected(app, layer, i)
+        patch = img[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2].reshape(-1, 3).astype(float)
+        return patch.mean()
+
+    bg = np.array(app.palette.background).mean() * 255
+    assert lum(2, hot) > bg + 40, (lum(2, hot), lum(2, cold))
+    assert lum(2, hot) > lum(2, cold) + 20, (lum(2, hot), lum(2, cold))
+
+
+def test_tapping_a_ball_opens_the_inspector_on_that_neuron(app):
+    app.switch_scene("graph")
+    app.session.set_speed(0)
+    frames(app, 2)
+    x, y = projected(app, 2, 5)
+    frames(app, 3, [finger("down", x, y, 4)])
+    app.clock += 0.05
+    frames(app, 3, [finger("up", x, y, 4)])
+    assert app.scene_name == "inspector"
+    assert app.session.selected == Neuron(2, 5)
+
+
+def test_inspector_rows_sum_exactly_to_the_models_z_and_activation(app):
+    ses = app.session
+    for n in (Neuron(1, 3), Neuron(2, 7), Neuron(3, 4)):
+        contrib, bias, z = ses.contributions(n)
+        rows = sum_rows(contrib, bias, z, ses.activation(n), max_bars=12)
+        total = sum(rows.values) + rows.rest_value + rows.bias
+        assert len(rows.values) == min(12, len(contrib))
+        assert rows.rest_count == len(contrib) - len(rows.values)
+        assert total == pytest.approx(float(ses.fw.zs[n.layer - 1][n.index]), abs=1e-4)
+        if n.layer < 3:
+            assert rows.activation == pytest.approx(max(z, 0.0), abs=1e-6)
+        else:
+            assert rows.activation == pytest.approx(float(ses.fw.p[n.index]), abs=1e-7)
+
+
+def test_painting_refires_the_graph_in_the_same_frame(app):
+    app.switch_scene("draw")
+    draw = app.scenes["draw"]
+    draw.reset()
+    frames(app, 2)
+    r = draw.pad_rect(app.stage)
+    cell = r.w / 16
+    # A fast diagonal stroke: down, one big jump, up.
+    x0, y0 = r.x + 3.5 * cell, r.y + 2.5 * cell
+    x1, y1 = r.x + 12.5 * cell, r.y + 13.5 * cell
+    before = app.session.input_version
+    app.frame(1 / 60, events=[finger("down", x0, y0, 9), finger("move", x1, y1, 9)])
+    assert app.session.input_version > before
+    img = draw.pad.image
+    # every cell along the diagonal is inked: no gaps in the fast stroke
+    for t in np.linspace(0, 1, 12):
+        cx = int(3.5 + 9 * t)
+        cy = int(2.5 + 11 * t)
+        assert img[cy, cx] > 0.5
+    expected = app.session.model.forward(pad.to_network(img))
+    np.testing.assert_allclose(app.session.fw.p, expected.p, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(app.session.x, pad.to_network(img), atol=1e-6)
+    assert float(np.sum(app.session.fw.p)) == pytest.approx(1.0, abs=1e-5)
+    frames(app, 1, [finger("up", x1, y1, 9)])
+    assert draw.pad.active_strokes == 0
+
+
+def test_probe_sends_a_clean_digit_with_the_answer_withheld(app):
+    app.switch_scene("probe")
+    probe = app.scenes["probe"]
+    button = next(b for b in probe.bar.buttons if b.action == 8)
+    x, y = button.rect.center
+    frames(app, 1, [finger("down", x, y, 2)])
+    frames(app, 1, [finger("up", x, y, 2)])
+    ses = app.session
+    assert ses.status == "probing" and not ses.training_active
+    np.testing.assert_allclose(ses.x, pad.to_network(digits.clean_digit(8)), atol=1e-6)
+    assert ses.label == 8
+
+
+def test_mouse_copies_of_a_finger_are_not_handled_twice(app):
+    app.switch_scene("probe")
+    probe = app.scenes["probe"]
+    b = next(b for b in probe.bar.buttons if b.action == 2)
+    x, y = b.rect.center
+    calls = []
+    orig = probe.send
+    probe.send = lambda stage, what: (calls.append(what), orig(stage, what))
+    try:
+        copies = [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=True),
+                  pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=True)]
+        frames(app, 1, [finger("down", x, y, 5), copies[0]])
+        frames(app, 1, [finger("up", x, y, 5), copies[1]])
+    finally:
+        probe.send = orig
+    assert calls == [2]
+
+
+def test_gl_objects_stay_flat_across_frames_and_scene_switches(app):
+    def count():
+        return app.gl_object_count()
+
+    for name in ("graph", "inspector", "draw", "probe"):
+        app.switch_scene(name)
+        frames(app, 3)
+    start = count()
+    for _ in range(3):
+        for name in ("graph", "inspector", "draw", "probe"):
+            app.switch_scene(name)
+            frames(app, 5)
+    assert start >= 10  # the count sees the passes' buffers, programs and panel textures
+    assert count() == start
+    assert app.ctx.error == "GL_NO_ERROR"
+
+
+def test_gradient_check_badge_has_a_measured_error(app):
+    assert app.gradcheck is not None
+    assert 0 <= app.gradcheck.worst_rel_error < 1e-6
