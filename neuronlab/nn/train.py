@@ -38,7 +38,7 @@ class TrainSettings:
     """How the trainer learns. Invalid values raise ValueError with one clear line."""
 
     batch: int = 32
-    lr: float = 0.05
+    lr: float = 0.01                 # best of a sweep at 300k samples (0.05 swings ~1.5 % lower)
     momentum: float = 0.9
     seed: int = 0                    # seeds the fresh weights drawn by reset(None)
     test_every: int = 10_000         # samples between test-accuracy measurements
