@@ -20,7 +20,7 @@ from neuronlab import strings
 from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Press, Tap, Zoom
 from neuronlab.input.pointer import PointerInput, WheelEvent
 from neuronlab.math3d import picking
-from neuronlab.math3d.camera import OrbitCamera, projection_matrix, view_matrix
+from neuronlab.math3d.camera import OrbitCamera, projection_matrix, target_plane_point, view_matrix
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.nn.mlp import N_PARAMS
 from neuronlab.render import context, programs
@@ -50,7 +50,8 @@ STEP = 1.0 / 120.0  # fixed logic step (s)
 class App:
     def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
-                 train_settings=None, model=None, px_per_mm=3.8, vsync=True, run_gradcheck=True):
+                 train_settings=None, model=None, px_per_mm=2.71, vsync=True, run_gradcheck=True,
+                 touch=None):
         self.present = present
         self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
         self.size = self.window.get_size()
@@ -67,13 +68,17 @@ class App:
         self.camera = OrbitCamera(home_distance=21.0)
         self.camera.snap()
         self.pointer = PointerInput(self.size)
-        self.gestures = GestureRecognizer()
+        # touch: tap_ms, tap_px, double_tap_ms from the kiosk config (KIOSK.md defaults)
+        self.gestures = GestureRecognizer(**(touch or {}))
+        self.finger_expire_s = 10.0
         self.session = Session(train_settings, seed=seed, model=model, speeds=speeds,
                                iters_per_frame=iters_per_frame)
         self.scenes = {"graph": GraphScene(), "inspector": InspectorScene(), "draw": DrawScene(),
                        "probe": ProbeScene(seed)}
         self.scene_name = "graph"
         self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
+        # Wall-clock seconds spent per part of the frame, summed (read by the benchmark).
+        self.timings = {"train": 0.0, "view": 0.0, "gl": 0.0, "hud": 0.0, "finish": 0.0}
         self.frames = 0
         self.lag = 0.0
         self.pending_scene: str | None = None
@@ -301,7 +306,9 @@ class App:
             elif isinstance(g, Pan):
                 self.camera.pan(g.dx, g.dy, self.size[1])
             elif isinstance(g, Zoom):
-                self.camera.zoom(g.factor)
+                view, proj = self._matrices()
+                about = target_plane_point(self.camera, g.cx, g.cy, (0, 0, *self.size), view, proj)
+                self.camera.zoom(g.factor, about=about)
             elif isinstance(g, Press):
                 pass
 
@@ -321,7 +328,7 @@ class App:
         for ev in (pygame.event.get() if events is None else events):
             self.handle_event(ev)
         self.clock += dt
-        for pe in self.pointer.expire(self.clock):
+        for pe in self.pointer.expire(self.clock, self.finger_expire_s):
             self.on_pointer(pe)
         if self.pending_scene:
             name, self.pending_scene = self.pending_scene, None
@@ -336,7 +343,9 @@ class App:
             self.kiosk.update(dt)
         ses = self.session
         before = ses.input_version
+        t0 = time.perf_counter()
         ses.update()
+        self.timings["train"] += time.perf_counter() - t0
         if ses.source == "training" and ses.train_version and ses.input_version != before:
             st = ses.trainer.stats
             self.history_loss.append(float(st.train_loss) if st.train_loss is not None else float("nan"))
@@ -350,6 +359,7 @@ class App:
 
     def render(self, dt: float) -> None:
         ses = self.session
+        tm, t0 = self.timings, time.perf_counter()
         sel = -1
         if ses.selected is not None:
             sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
@@ -367,6 +377,8 @@ class App:
                 self.anim.on_train_steps(ses.grads)
         arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
         self.last_arrays = arrays
+        t1 = time.perf_counter()
+        tm["view"] += t1 - t0
         ctx = self.ctx
         ctx.screen.use()
         bg = self.palette.background
@@ -374,16 +386,21 @@ class App:
         view, proj = self._matrices()
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, ctx.screen.viewport, self.clock)
+        t2 = time.perf_counter()
+        tm["gl"] += t2 - t1
         self.hud.hide_all()
         self._common_panels()
         self.scene.panels(self.stage)
         if self.kiosk is not None:
             self.kiosk.panels(self.stage)
         self.hud.draw(self.size)
+        t3 = time.perf_counter()
+        tm["hud"] += t3 - t2
         if self.present:
             pygame.display.flip()
         else:
             ctx.finish()
+        tm["finish"] += time.perf_counter() - t3
 
     def _common_panels(self) -> None:
         st, s, r = self.stage, self.stage.s, self.stage.regions
@@ -521,4 +538,6 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True):
     return App(size, fullscreen=cfg.window.fullscreen and present, present=present, seed=tc.seed,
                iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,
                palette=palette_from_config(cfg), train_settings=settings, model=model,
-               px_per_mm=cfg.kiosk.px_per_mm, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck)
+               px_per_mm=cfg.kiosk.px_per_mm, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck,
+               touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
+                          double_tap_ms=cfg.kiosk.double_tap_ms))
