@@ -96,7 +96,7 @@ class TrainingConfig:
     speeds: tuple[int, ...] = _opt((0, 1, 4, 16, 64), length=(1, 8), item=int, lo=0, hi=1024,
                                    check=_ascending)
     batch: int = _opt(32, lo=1, hi=1024)
-    lr: float = _opt(0.05, lo=1e-5, hi=10.0)
+    lr: float = _opt(0.01, lo=1e-5, hi=10.0)
     momentum: float = _opt(0.9, lo=0.0, hi=0.999)
     seed: int = _opt(0, lo=0, hi=2**32 - 1)
     # The generator never runs dry, so an "epoch" is a count we choose: MNIST's 60 000.

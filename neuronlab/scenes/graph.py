@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.strips import FeatureStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -45,6 +46,21 @@ def supervision_panel(stage: Stage, width: int) -> pygame.Surface:
 class GraphScene(Scene):
     name = "graph"
 
+    def __init__(self):
+        super().__init__()
+        self.features = FeatureStrip()
+
+    def on_pointer(self, stage: Stage, ev) -> bool:
+        k = self.features.hit(stage, ev.x, ev.y)
+        if k is None:
+            return False
+        if ev.kind == "down":
+            from neuronlab.session import Neuron
+
+            stage.session.select(Neuron(1, k))
+            stage.request_scene("inspector")
+        return ev.kind != "hover"
+
     def on_pick(self, stage: Stage, neuron) -> None:
         if neuron is not None:
             stage.session.select(neuron)
@@ -54,6 +70,7 @@ class GraphScene(Scene):
         ses, s, side = stage.session, stage.s, stage.regions.side
         w = side.w
         tick = stage.tick
+        self.features.show(stage, None)
         sup = stage.panel("supervision", ("sup", tick, ses.input_version, ses.train_version, stage.lang, w),
                           lambda: supervision_panel(stage, w), side.topleft)
         p = ses.fw.p

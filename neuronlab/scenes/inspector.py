@@ -13,6 +13,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.strips import FeatureStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -55,7 +56,7 @@ class InspectorScene(Scene):
         super().__init__()
         self.max_bars = 12
         self.bar_rects: list[tuple[pygame.Rect, int]] = []  # (rect in window px, source index)
-        self.touching: dict = {}
+        self.features = FeatureStrip()
 
     def on_pick(self, stage: Stage, neuron) -> None:
         if neuron is not None:
@@ -73,6 +74,14 @@ class InspectorScene(Scene):
 
     def on_pointer(self, stage: Stage, ev) -> bool:
         ses = stage.session
+        k = self.features.hit(stage, ev.x, ev.y)
+        if k is not None:
+            if ev.kind == "down":
+                from neuronlab.session import Neuron
+
+                ses.select(Neuron(1, k))
+                ses.highlight = None
+            return ev.kind != "hover"
         if ses.selected is None or ses.selected.layer == 0:
             return False
         side = stage.regions.side
@@ -87,6 +96,7 @@ class InspectorScene(Scene):
     def panels(self, stage: Stage) -> None:
         ses, s, side = stage.session, stage.s, stage.regions.side
         n = ses.selected
+        self.features.show(stage, n.index if n is not None and n.layer == 1 else None)
         key = ("insp", n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.w,
                ses.highlight)
         box = stage.panel("inspector", key, lambda: self.render(stage, side.w), side.topleft)

@@ -7,6 +7,7 @@ import pygame
 
 from neuronlab.nn import digits
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.strips import MistakeStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 
@@ -18,6 +19,7 @@ class ProbeScene(Scene):
         super().__init__()
         self.rng = np.random.default_rng(seed)
         self.last_digit = 3
+        self.mistakes = MistakeStrip()
 
     def layout(self, stage: Stage) -> None:
         s, side = stage.s, stage.regions.side
@@ -53,11 +55,18 @@ class ProbeScene(Scene):
         self.send(stage, button.action)
 
     def on_pointer(self, stage: Stage, ev) -> bool:
+        idx = self.mistakes.hit(stage, ev.x, ev.y)
+        if idx is not None:
+            if ev.kind == "down":
+                ses = stage.session
+                ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+            return ev.kind != "hover"
         return stage.regions.side.collidepoint(ev.x, ev.y) and ev.kind != "hover"
 
     def panels(self, stage: Stage) -> None:
         ses, s, side = stage.session, stage.s, stage.regions.side
         bottom = self.bar.bounds().bottom
+        self.mistakes.show(stage)
         stage.panel("probe_bg", ("pbg", stage.lang, side.w, bottom),
                     lambda: self._background(stage, side.w, bottom - side.y + int(16 * s)), side.topleft)
         stage.buttons("probe_buttons", self.bar)
@@ -91,10 +100,11 @@ class ProbeScene(Scene):
             rows.append((tr("super.loss"), f"{-np.log(max(float(ses.fw.p[ses.label]), 1e-12)):.3f}"))
         y = pad
         for k, v in rows:
-            surf.blit(text.render(k, px, panels.DIM), (x0, y))
+            surf.blit(text.render(k, int(px * 0.9), panels.DIM), (x0, y))
             colour = panels.WHITE if k != tr("super.guess") else (
                 panels.GOOD if ses.label is None or guess == ses.label else panels.BAD)
-            surf.blit(text.render(v, px, colour, bold=True), (x0 + int(190 * s), y))
+            val = text.render(v, px, colour, bold=True)
+            surf.blit(val, (width - pad - val.get_width(), y))
             y += int(px * 1.45)
-        text.blit_wrapped(surf, tr("super.explain"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
+        text.blit_wrapped(surf, tr("super.withheld"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
         return surf

@@ -1,0 +1,120 @@
+"""Two strips across the top of the stage, between the side columns.
+
+* Features: the 16 first-hidden neurons' incoming weights as 16x16 pictures, side by
+  side, changing live as the network learns; tap one to open it in the Inspector.
+* Mistakes: test digits the network currently gets wrong (its guess beside each);
+  tap one to probe it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+
+from neuronlab.scenes.base import Stage
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import panel_surface
+
+
+def strip_rect(stage: Stage, n_items: int) -> tuple[pygame.Rect, int]:
+    """The strip's rectangle and the size of one item (px) for the current regions."""
+    r, s = stage.regions, stage.s
+    left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
+    width = right - left
+    gap = max(2, int(6 * s))
+    pad = int(10 * s)
+    item = max(24, min(int(64 * s), (width - 2 * pad - gap * (n_items - 1)) // n_items))
+    w = 2 * pad + n_items * item + (n_items - 1) * gap
+    title_h = int(28 * s)
+    rect = pygame.Rect(left + (width - w) // 2, r.left.top, w, pad * 2 + title_h + item)
+    return rect, item
+
+
+def _item_rects(rect: pygame.Rect, item: int, n: int, s: float) -> list[pygame.Rect]:
+    gap = max(2, int(6 * s))
+    pad = int(10 * s)
+    top = rect.top + pad + int(28 * s)
+    return [pygame.Rect(rect.left + pad + k * (item + gap), top, item, item) for k in range(n)]
+
+
+class FeatureStrip:
+    """The 16 weight pictures of hidden layer 1."""
+
+    def hit(self, stage: Stage, x: float, y: float) -> int | None:
+        rect, item = strip_rect(stage, 16)
+        for k, r in enumerate(_item_rects(rect, item, 16, stage.s)):
+            if r.collidepoint(x, y):
+                return k
+        return None
+
+    def show(self, stage: Stage, selected: int | None) -> None:
+        ses, s = stage.session, stage.s
+        rect, item = strip_rect(stage, 16)
+        key = ("features", stage.tick // 2, ses.train_version, selected, stage.lang, rect.size)
+        stage.panel("features", key, lambda: self.render(stage, rect, item, selected), rect.topleft)
+
+    def render(self, stage: Stage, rect: pygame.Rect, item: int, selected: int | None) -> pygame.Surface:
+        s = stage.s
+        surf = panel_surface(rect.size, radius=int(12 * s))
+        surf.blit(text.render(stage.tr("features.title"), int(18 * s), panels.GOLD, bold=True),
+                  (int(10 * s), int(8 * s)))
+        W1 = stage.session.model.params["W1"]
+        cell = max(1, item // 16)
+        for k, r in enumerate(_item_rects(rect, item, 16, s)):
+            pic = panels.weight_picture(W1[:, k], cell)
+            r = r.move(-rect.left, -rect.top)
+            surf.blit(pic, r.topleft)
+            if k == selected:
+                pygame.draw.rect(surf, panels.GOLD, r.inflate(4, 4), 3)
+        return surf
+
+
+class MistakeStrip:
+    """Up to ``n`` test digits the network gets wrong now, refreshed when weights change."""
+
+    def __init__(self, n: int = 12):
+        self.n = n
+        self.indices: np.ndarray = np.zeros(0, np.int64)
+        self.preds: np.ndarray = np.zeros(0, np.int64)
+        self.wrong_total = 0
+        self._version = None
+
+    def refresh(self, stage: Stage) -> None:
+        ses = stage.session
+        if self._version == ses.train_version:
+            return
+        self._version = ses.train_version
+        preds = ses.model.predict(ses.test_X)           # (2000, 256) -> (2000,)
+        wrong = np.flatnonzero(preds != ses.test_y)
+        self.wrong_total = int(len(wrong))
+        self.indices = wrong[: self.n]
+        self.preds = preds[self.indices]
+
+    def hit(self, stage: Stage, x: float, y: float) -> int | None:
+        """The test-set index of the tapped thumbnail."""
+        rect, item = strip_rect(stage, self.n)
+        for k, r in enumerate(_item_rects(rect, item, len(self.indices), stage.s)):
+            if r.collidepoint(x, y):
+                return int(self.indices[k])
+        return None
+
+    def show(self, stage: Stage) -> None:
+        self.refresh(stage)
+        rect, item = strip_rect(stage, self.n)
+        key = ("mistakes", self._version, tuple(self.indices), stage.lang, rect.size)
+        stage.panel("mistakes", key, lambda: self.render(stage, rect, item), rect.topleft)
+
+    def render(self, stage: Stage, rect: pygame.Rect, item: int) -> pygame.Surface:
+        s, ses, tr = stage.s, stage.session, stage.tr
+        surf = panel_surface(rect.size, radius=int(12 * s))
+        title = tr("mistakes.title") if len(self.indices) else tr("mistakes.none")
+        surf.blit(text.render(title, int(18 * s), panels.GOLD, bold=True), (int(10 * s), int(8 * s)))
+        count = text.render(tr("mistakes.count", n=self.wrong_total, total=len(ses.test_y)), int(16 * s), panels.DIM)
+        surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
+        cell = max(1, item // 16)
+        for k, r in enumerate(_item_rects(rect, item, len(self.indices), s)):
+            idx = int(self.indices[k])
+            r = r.move(-rect.left, -rect.top)
+            surf.blit(panels.digit_image(ses.test_X[idx].reshape(16, 16), cell, grid=False), r.topleft)
+            g = text.render(str(int(self.preds[k])), int(16 * s), panels.BAD, bold=True)
+            surf.blit(g, (r.right - g.get_width() - 2, r.bottom - g.get_height()))
+        return surf
