@@ -1,0 +1,69 @@
+"""The GL context and framebuffers: the only place the app makes a window context.
+
+``create_window_context`` asks SDL (pygame-ce) for an OpenGL 3.3 core window once and
+wraps it in a moderngl context. Under ``SDL_VIDEODRIVER=offscreen`` this is a real
+window through EGL on a machine with no screen (the path tests and screenshots use).
+``create_offscreen_framebuffer`` and ``read_rgb`` / ``save_png`` serve headless pictures.
+"""
+from __future__ import annotations
+
+import moderngl
+import numpy as np
+import pygame
+
+
+def create_window_context(size: tuple[int, int], fullscreen: bool = False,
+                          vsync: bool = True) -> tuple[pygame.Surface, moderngl.Context]:
+    """Open the window (set_mode is called once here) and return (surface, ctx)."""
+    pygame.display.init()
+    pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MAJOR_VERSION, 3)
+    pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MINOR_VERSION, 3)
+    pygame.display.gl_set_attribute(pygame.GL_CONTEXT_PROFILE_MASK,
+                                    pygame.GL_CONTEXT_PROFILE_CORE)
+    pygame.display.gl_set_attribute(pygame.GL_DEPTH_SIZE, 24)
+    pygame.display.gl_set_attribute(pygame.GL_DOUBLEBUFFER, 1)
+    flags = pygame.OPENGL | pygame.DOUBLEBUF | (pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE)
+    size = (0, 0) if fullscreen else (int(size[0]), int(size[1]))
+    try:
+        surface = pygame.display.set_mode(size, flags, vsync=1 if vsync else 0)
+    except pygame.error:
+        # vsync can be refused by the driver; a window without it beats no window
+        surface = pygame.display.set_mode(size, flags)
+    ctx = moderngl.create_context(require=330)
+    ctx.enable(moderngl.BLEND)
+    ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+    return surface, ctx
+
+
+def create_offscreen_framebuffer(ctx: moderngl.Context, size: tuple[int, int]) -> moderngl.Framebuffer:
+    """An RGBA8 colour + 24-bit depth framebuffer; release its attachments with
+    :func:`release_framebuffer`."""
+    color = ctx.renderbuffer(tuple(size), 4)
+    depth = ctx.depth_renderbuffer(tuple(size))
+    return ctx.framebuffer(color_attachments=[color], depth_attachment=depth)
+
+
+def release_framebuffer(fbo: moderngl.Framebuffer) -> None:
+    attachments = list(fbo.color_attachments) + ([fbo.depth_attachment] if fbo.depth_attachment else [])
+    # Unbind first: Mesa then rejects the next buffer write (GL_INVALID_OPERATION) if the
+    # deleted framebuffer was the bound one.
+    ctx = fbo.ctx
+    (ctx.screen or ctx.detect_framebuffer(0)).use()
+    fbo.release()
+    for a in attachments:
+        a.release()
+
+
+def read_rgb(fbo: moderngl.Framebuffer, viewport=None) -> np.ndarray:
+    """(H, W, 3) uint8, row 0 at the top (GL's rows start at the bottom)."""
+    vp = tuple(viewport or fbo.viewport)
+    raw = fbo.read(viewport=vp, components=3, alignment=1)
+    img = np.frombuffer(raw, np.uint8).reshape(vp[3], vp[2], 3)  # bottom row first
+    return img[::-1].copy()
+
+
+def save_png(fbo: moderngl.Framebuffer, path: str, viewport=None) -> None:
+    """Write the framebuffer (``ctx.screen`` or an fbo) to a PNG the right way up."""
+    img = read_rgb(fbo, viewport)
+    surf = pygame.image.frombuffer(img.tobytes(), (img.shape[1], img.shape[0]), "RGB")
+    pygame.image.save(surf, str(path))

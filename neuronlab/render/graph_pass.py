@@ -1,0 +1,216 @@
+"""The 3D graph pass: balls, halos, wires, gradient pulses and output labels.
+
+Owns every GL object the graph needs, made once in ``__init__`` and freed in
+``release()``; nothing is created per frame. ``update(arrays)`` writes the
+per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
+time)`` draws them:
+
+1. balls: instanced point sprites shaded as spheres, opaque, writing true sphere depth;
+2. wires: one smoothed screen-space quad per visible wire, additive (glow), depth-tested
+   against the balls so a wire disappears behind a neuron;
+3. halos + answer/selection rings, then gradient pulses: additive point sprites;
+4. the digit labels 0-9 beside the outputs, from a glyph atlas rendered once.
+
+Wires below ``view.graph.WIRE_VISIBILITY_FLOOR`` (scaled by the wire intensity) would
+change no pixel by more than about 1.5/255, so they are not submitted at all; that
+keeps llvmpipe at frame rate when a digit lights only a part of the 4408 wires. No
+MSAA: edges are smoothed in the fragment shaders. Depth cue: everything dims with
+eye distance (fog towards the stage colour, which is near black).
+
+``draw`` leaves the context with depth test off and ordinary alpha blending on.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import moderngl
+import numpy as np
+import pygame
+
+from neuronlab.render.programs import load_program
+from neuronlab.view.graph import WIRE_VISIBILITY_FLOOR, GraphArrays, visible_wires
+from neuronlab.view.layout import Layout
+from neuronlab.view.palette import Palette
+
+FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans-Bold.ttf"
+MAX_PULSES = 1024
+HALO_SPREAD = 2.0          # halo radius in ball radii
+WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
+LABEL_CELL = (0.26, 0.40)  # world units, one glyph
+LABEL_GAP = 0.5           # world units from the output ball's centre (clear of the biggest ball)
+
+
+def glyph_atlas(font_path: Path = FONT_PATH, px: int = 96) -> tuple[np.ndarray, tuple[int, int]]:
+    """(H, 10*W) uint8 coverage of the digits 0..9 in equal cells, row 0 at the top."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    font = pygame.font.Font(str(font_path), px)
+    glyphs = [font.render(str(d), True, (255, 255, 255)) for d in range(10)]
+    cw = max(g.get_width() for g in glyphs) + 4
+    ch = max(g.get_height() for g in glyphs)
+    atlas = np.zeros((ch, cw * 10), np.uint8)
+    for d, g in enumerate(glyphs):
+        a = pygame.surfarray.array_alpha(g).T  # (w, h) -> (h, w): antialiased text keeps coverage in alpha
+        x0 = d * cw + (cw - a.shape[1]) // 2
+        atlas[:a.shape[0], x0:x0 + a.shape[1]] = a
+    return atlas, (cw, ch)
+
+
+class GraphPass:
+    def __init__(self, ctx: moderngl.Context, layout: Layout, palette: Palette | None = None,
+                 wire_intensity: float = 1.0):
+        self.ctx = ctx
+        self.layout = layout
+        self.palette = palette or Palette()
+        self.wire_intensity = float(wire_intensity)
+        n, w = layout.n_neurons, layout.n_wires
+        self.prog_ball = load_program(ctx, "graph_ball")
+        self.prog_halo = load_program(ctx, "graph_halo")
+        self.prog_wire = load_program(ctx, "graph_wire")
+        self.prog_spark = load_program(ctx, "graph_spark")
+        self.prog_label = load_program(ctx, "graph_label")
+
+        # per-instance rows: ball (pos 3, radius 1, rgb 3, glow 1), wire (p0 3, p1 3, rgba 4),
+        # pulse (pos 3, size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
+        self.ball_buf = ctx.buffer(reserve=n * 8 * 4, dynamic=True)
+        self.wire_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
+        self.pulse_buf = ctx.buffer(reserve=MAX_PULSES * 8 * 4, dynamic=True)
+        self.label_buf = ctx.buffer(reserve=10 * 7 * 4, dynamic=True)
+        strip = np.array([0, -1, 1, -1, 0, 1, 1, 1], np.float32)  # (x along, y across)
+        quad = np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32)
+        self.strip_buf = ctx.buffer(strip.tobytes())
+        self.quad_buf = ctx.buffer(quad.tobytes())
+        ball_fmt = (self.ball_buf, "3f 1f 3f 1f/i", "in_pos", "in_radius", "in_color", "in_glow")
+        self.vao_ball = ctx.vertex_array(self.prog_ball, [ball_fmt])
+        self.vao_halo = ctx.vertex_array(self.prog_halo, [ball_fmt])
+        self.vao_wire = ctx.vertex_array(self.prog_wire, [
+            (self.strip_buf, "2f", "in_corner"),
+            (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
+        self.vao_spark = ctx.vertex_array(self.prog_spark, [
+            (self.pulse_buf, "3f 1f 4f/i", "in_pos", "in_size", "in_rgba")])
+        self.vao_label = ctx.vertex_array(self.prog_label, [
+            (self.quad_buf, "2f", "in_corner"),
+            (self.label_buf, "3f 3f 1f/i", "in_anchor", "in_rgb", "in_digit")])
+
+        atlas, _ = glyph_atlas()
+        self.atlas = ctx.texture((atlas.shape[1], atlas.shape[0]), 1, atlas.tobytes(), alignment=1)
+        self.atlas.build_mipmaps()
+        self.atlas.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
+        self.atlas.repeat_x = self.atlas.repeat_y = False
+
+        # wire endpoints never move: (W, 6) p0, p1
+        self._wire_ends = np.concatenate([layout.positions[layout.wire_src],
+                                          layout.positions[layout.wire_dst]], axis=1)
+        self._ball_rows = np.zeros((n, 8), np.float32)
+        self._ball_rows[:, :3] = layout.positions
+        self._label_rows = np.zeros((10, 7), np.float32)
+        self._label_rows[:, :3] = layout.positions[layout.layer_slices[3]]
+        self._label_rows[:, 6] = np.arange(10)
+        self.n_wires_drawn = 0
+        self.n_pulses = 0
+        self.highlight = -1
+        self.selected = -1
+        self._empty = True
+
+    # -- per frame ----------------------------------------------------------
+    def update(self, arrays: GraphArrays) -> None:
+        """Write this frame's instance data (one buffer write per kind)."""
+        rows = self._ball_rows
+        rows[:, 3] = arrays.ball_radius
+        rows[:, 4:7] = arrays.ball_rgb
+        rows[:, 7] = arrays.ball_glow
+        self.ball_buf.write(rows.tobytes())
+
+        vis = visible_wires(arrays.wire_rgba, WIRE_VISIBILITY_FLOOR / max(self.wire_intensity, 1e-6))
+        wires = np.empty((len(vis), 10), np.float32)  # (V, 6) ends + (V, 4) colour
+        wires[:, :6] = self._wire_ends[vis]
+        wires[:, 6:] = arrays.wire_rgba[vis]
+        if len(vis):
+            self.wire_buf.write(wires.tobytes())
+        self.n_wires_drawn = len(vis)
+
+        n = min(len(arrays.pulse_size), MAX_PULSES)
+        if n:
+            pulses = np.empty((n, 8), np.float32)
+            pulses[:, :3] = arrays.pulse_pos[:n]
+            pulses[:, 3] = arrays.pulse_size[:n]
+            pulses[:, 4:] = arrays.pulse_rgba[:n]
+            self.pulse_buf.write(pulses.tobytes())
+        self.n_pulses = n
+
+        if arrays.label_rgb is not None:
+            self._label_rows[:, 3:6] = arrays.label_rgb
+        else:
+            self._label_rows[:, 3:6] = self.palette.text
+        self.label_buf.write(self._label_rows.tobytes())
+        self.highlight, self.selected = arrays.highlight, arrays.selected
+        self._empty = False
+
+    def draw(self, view: np.ndarray, proj: np.ndarray, viewport: tuple[int, int, int, int],
+             time: float = 0.0, clear: bool = True) -> None:
+        """Draw into the bound framebuffer's ``viewport`` (x, y, w, h in GL pixels,
+        origin bottom-left). ``time`` drives the slow breathing of the answer ring."""
+        ctx = self.ctx
+        ctx.viewport = tuple(int(v) for v in viewport)
+        if clear:
+            ctx.clear(*self.palette.background, 1.0, depth=1.0, viewport=ctx.viewport)
+        if self._empty:
+            return
+        vw, vh = float(viewport[2]), float(viewport[3])
+        v = np.asarray(view, np.float32).tobytes()
+        p = np.asarray(proj, np.float32).tobytes()
+        # fog range around the graph's centre depth: the far side dims, the near side is full
+        centre_eye = np.append(self.layout.positions.mean(axis=0), 1.0) @ np.asarray(view, np.float64)
+        d = -float(centre_eye[2])
+        fog = (d - 3.0, d + 9.0)
+        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_spark, self.prog_label):
+            prog["u_view"].write(v)
+            prog["u_proj"].write(p)
+        for prog in (self.prog_ball, self.prog_halo, self.prog_spark):
+            prog["u_vp_h"].value = vh
+        for prog in (self.prog_ball, self.prog_halo, self.prog_wire):
+            prog["u_fog"].value = fog
+
+        ctx.enable_only(moderngl.DEPTH_TEST | moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
+        ctx.depth_func = "<"
+        # 1. balls: opaque spheres with smoothed rims
+        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+        self.prog_ball["u_rim"].value = self.palette.inhibit
+        self.vao_ball.render(moderngl.POINTS, vertices=1, instances=self.layout.n_neurons)
+
+        # 2.-3. additive light: tested against the balls, never hiding anything itself
+        ctx.depth_mask = False
+        ctx.blend_func = moderngl.ONE, moderngl.ONE
+        if self.n_wires_drawn:
+            self.prog_wire["u_vp"].value = (vw, vh)
+            self.prog_wire["u_width"].value = WIRE_WIDTH
+            self.prog_wire["u_intensity"].value = self.wire_intensity
+            self.vao_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=self.n_wires_drawn)
+        self.prog_halo["u_spread"].value = HALO_SPREAD
+        self.prog_halo["u_highlight"].value = int(self.highlight)
+        self.prog_halo["u_selected"].value = int(self.selected)
+        breathe = 0.8 + 0.2 * np.sin(2 * np.pi * 0.5 * time)  # 0.5 Hz: calm, never a flash
+        self.prog_halo["u_accent"].value = tuple(c * breathe for c in self.palette.accent)
+        self.prog_halo["u_select"].value = self.palette.text
+        self.vao_halo.render(moderngl.POINTS, vertices=1, instances=self.layout.n_neurons)
+        if self.n_pulses:
+            self.vao_spark.render(moderngl.POINTS, vertices=1, instances=self.n_pulses)
+
+        # 4. labels: ordinary blending, in front of wires
+        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+        self.atlas.use(0)
+        self.prog_label["u_atlas"].value = 0
+        self.prog_label["u_cell"].value = LABEL_CELL
+        self.prog_label["u_gap"].value = LABEL_GAP
+        self.vao_label.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=10)
+
+        ctx.depth_mask = True
+        ctx.enable_only(moderngl.BLEND)
+
+    def release(self) -> None:
+        """Free every GL object this pass made."""
+        for obj in (self.vao_ball, self.vao_halo, self.vao_wire, self.vao_spark, self.vao_label,
+                    self.ball_buf, self.wire_buf, self.pulse_buf, self.label_buf,
+                    self.strip_buf, self.quad_buf, self.atlas,
+                    self.prog_ball, self.prog_halo, self.prog_wire, self.prog_spark, self.prog_label):
+            obj.release()

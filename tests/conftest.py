@@ -1,0 +1,23 @@
+"""Shared test fixtures. The only place tests make a GL context: one standalone EGL
+context for the whole session, with the GL error state checked around each test
+that uses it."""
+import pytest
+
+
+@pytest.fixture(scope="session")
+def _gl_session():
+    moderngl = pytest.importorskip("moderngl")
+    try:
+        ctx = moderngl.create_standalone_context(require=330, backend="egl")
+    except Exception as e:  # no EGL on this machine: GL tests cannot run here
+        pytest.skip(f"no standalone EGL context: {e}")
+    yield ctx
+    ctx.release()
+
+
+@pytest.fixture
+def gl_ctx(_gl_session):
+    ctx = _gl_session
+    assert ctx.error == "GL_NO_ERROR", "GL error left over before the test"
+    yield ctx
+    assert ctx.error == "GL_NO_ERROR"
