@@ -1,0 +1,138 @@
+"""Checkpoints of the exhibit's learning: weights plus the statistics shown beside them.
+
+Owns when a checkpoint is written (every ``every_s`` seconds of exhibit time, passed in
+through ``update(dt)``) and how one is put back into a running trainer. The file itself
+is a weights file (``nn.store``): written to a temp file in the same folder, fsynced and
+``os.replace``d, so a power cut mid-write leaves the previous checkpoint whole. Its meta
+holds samples seen, epoch, iterations, smoothed loss, accuracy, learning rate and the
+exhibit time of the save. No pygame, no GL.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+from pathlib import Path
+
+from neuronlab.nn.mlp import MLP
+from neuronlab.nn.store import WeightsError, load_weights, save_weights
+
+log = logging.getLogger("neuronlab.checkpoint")
+
+KIND = "neuronlab-checkpoint"
+
+
+def meta_for(trainer, exhibit_time: float) -> dict:
+    """What a checkpoint remembers besides the weights (plain JSON values)."""
+    st = trainer.stats
+    return {
+        "kind": KIND,
+        "samples_seen": int(st.samples_seen),
+        "epoch": int(st.epoch),
+        "iterations": int(st.iterations),
+        "train_loss": _finite_or_none(st.train_loss),
+        "accuracy": _finite_or_none(st.test_accuracy),
+        "lr": float(trainer.lr),
+        "rollbacks": int(trainer.rollback_count),
+        "time": float(exhibit_time),
+    }
+
+
+def _finite_or_none(v):
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def save_checkpoint(path, trainer, exhibit_time: float = 0.0) -> None:
+    """Write the trainer's model and stats to ``path`` atomically (folder created)."""
+    path = Path(os.path.expanduser(os.fspath(path)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_weights(path, trainer.model, meta_for(trainer, exhibit_time))
+
+
+def load_checkpoint(path) -> tuple[MLP, dict]:
+    """(model, meta) of a checkpoint; raises ``WeightsError`` (one line) if unusable."""
+    return load_weights(Path(os.path.expanduser(os.fspath(path))))
+
+
+def apply_meta(trainer, meta: dict) -> None:
+    """Restore the stats a checkpoint carries into ``trainer`` (whose model already holds
+    the checkpoint's weights). Values that are missing or absurd are left at their
+    fresh-start defaults, so an older or hand-edited file still resumes."""
+    st = trainer.stats
+
+    def count(key):
+        v = meta.get(key)
+        return int(v) if isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 else None
+
+    for key in ("samples_seen", "iterations"):
+        v = count(key)
+        if v is not None:
+            setattr(st, key, v)
+    st.epoch = st.samples_seen // trainer.settings.epoch_size
+    st.test_measured_at = st.samples_seen
+    loss = meta.get("train_loss")
+    if isinstance(loss, (int, float)) and math.isfinite(loss) and loss >= 0:
+        st.train_loss = float(loss)
+    lr = meta.get("lr")
+    if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
+        # A rate the divergence guard lowered stays lowered; never above the setting.
+        trainer.lr = float(min(max(lr, trainer.settings.min_lr), trainer.settings.lr))
+    trainer._save_good()           # the resumed weights are the last good ones
+    trainer.measure_test(full=True)
+
+
+def resume(session, path) -> bool:
+    """Load the checkpoint at ``path`` into ``session`` (weights in place, stats restored).
+    Returns False, leaving the session untouched, when it is missing or unusable."""
+    try:
+        model, meta = load_checkpoint(path)
+    except WeightsError as err:
+        log.warning("%s; starting fresh", err)
+        return False
+    session.model.set_params(model.params)
+    apply_meta(session.trainer, meta)
+    session.train_version += 1
+    session.refresh()
+    log.info("resumed from checkpoint %s (%d samples seen)", path, session.trainer.stats.samples_seen)
+    return True
+
+
+class Checkpointer:
+    """Saves ``trainer`` to ``path`` every ``every_s`` seconds of exhibit time.
+
+    A failing save (disk full, folder not writable) is logged at most once per
+    ``every_s`` and retried at the next interval: the exhibit keeps running.
+    """
+
+    def __init__(self, path, every_s: float):
+        self.path = Path(os.path.expanduser(os.fspath(path)))
+        self.every_s = float(every_s)
+        self.clock = 0.0
+        self.since = 0.0
+        self.saves = 0
+        self.failures = 0
+
+    def update(self, dt: float, trainer) -> bool:
+        """Advance exhibit time; save if due. True when a checkpoint was written."""
+        self.clock += dt
+        self.since += dt
+        if self.since < self.every_s:
+            return False
+        self.since = 0.0
+        return self.save(trainer)
+
+    def save(self, trainer) -> bool:
+        if not trainer._weights_finite():
+            log.warning("checkpoint skipped: weights are not finite")
+            return False
+        try:
+            save_checkpoint(self.path, trainer, self.clock)
+        except (OSError, ValueError, TypeError) as err:
+            self.failures += 1
+            log.warning("checkpoint %s not written: %s", self.path, err)
+            return False
+        self.saves += 1
+        return True
