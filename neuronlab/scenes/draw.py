@@ -22,13 +22,20 @@ class DrawScene(Scene):
 
     def pad_rect(self, stage: Stage) -> pygame.Rect:
         side, s = stage.regions.side, stage.s
-        cell = max(8, int(min((side.w - int(40 * s)) / 16, side.h * 0.55 / 16)))
+        # What is left for the pad once the title, the tools and the answer row are placed.
+        room = side.h - int(64 * s) - int(110 * s) - self.answer_height(stage) - int(16 * s)
+        cell = max(8, int(min((side.w - int(40 * s)) / 16, room / 16)))
         return pygame.Rect(side.x + (side.w - 16 * cell) // 2, side.y + int(70 * s), 16 * cell, 16 * cell)
+
+    @staticmethod
+    def answer_height(stage: Stage) -> int:
+        return int(190 * stage.s)
 
     def layout(self, stage: Stage) -> None:
         s, side = stage.s, stage.regions.side
         pr = self.pad_rect(stage)
-        bw, bh, gap = int(190 * s), int(72 * s), int(14 * s)
+        gap, bh = int(14 * s), int(72 * s)
+        bw = (side.w - 2 * int(16 * s) - 2 * gap) // 3
         y = pr.bottom + int(16 * s)
         x = side.x + (side.w - 3 * bw - 2 * gap) // 2
         self.bar = ButtonBar([
@@ -95,15 +102,16 @@ class DrawScene(Scene):
         stage.panel("pad", ("pad", self.pad.version, pr.size),
                     lambda: panels.digit_image(self.pad.image, cell, grid=True, tint=(255, 236, 200)), pr.topleft)
         stage.buttons("draw_tools", self.bar)
-        y = bar_bottom + int(28 * s)
-        half = (side.w - int(12 * s)) // 2
-        recv = stage.panel("receives", ("recv", ses.input_version, stage.lang, half),
-                           lambda: self._receives(stage, half), (side.x, y))
+        h = self.answer_height(stage)
+        y = side.bottom - h
+        recv_w = int(150 * s)
+        stage.panel("receives", ("recv", ses.input_version, stage.lang, recv_w, h),
+                    lambda: self._receives(stage, recv_w, h), (side.x, y))
         p = ses.fw.p
         guess = int(np.argmax(p))
-        stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, stage.lang, half),
-                    lambda: _compact_output(stage, p, guess, half), (side.x + half + int(12 * s), y))
-        _ = recv
+        out_w = side.w - recv_w - int(10 * s)
+        stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, stage.lang, out_w, h),
+                    lambda: _compact_output(stage, p, guess, out_w, h), (side.x + recv_w + int(10 * s), y))
 
     def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
         s = stage.s
@@ -111,36 +119,42 @@ class DrawScene(Scene):
         surf.blit(text.render(stage.tr("draw.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
         return surf
 
-    def _receives(self, stage: Stage, width: int) -> pygame.Surface:
+    def _receives(self, stage: Stage, width: int, height: int) -> pygame.Surface:
+        """The network's true input (after the pad-to-network path)."""
         s = stage.s
-        pad = int(14 * s)
-        cell = max(4, (width - 2 * pad) // 16 - 2)
-        h = pad * 3 + int(22 * s) * 2 + 16 * cell
-        surf = panel_surface((width, h))
-        text.blit_wrapped(surf, stage.tr("draw.receives"), (pad, pad), int(18 * s), width - 2 * pad, panels.DIM)
-        surf.blit(panels.digit_image(stage.session.x.reshape(16, 16), cell, grid=False), (pad, pad * 2 + int(44 * s)))
+        pad = int(10 * s)
+        surf = panel_surface((width, height))
+        y = text.blit_wrapped(surf, stage.tr("draw.receives"), (pad, pad), int(15 * s), width - 2 * pad,
+                              panels.DIM, line_gap=1.15)
+        cell = max(2, min((width - 2 * pad) // 16, (height - y - pad) // 16))
+        img = panels.digit_image(stage.session.x.reshape(16, 16), cell, grid=False)
+        surf.blit(img, ((width - img.get_width()) // 2, y + 2))
         return surf
 
 
-def _compact_output(stage: Stage, p: np.ndarray, guess: int, width: int) -> pygame.Surface:
+def _compact_output(stage: Stage, p: np.ndarray, guess: int, width: int, height: int) -> pygame.Surface:
+    """The 10 answer neurons as upright bars in one row, the guess highlighted, and their sum."""
     s = stage.s
-    pad, px = int(14 * s), int(18 * s)
-    row = int(25 * s)
-    h = pad * 2 + int(px * 1.4) * 2 + row * 10
-    surf = panel_surface((width, h))
-    big = text.render(stage.tr("output.guess", digit=guess), int(px * 1.2), panels.GOOD, bold=True)
+    pad, px = int(12 * s), int(18 * s)
+    surf = panel_surface((width, height))
+    big = text.render(stage.tr("output.guess", digit=guess), int(px * 1.15), panels.GOOD, bold=True)
     surf.blit(big, (pad, pad))
-    y = pad + int(px * 1.9)
-    bar_x, bar_w = pad + int(26 * s), width - 2 * pad - int(26 * s) - int(64 * s)
+    total = text.render(stage.tr("output.sum", total=f"{float(np.sum(p, dtype=np.float64)):.3f}"),
+                        int(px * 0.8), panels.DIM)
+    surf.blit(total, (width - pad - total.get_width(), pad + int(4 * s)))
+    top = pad + int(px * 1.6) + int(px * 0.9)
+    bottom = height - pad - int(px * 1.2)
+    slot = (width - 2 * pad) / 10
+    bar_w = int(slot * 0.6)
     for d in range(10):
         pr = float(p[d])
-        surf.blit(text.render(str(d), px, panels.WHITE, bold=d == guess), (pad, y))
-        pygame.draw.rect(surf, (40, 50, 75), (bar_x, y + 3, bar_w, row - 8), border_radius=4)
+        x = int(pad + d * slot + (slot - bar_w) / 2)
+        pygame.draw.rect(surf, (40, 50, 75), (x, top, bar_w, bottom - top), border_radius=4)
+        hgt = max(2, int((bottom - top) * pr))
         pygame.draw.rect(surf, panels.GOOD if d == guess else (120, 140, 190),
-                         (bar_x, y + 3, max(2, int(bar_w * pr)), row - 8), border_radius=4)
-        v = text.render(f"{pr:.2f}", int(px * 0.85), panels.WHITE)
-        surf.blit(v, (width - pad - v.get_width(), y))
-        y += row
-    surf.blit(text.render(stage.tr("output.sum", total=f"{float(np.sum(p, dtype=np.float64)):.3f}"),
-                          int(px * 0.85), panels.DIM), (pad, y + 2))
+                         (x, bottom - hgt, bar_w, hgt), border_radius=4)
+        v = text.render(f"{pr:.2f}", int(px * 0.62), panels.WHITE)
+        surf.blit(v, (x + bar_w // 2 - v.get_width() // 2, top - v.get_height()))
+        lab = text.render(str(d), px, panels.WHITE, bold=d == guess)
+        surf.blit(lab, (x + bar_w // 2 - lab.get_width() // 2, bottom + 2))
     return surf
