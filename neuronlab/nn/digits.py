@@ -1,0 +1,222 @@
+"""Procedural 16x16 digits drawn like a finger on the pad, and the fixed test set.
+
+Owns the training data. Every sample is one of the stroke styles in ``strokes``,
+wobbled (each stroke nudged and stretched, a smooth warp over the whole digit),
+sheared, rotated, scaled to a random size and placed anywhere on the pad, then
+painted with a soft round brush 1.4-3.2 cells wide, with a little noise sometimes.
+``raw_batch`` returns those pad-like images; ``batch`` sends them through
+``pad.to_network`` -- the same path a visitor's drawing takes.
+
+Rendering is one vectorised pass per batch: each stroke point is a small Gaussian
+dab whose pixel-area integral is separable, so the image is a (16, P) @ (P, 16)
+product per sample, with the 1-D profiles read from a precomputed table.
+
+Imports numpy only.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from neuronlab.nn.pad import SIDE, to_network
+from neuronlab.nn.strokes import templates
+
+N_POINTS = 80
+_Q = 8                       # table resolution: 1/8 cell
+_LO, _HI = -4.0, 20.0        # points outside this range leave no ink on the pad
+_SIGMAS = np.linspace(0.34, 1.04, 16).astype(np.float32)
+_GAIN = 3.0                  # how quickly overlapping dabs saturate to full ink
+_WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >= 0.5)
+
+BLUR_FRACTION = 0.5
+
+_TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
+_TEST_STREAM = 1
+
+
+@lru_cache(maxsize=None)
+def _profile_table() -> np.ndarray:
+    """(n_sigma, n_positions, 16): the integral over each pixel of a unit-peak 1-D
+    Gaussian dab centred at position p (cells) -- area-sampled, so edges are soft."""
+    pos = np.arange(int((_HI - _LO) * _Q) + 1) / _Q + _LO
+    edges = np.arange(SIDE + 1, dtype=np.float64)
+    table = np.empty((len(_SIGMAS), len(pos), SIDE), dtype=np.float32)
+    erf = np.vectorize(math.erf)
+    for i, s in enumerate(_SIGMAS.astype(np.float64)):
+        c = erf((edges[None, :] - pos[:, None]) / (s * math.sqrt(2.0)))   # (n_pos, 17)
+        table[i] = s * math.sqrt(math.pi / 2) * np.diff(c, axis=1)
+    table.setflags(write=False)
+    return table
+
+
+def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
+    """Paint points at (px, py) (N, P) in pad cells, each standing for ``weight`` (N, P)
+    cells of stroke, with brush sigma ``_SIGMAS[sigma_idx]`` (N,) -> images (N, 16, 16)."""
+    table = _profile_table()
+    n_pos = table.shape[1]
+    flat = table.reshape(-1, SIDE)                                       # (n_sigma * n_pos, 16)
+    base = (sigma_idx * n_pos)[:, None]
+    qx = np.clip(np.rint((px - _LO) * _Q), 0, n_pos - 1).astype(np.intp)  # (N, P)
+    qy = np.clip(np.rint((py - _LO) * _Q), 0, n_pos - 1).astype(np.intp)
+    gx = np.take(flat, base + qx, axis=0)                                # (N, P, 16)
+    gy = np.take(flat, base + qy, axis=0)                                # (N, P, 16)
+    # a line of dabs spaced ds apart sums to sqrt(2 pi) sigma / ds at its centre: divide
+    # that out so a stroke's core reaches ~1 whatever its width and point spacing
+    norm = weight / (math.sqrt(2 * math.pi) * _SIGMAS[sigma_idx])[:, None]           # (N, P)
+    gy *= norm[..., None]
+    s = gy.transpose(0, 2, 1) @ gx                                       # (N,16,P) @ (N,P,16) -> (N,16,16)
+    s *= -_GAIN
+    np.exp(s, out=s)
+    ink = np.subtract(1.0, s, out=s)
+    ink *= 1.0 / (1.0 - math.exp(-_GAIN))
+    return np.minimum(ink, 1.0, out=ink)
+
+
+def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarray:
+    return rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
+
+
+def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
+    """Pad-like images (N, 16, 16) float32 for the given labels."""
+    T_pts, T_w, T_sid, T_lab, _ = templates(N_POINTS)
+    n = len(labels)
+    f32 = np.float32
+    # pick a style of the right digit, uniformly among that digit's styles
+    per_digit = [np.flatnonzero(T_lab == d) for d in range(10)]
+    counts = np.array([len(p) for p in per_digit])
+    first = np.array([p[0] for p in per_digit])
+    style = first[labels] + (rng.random(n) * counts[labels]).astype(np.int64)
+    x = T_pts[style, :, 0] - f32(0.5)                                    # (N, P), origin at centre
+    y = T_pts[style, :, 1] - f32(0.5)
+    stroke = T_sid[style] + 4 * np.arange(n)[:, None]                    # (N, P) index into (N*4,)
+    w = T_w[style]                                                       # (N, P)
+
+    # per-stroke wobble: each stroke shifted and stretched a little on its own
+    wob = rng.standard_normal((3, n * 4), dtype=np.float32)
+    sx = np.take(wob[0] * f32(0.05), stroke)
+    sy = np.take(wob[1] * f32(0.05), stroke)
+    st = np.take(wob[2] * f32(0.1) + f32(1.0), stroke)
+    x = x * st + sx
+    y = y * st + sy
+    # a smooth warp over the whole digit: one low-frequency wave per axis
+    amp = _uniform(rng, 0.0, 0.08, (2, n, 1))
+    freq = _uniform(rng, 1.0, 3.0, (2, n, 1)) * f32(np.pi)
+    ang = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
+    phase = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
+    ca, sa = np.cos(ang), np.sin(ang)
+    dx = amp[0] * np.sin(freq[0] * (x * ca[0] + y * sa[0]) + phase[0])
+    dy = amp[1] * np.sin(freq[1] * (x * ca[1] + y * sa[1]) + phase[1])
+    x += dx
+    y += dy
+
+    # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
+    height = np.exp(_uniform(rng, np.log(6.5), np.log(15.0), n))        # cells
+    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15))
+    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(0.18), -0.45, 0.45)
+    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(9.0), -22, 22))
+    c, s = np.cos(theta) * height, np.sin(theta) * height
+    # [c -s; s c] @ [[aspect, -shear], [0, 1]]: shear > 0 leans the top to the right
+    m00, m01 = (c * aspect)[:, None], (-c * shear - s)[:, None]
+    m10, m11 = (s * aspect)[:, None], (-s * shear + c)[:, None]
+    x, y = m00 * x + m01 * y, m10 * x + m11 * y
+    # room left on the pad once the digit is in, so most drawings stay on it
+    room_x = np.maximum(f32(SIDE / 2 - 0.3) - np.abs(x).max(axis=1), 0)
+    room_y = np.maximum(f32(SIDE / 2 - 0.3) - np.abs(y).max(axis=1), 0)
+    shift = _uniform(rng, -1.0, 1.0, (2, n))
+    x += (f32(SIDE / 2) + shift[0] * room_x)[:, None]
+    y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
+
+    # brush: 1.2 .. 3.6 cells wide, and 8-30 % of the digit's height
+    width = np.clip(height * _uniform(rng, 0.08, 0.3, n), 1.2, 3.6)
+    sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
+    stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
+    img = _render(x, y, w * stretch, sigma_idx)
+
+    # some drawings come out soft: a Gaussian blur of 0.4-1.2 cells (separable, batched)
+    soft = np.flatnonzero(rng.random(n) < BLUR_FRACTION)
+    if len(soft):
+        sig = _uniform(rng, 0.4, 1.2, len(soft))
+        d = np.arange(SIDE, dtype=np.float32)
+        G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / sig[:, None, None]) ** 2)
+        G /= G.sum(axis=2, keepdims=True)                                # (S, 16, 16) rows sum to 1
+        img[soft] = G @ img[soft] @ G.transpose(0, 2, 1)
+        img[soft] /= np.maximum(img[soft].max(axis=(1, 2), keepdims=True), 1e-3)
+
+    # a little noise on some images (a smudged screen, an unsteady finger)
+    noisy = np.flatnonzero(rng.random(n) < 0.4)
+    lvl = _uniform(rng, 0.0, 0.14, (len(noisy), 1, 1))
+    img[noisy] += (rng.random((len(noisy), SIDE, SIDE), dtype=np.float32) - f32(0.5)) * lvl
+    np.clip(img, 0.0, 1.0, out=img)
+    return img
+
+
+class DigitGenerator:
+    """An endless, seeded, class-balanced stream of training digits.
+
+    Every batch holds each digit ``n // 10`` or ``n // 10 + 1`` times, in shuffled order.
+    """
+
+    def __init__(self, seed: int | None = 0):
+        ss = np.random.SeedSequence(seed, spawn_key=(_TRAIN_STREAM,))
+        self.rng = np.random.default_rng(ss)
+        self._next_label = 0    # where the label cycle resumes, so odd batch sizes stay fair
+
+    def _labels(self, n: int) -> np.ndarray:
+        labels = (self._next_label + np.arange(n)) % 10
+        self._next_label = int((self._next_label + n) % 10)
+        return self.rng.permutation(labels).astype(np.int64)
+
+    def raw_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pad-like images (n, 16, 16) float32 in [0, 1] and labels (n,) int64."""
+        y = self._labels(n)
+        return _draw(self.rng, y), y
+
+    def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Network-ready inputs (n, 256) float32 (through ``pad.to_network``) and labels (n,)."""
+        img, y = self.raw_batch(n)
+        return to_network(img), y
+
+
+@lru_cache(maxsize=None)
+def _clean_digits() -> np.ndarray:
+    T_pts, T_w, _, T_lab, _ = templates(N_POINTS)
+    out = np.empty((10, SIDE, SIDE), dtype=np.float32)
+    height, width = 12.0, 2.2
+    centres = np.arange(SIDE) + 0.5
+    sigma_idx = np.full(1, np.searchsorted(_SIGMAS, width / _WIDTH_PER_SIGMA))
+    for d in range(10):
+        k = int(np.flatnonzero(T_lab == d)[0])                         # the canonical style
+        pts = (T_pts[k] - 0.5) * height + SIDE / 2                     # (P, 2) in cells
+        for _ in range(2):   # render, then move the ink's centre of mass onto the pad's centre
+            img = _render(pts[None, :, 0], pts[None, :, 1], T_w[k][None] * height, sigma_idx)[0]
+            m = img.sum()
+            pts = pts + SIDE / 2 - np.array([img.sum(axis=0) @ centres, img.sum(axis=1) @ centres]) / m
+        out[d] = img
+    out.setflags(write=False)
+    return out
+
+
+def clean_digit(d: int) -> np.ndarray:
+    """One canonical pad image (16, 16) float32 of digit ``d``: what Probe sends."""
+    return _clean_digits()[int(d)].copy()
+
+
+@lru_cache(maxsize=4)
+def _test_set(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_TEST_STREAM,)))
+    y = rng.permutation(np.arange(n) % 10).astype(np.int64)
+    X = to_network(_draw(rng, y))
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def test_set(n: int = 2000, seed: int = 12345) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed test set: (X (n, 256) float32, y (n,) int64), from a seed stream no
+    ``DigitGenerator`` can reach. Cached and read-only."""
+    return _test_set(int(n), int(seed))
+
+
+test_set.__test__ = False   # a data function, not a test, when a test module imports it

@@ -1,0 +1,180 @@
+"""The stroke shapes of every digit, in the styles people write them.
+
+Owns the geometry only: each digit has several styles (1 with and without flag and
+base, 4 open and closed, 7 with and without a crossbar, ...), each style a list of
+strokes, each stroke a dense polyline. Coordinates are in a unit "writing box":
+x to the right and y *down*, both in [0, 1], the digit roughly 0.55 wide and 0.9
+tall and centred on (0.5, 0.5). ``templates()`` resamples every style to the same
+number of points so a whole batch can be rendered with one vectorised pass.
+
+Imports numpy only.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+_DENSE = 64  # samples per primitive before resampling; plenty for smooth arclength
+
+
+def line(*pts) -> np.ndarray:
+    """A polyline through ``pts``; returns (m, 2)."""
+    pts = np.asarray(pts, dtype=np.float64)
+    segs = [np.linspace(a, b, _DENSE // 2, endpoint=False) for a, b in zip(pts[:-1], pts[1:])]
+    return np.concatenate(segs + [pts[-1:]])
+
+
+def arc(cx, cy, rx, ry, a0, a1) -> np.ndarray:
+    """Elliptic arc; angles in degrees, 0 = right, 90 = down (y grows downwards)."""
+    n = max(8, int(_DENSE * abs(a1 - a0) / 180))
+    t = np.radians(np.linspace(a0, a1, n))
+    return np.stack([cx + rx * np.cos(t), cy + ry * np.sin(t)], axis=1)
+
+
+def bez(p0, p1, p2, p3) -> np.ndarray:
+    """Cubic Bezier from p0 to p3 with handles p1, p2; returns (m, 2)."""
+    t = np.linspace(0.0, 1.0, _DENSE)[:, None]
+    p0, p1, p2, p3 = (np.asarray(p, dtype=np.float64) for p in (p0, p1, p2, p3))
+    return ((1 - t) ** 3) * p0 + 3 * ((1 - t) ** 2) * t * p1 + 3 * (1 - t) * t * t * p2 + t ** 3 * p3
+
+
+def chain(*parts) -> np.ndarray:
+    """One stroke drawn without lifting the finger, from consecutive pieces."""
+    return np.concatenate(parts)
+
+
+def styles() -> dict[int, list[list[np.ndarray]]]:
+    """Every digit's styles; the first style of each digit is its clean, canonical form."""
+    S: dict[int, list[list[np.ndarray]]] = {}
+    S[0] = [
+        [arc(0.5, 0.5, 0.27, 0.45, -90, 270)],
+        [arc(0.5, 0.5, 0.20, 0.45, -100, 275)],                    # narrow, overlapping start
+        [arc(0.5, 0.5, 0.32, 0.42, -80, 290)],                     # round, overshoot
+    ]
+    S[1] = [
+        [line((0.5, 0.05), (0.5, 0.95))],
+        [line((0.32, 0.24), (0.53, 0.05), (0.53, 0.95))],          # with flag
+        [line((0.32, 0.24), (0.53, 0.05), (0.53, 0.95)),
+         line((0.30, 0.95), (0.76, 0.95))],                        # flag and base
+        [line((0.40, 0.14), (0.55, 0.05), (0.48, 0.95))],          # short flag, slight lean
+        [line((0.22, 0.36), (0.58, 0.05), (0.58, 0.95)),
+         line((0.32, 0.95), (0.82, 0.95))],                        # long flag and base
+        [line((0.25, 0.32), (0.58, 0.05), (0.56, 0.95))],          # long flag
+    ]
+    S[2] = [
+        [chain(arc(0.5, 0.3, 0.25, 0.25, 195, 360),
+               bez((0.75, 0.3), (0.75, 0.52), (0.42, 0.72), (0.22, 0.95)),
+               line((0.22, 0.95), (0.8, 0.95)))],
+        [chain(arc(0.5, 0.3, 0.25, 0.25, 195, 360),
+               bez((0.75, 0.3), (0.75, 0.55), (0.40, 0.75), (0.22, 0.88)),
+               arc(0.30, 0.85, 0.09, 0.08, 150, 450),             # the loop at the foot
+               line((0.30, 0.93), (0.82, 0.93)))],
+        [chain(bez((0.24, 0.22), (0.35, -0.02), (0.78, 0.02), (0.72, 0.35)),
+               line((0.72, 0.35), (0.22, 0.95), (0.8, 0.92)))],   # angular, straight diagonal
+        [chain(bez((0.3, 0.18), (0.4, -0.02), (0.72, 0.05), (0.66, 0.32)),
+               line((0.66, 0.32), (0.32, 0.93), (0.72, 0.93)))],  # narrow, upright
+    ]
+    S[3] = [
+        [chain(arc(0.48, 0.28, 0.26, 0.23, -160, 90),
+               arc(0.48, 0.72, 0.29, 0.23, -90, 160))],            # round top
+        [chain(line((0.24, 0.05), (0.76, 0.05), (0.44, 0.42)),
+               arc(0.48, 0.70, 0.29, 0.25, -100, 160))],           # flat top
+        [chain(arc(0.46, 0.27, 0.24, 0.22, -170, 80),
+               line((0.46, 0.49), (0.36, 0.5))),
+         arc(0.46, 0.72, 0.30, 0.23, -90, 165)],                   # two strokes, nose
+        [chain(line((0.22, 0.06), (0.74, 0.06), (0.40, 0.40)),
+               bez((0.40, 0.40), (0.95, 0.38), (0.85, 1.02), (0.22, 0.88)))],  # flat top, deep bowl
+    ]
+    S[4] = [
+        [line((0.6, 0.05), (0.2, 0.66), (0.82, 0.66)), line((0.6, 0.05), (0.6, 0.95))],  # closed
+        [line((0.28, 0.05), (0.22, 0.6), (0.82, 0.6)), line((0.64, 0.22), (0.64, 0.95))],  # open
+        [line((0.3, 0.05), (0.26, 0.6), (0.8, 0.6)), line((0.66, 0.05), (0.64, 0.95))],   # open, tall stem
+    ]
+    S[5] = [
+        [line((0.76, 0.05), (0.3, 0.05)),
+         chain(line((0.3, 0.05), (0.28, 0.46)), arc(0.47, 0.68, 0.29, 0.26, -130, 160))],
+        [chain(line((0.74, 0.06), (0.32, 0.06), (0.29, 0.44)),
+               bez((0.29, 0.44), (0.5, 0.36), (0.8, 0.42), (0.76, 0.7)),
+               bez((0.76, 0.7), (0.72, 0.98), (0.36, 1.0), (0.22, 0.86)))],
+        [line((0.78, 0.04), (0.34, 0.06)),
+         chain(line((0.33, 0.06), (0.3, 0.5)), arc(0.5, 0.7, 0.27, 0.24, -115, 140))],
+        [line((0.74, 0.05), (0.34, 0.05)),
+         chain(line((0.34, 0.05), (0.3, 0.42)),
+               bez((0.3, 0.42), (0.9, 0.3), (0.85, 0.98), (0.24, 0.92)))],   # S-like, small bowl
+    ]
+    S[6] = [
+        [chain(bez((0.72, 0.05), (0.38, 0.18), (0.22, 0.48), (0.24, 0.70)),
+               arc(0.5, 0.70, 0.26, 0.24, 180, 530))],
+        [chain(line((0.62, 0.05), (0.26, 0.66)),
+               arc(0.5, 0.72, 0.25, 0.22, 190, 540))],            # straight stem
+        [chain(bez((0.68, 0.08), (0.4, 0.1), (0.24, 0.45), (0.25, 0.7)),
+               arc(0.48, 0.74, 0.23, 0.2, 180, 520))],            # smaller loop
+    ]
+    S[7] = [
+        [line((0.2, 0.07), (0.8, 0.07), (0.42, 0.95))],
+        [line((0.2, 0.07), (0.8, 0.07), (0.42, 0.95)), line((0.36, 0.52), (0.76, 0.50))],  # crossbar
+        [chain(line((0.2, 0.16), (0.2, 0.07), (0.8, 0.07)),
+               bez((0.8, 0.07), (0.6, 0.35), (0.5, 0.6), (0.48, 0.95)))],                 # hook, curved stem
+        [chain(line((0.2, 0.16), (0.2, 0.07), (0.8, 0.07)),
+               bez((0.8, 0.07), (0.6, 0.35), (0.5, 0.6), (0.48, 0.95))),
+         line((0.3, 0.5), (0.8, 0.48))],                                             # hook and crossbar
+        [line((0.22, 0.07), (0.8, 0.07), (0.5, 0.95)), line((0.44, 0.46), (0.84, 0.46))],  # long crossbar
+    ]
+    S[8] = [
+        [arc(0.5, 0.27, 0.22, 0.22, 0, 360), arc(0.5, 0.72, 0.27, 0.24, -90, 270)],       # two loops
+        [chain(bez((0.72, 0.18), (0.6, -0.05), (0.2, 0.05), (0.3, 0.3)),
+               bez((0.3, 0.3), (0.4, 0.45), (0.8, 0.55), (0.76, 0.78)),
+               bez((0.76, 0.78), (0.72, 1.02), (0.26, 1.02), (0.24, 0.78)),
+               bez((0.24, 0.78), (0.22, 0.55), (0.66, 0.45), (0.7, 0.3)),
+               line((0.7, 0.3), (0.72, 0.18)))],                  # figure-eight, one stroke
+        [arc(0.5, 0.28, 0.2, 0.2, -90, 270), arc(0.5, 0.72, 0.25, 0.24, -90, 270)],
+    ]
+    S[9] = [
+        [arc(0.48, 0.3, 0.25, 0.23, 0, 360), line((0.73, 0.3), (0.7, 0.95))],            # straight tail
+        [arc(0.48, 0.3, 0.25, 0.23, 0, 360),
+         bez((0.73, 0.3), (0.76, 0.6), (0.66, 0.92), (0.35, 0.95))],                     # curved tail
+        [chain(arc(0.48, 0.3, 0.25, 0.24, -10, 350), line((0.73, 0.26), (0.55, 0.95)))],  # leaning tail
+        [arc(0.5, 0.25, 0.2, 0.2, 0, 360),
+         bez((0.7, 0.25), (0.72, 0.6), (0.7, 1.0), (0.3, 0.9))],                       # small loop, hooked tail
+        [chain(arc(0.5, 0.26, 0.19, 0.19, 10, 370),
+               bez((0.69, 0.29), (0.68, 0.6), (0.62, 0.98), (0.28, 0.92)))],           # one stroke, hooked tail
+    ]
+    return S
+
+
+@lru_cache(maxsize=None)
+def templates(n_points: int = 80):
+    """Every style resampled to ``n_points`` points spread evenly by arclength.
+
+    Returns (pts (T, P, 2) float32, weight (T, P) float32 = arclength each point stands
+    for, stroke (T, P) int64 = stroke index within its style, label (T,) int64,
+    n_strokes (T,) int64). Points never bridge two strokes; the weights let a renderer
+    lay down the same amount of ink per unit length whatever the style.
+    """
+    pts_all, w_all, sid_all, labels, nstrokes = [], [], [], [], []
+    for digit, style_list in styles().items():
+        for strokes in style_list:
+            lens = [float(np.sum(np.linalg.norm(np.diff(s, axis=0), axis=1))) for s in strokes]
+            spacing = sum(lens) / n_points
+            counts = [max(2, int(round(L / spacing))) for L in lens]
+            counts[int(np.argmax(lens))] += n_points - sum(counts)
+            P, W, I = [], [], []
+            for k, (s, L, c) in enumerate(zip(strokes, lens, counts)):
+                seg = np.linalg.norm(np.diff(s, axis=0), axis=1)
+                cum = np.concatenate([[0.0], np.cumsum(seg)])
+                t = (np.arange(c) + 0.5) / c * L     # mid-points of c equal pieces
+                P.append(np.stack([np.interp(t, cum, s[:, 0]), np.interp(t, cum, s[:, 1])], axis=1))
+                W.append(np.full(c, L / c))
+                I.append(np.full(c, k))
+            pts_all.append(np.concatenate(P))
+            w_all.append(np.concatenate(W))
+            sid_all.append(np.concatenate(I))
+            labels.append(digit)
+            nstrokes.append(len(strokes))
+    out = (np.stack(pts_all).astype(np.float32), np.stack(w_all).astype(np.float32),
+           np.stack(sid_all).astype(np.int64), np.array(labels, dtype=np.int64),
+           np.array(nstrokes, dtype=np.int64))
+    for a in out:
+        a.setflags(write=False)
+    return out

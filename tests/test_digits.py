@@ -1,0 +1,103 @@
+"""The procedural digits: shapes, range, determinism, balance, the clean set, the test set."""
+import numpy as np
+
+from neuronlab.nn import digits, pad
+
+
+def test_raw_and_network_batches_have_the_agreed_shapes_and_types():
+    g = digits.DigitGenerator(3)
+    raw, y = g.raw_batch(37)
+    assert raw.shape == (37, 16, 16) and raw.dtype == np.float32
+    assert y.shape == (37,) and y.dtype == np.int64
+    X, y2 = g.batch(25)
+    assert X.shape == (25, 256) and X.dtype == np.float32
+    assert y2.shape == (25,) and y2.dtype == np.int64
+    assert set(np.unique(y).tolist()) <= set(range(10))
+
+
+def test_images_lie_in_unit_range_and_carry_ink():
+    raw, _ = digits.DigitGenerator(4).raw_batch(500)
+    assert raw.min() >= 0.0 and raw.max() <= 1.0
+    assert np.all(np.isfinite(raw))
+    # every drawing has a real stroke: at least 8 cells above half its peak, most reach full ink
+    assert np.all((raw > 0.5 * raw.max(axis=(1, 2), keepdims=True)).sum(axis=(1, 2)) >= 8)
+    assert np.median(raw.max(axis=(1, 2))) > 0.9
+    X, _ = digits.DigitGenerator(4).batch(500)
+    assert X.min() >= 0.0 and X.max() <= 1.0
+    np.testing.assert_allclose(X.max(axis=1), 1.0, atol=1e-5)
+
+
+def test_same_seed_same_stream_and_different_seed_different_stream():
+    a, b, c = digits.DigitGenerator(7), digits.DigitGenerator(7), digits.DigitGenerator(8)
+    for _ in range(3):
+        Xa, ya = a.batch(64)
+        Xb, yb = b.batch(64)
+        Xc, _ = c.batch(64)
+        np.testing.assert_array_equal(Xa, Xb)
+        np.testing.assert_array_equal(ya, yb)
+        assert np.abs(Xa - Xc).mean() > 0.05
+
+
+def test_every_batch_is_class_balanced_even_across_odd_sizes():
+    g = digits.DigitGenerator(0)
+    total = np.zeros(10, dtype=int)
+    for n in (10, 32, 7, 100, 13, 50):
+        _, y = g.batch(n)
+        counts = np.bincount(y, minlength=10)
+        assert counts.max() - counts.min() <= 1
+        total += counts
+    assert total.max() - total.min() <= 1      # the label cycle carries over between batches
+    _, y = g.raw_batch(1000)
+    assert np.all(np.bincount(y, minlength=10) == 100)
+
+
+def test_the_generator_varies_each_digit():
+    raw, y = digits.DigitGenerator(1).raw_batch(200)
+    sevens = raw[y == 7]
+    # different sizes and places on the pad: bounding-box heights spread over several cells
+    heights = [np.ptp(np.flatnonzero((im > 0.3).any(axis=1))) + 1 for im in sevens]
+    assert max(heights) - min(heights) >= 4
+    centres = [np.flatnonzero((im > 0.3).any(axis=0)).mean() for im in sevens]
+    assert np.std(centres) > 0.8
+
+
+def test_clean_digits_are_distinct_centred_pad_images():
+    clean = np.stack([digits.clean_digit(d) for d in range(10)])
+    assert clean.shape == (10, 16, 16) and clean.dtype == np.float32
+    assert clean.min() >= 0.0 and clean.max() <= 1.0
+    yy, xx = np.mgrid[0:16, 0:16] + 0.5
+    for im in clean:
+        m = im.sum()
+        assert abs((im * yy).sum() / m - 8.0) < 1.5
+        assert abs((im * xx).sum() / m - 8.0) < 1.5
+    flat = clean.reshape(10, -1)
+    dist = np.abs(flat[:, None] - flat[None]).sum(axis=2)
+    assert dist[~np.eye(10, dtype=bool)].min() > 10.0      # no two digits look alike
+    # a copy each time: changing one does not change the next
+    a = digits.clean_digit(3)
+    a[:] = 0
+    assert digits.clean_digit(3).sum() > 10
+
+
+def test_test_set_is_fixed_balanced_cached_and_disjoint_from_training():
+    X, y = digits.test_set()
+    assert X.shape == (2000, 256) and X.dtype == np.float32 and y.shape == (2000,)
+    assert np.all(np.bincount(y, minlength=10) == 200)
+    X2, _ = digits.test_set()
+    assert X2 is X                                      # cached
+    assert not X.flags.writeable
+    # no training stream reproduces it: compare with the generators of nearby seeds
+    for seed in (0, 1, 12345):
+        Xt, _ = digits.DigitGenerator(seed).batch(200)
+        d = np.abs(X[:200, None, :] - Xt[None, :, :]).sum(axis=2)
+        assert d.min() > 1.0
+    Xs, ys = digits.test_set(300, seed=1)
+    assert Xs.shape == (300, 256) and np.abs(Xs[:50] - X[:50]).mean() > 0.05
+
+
+def test_training_inputs_go_through_the_pad_path():
+    g1, g2 = digits.DigitGenerator(11), digits.DigitGenerator(11)
+    raw, y = g1.raw_batch(40)
+    X, y2 = g2.batch(40)
+    np.testing.assert_array_equal(y, y2)
+    np.testing.assert_allclose(X, pad.to_network(raw), atol=1e-6)

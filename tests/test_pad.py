@@ -1,0 +1,93 @@
+"""The pad -> network path: centring, scaling, upright, blank pads, shapes."""
+import numpy as np
+
+from neuronlab.nn import pad
+
+YY, XX = np.mgrid[0:16, 0:16] + 0.5
+
+
+def _com(im):
+    m = im.sum()
+    return (im * YY).sum() / m, (im * XX).sum() / m
+
+
+def _bbox(im, t=0.3):
+    r = np.flatnonzero((im >= t * im.max()).any(axis=1))
+    c = np.flatnonzero((im >= t * im.max()).any(axis=0))
+    return r[-1] - r[0] + 1, c[-1] - c[0] + 1
+
+
+def _ring(cy, cx, r, w=1.0):
+    d = np.hypot(YY - cy, XX - cx)
+    return np.clip(1.0 - np.abs(d - r) / w, 0, 1).astype(np.float32)
+
+
+def test_an_off_centre_drawing_is_moved_to_the_centre():
+    im = _ring(4.0, 11.5, 2.5)                   # a small "0" in the top-right corner
+    assert abs(_com(im)[0] - 4.0) < 0.2 and abs(_com(im)[1] - 11.5) < 0.2
+    out = pad.to_network(im).reshape(16, 16)
+    cy, cx = _com(out)
+    assert abs(cy - 8.0) < 0.35 and abs(cx - 8.0) < 0.35
+
+
+def test_a_small_drawing_is_scaled_up_to_the_box():
+    im = _ring(8.0, 8.0, 2.0)
+    h, w = _bbox(im)
+    assert h <= 6
+    out = pad.to_network(im).reshape(16, 16)
+    h2, w2 = _bbox(out)
+    assert abs(max(h2, w2) - pad.BOX) <= 1.5
+    assert out.max() == np.float32(1.0)
+
+
+def test_a_tall_thin_one_keeps_its_aspect_ratio():
+    im = np.zeros((16, 16), np.float32)
+    im[5:11, 3] = 1.0                            # a short bar, 6 tall and 1 wide
+    out = pad.to_network(im).reshape(16, 16)
+    h, w = _bbox(out)
+    assert abs(h - pad.BOX) <= 1.5
+    assert w <= 4
+
+
+def test_a_slanted_stroke_is_stood_upright():
+    im = np.zeros((16, 16), np.float32)
+    for r in range(2, 14):
+        im[r, int(round(11 - 0.5 * (r - 2)))] = 1.0
+    out = pad.to_network(im).reshape(16, 16)
+    rows = [r for r in range(16) if out[r].sum() > 0.3]
+    cols = [(out[r] * XX[0]).sum() / out[r].sum() for r in rows]
+    slope = np.polyfit(rows, cols, 1)[0]
+    assert abs(slope) < 0.1                      # was -0.5 columns per row
+
+
+def test_empty_and_faint_pads_map_to_zeros_without_nan():
+    out = pad.to_network(np.zeros((16, 16), np.float32))
+    assert out.shape == (256,) and out.dtype == np.float32
+    assert np.all(out == 0.0)
+    batch = np.zeros((3, 16, 16), np.float32)
+    batch[1, 7, 7] = 1e-5
+    batch[2] = _ring(8, 8, 4)
+    outb = pad.to_network(batch)
+    assert np.all(np.isfinite(outb))
+    assert np.all(outb[0] == 0) and np.all(outb[1] == 0) and outb[2].max() == np.float32(1.0)
+
+
+def test_one_image_and_a_batch_agree_and_shapes_follow_the_input():
+    rng = np.random.default_rng(0)
+    imgs = np.stack([_ring(rng.uniform(5, 11), rng.uniform(5, 11), rng.uniform(2, 4))
+                     for _ in range(6)])
+    b = pad.to_network(imgs)
+    assert b.shape == (6, 256)
+    for i in range(6):
+        np.testing.assert_allclose(pad.to_network(imgs[i]), b[i], atol=1e-5)
+    assert pad.to_network(imgs.reshape(2, 3, 16, 16)).shape == (2, 3, 256)
+    assert pad.to_network(imgs.astype(np.float64)).dtype == np.float32
+
+
+def test_place_puts_an_image_where_asked():
+    src = np.ones((8, 4))                        # a 2:1 block
+    im = pad.place(src, size=10, centre=(5.0, 9.0))
+    h, w = _bbox(im, t=0.5)
+    assert abs(h - 10) <= 1 and abs(w - 5) <= 1
+    cy, cx = _com(im)
+    assert abs(cy - 9.0) < 0.3 and abs(cx - 5.0) < 0.3
