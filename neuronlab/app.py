@@ -217,6 +217,9 @@ class App:
 
     # ------------------------------------------------------------------ input
     def handle_event(self, ev) -> None:
+        # The kiosk controller sees every event first: in kiosk mode it swallows QUIT and Escape.
+        if self.kiosk is not None and self.kiosk.on_event(ev):
+            return
         if ev.type == pygame.QUIT:
             self.running = False
             return
@@ -225,8 +228,6 @@ class App:
             return
         if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
             self.running = False
-            return
-        if self.kiosk is not None and self.kiosk.on_event(ev):
             return
         for pe in self.pointer.feed(ev, self.clock):
             if self.kiosk is not None and self.kiosk.on_pointer(pe):
@@ -486,14 +487,37 @@ class App:
         surf = pygame.image.frombuffer(img.tobytes(), (img.shape[1], img.shape[0]), "RGB")
         pygame.image.save(surf, path)
 
-    def run(self) -> None:
+    def run(self, max_failures: int = 5, failure_window_s: float = 30.0) -> int:
+        """The loop; returns the process exit status. No exception escapes a frame: it is
+        logged (rate-limited) and the visitor's state reset; ``max_failures`` failing frames
+        within ``failure_window_s`` end the loop with a non-zero status for a clean restart."""
+        from neuronlab.kiosk import FRAME_FAILURE_STATUS, FrameGuard, recover
+        from neuronlab.logs import log_limited, once_per
+
+        guard, limiter = FrameGuard(max_failures, failure_window_s), once_per(10.0)
         last = time.perf_counter()
         while self.running:
             now = time.perf_counter()
             dt, last = now - last, now
-            self.frame(dt)
+            try:
+                self.frame(dt)
+            except Exception:
+                log_limited(log, limiter, now, logging.ERROR, "frame failed; visitor state reset",
+                            key="frame", exc_info=True)
+                if guard.failed(now):
+                    log.critical("%d failing frames within %.0f s: exiting for a clean restart",
+                                 max_failures, failure_window_s)
+                    return FRAME_FAILURE_STATUS
+                recover(self)
+        status = getattr(self.kiosk, "exit_status", None)
+        return 0 if status is None else int(status)
 
     def close(self) -> None:
+        if self.kiosk is not None:
+            try:
+                self.kiosk.close()       # a last checkpoint
+            except Exception:
+                log.exception("closing the kiosk controller failed")
         self.graph_pass.release()
         self.hud.release()
         self.ctx.release()
@@ -510,23 +534,39 @@ def palette_from_config(cfg) -> Palette:
     return cfg.colours.palette()
 
 
-def build_app(args, present: bool = True, run_gradcheck: bool = True):
-    """Config file + command-line flags -> a ready App. Problems are printed, one line each."""
+def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None, attract_seed=None):
+    """Config file + command-line flags -> a ready App. Problems are printed, one line each.
+
+    Logging goes where ``[log]`` says; the checkpoint is resumed when ``[state] resume`` asks
+    for it and it is valid (else a clean start, logged); the kiosk controller is attached.
+    ``tweak(cfg) -> cfg`` adjusts the loaded config (the soak uses it)."""
     from dataclasses import replace as dc_replace
 
+    from neuronlab import checkpoint
     from neuronlab.config import apply_overrides, load_config
+    from neuronlab.kiosk import KioskController
+    from neuronlab.logs import setup_logging
+    from neuronlab.nn.store import WeightsError
     from neuronlab.nn.train import TrainSettings
 
     cfg, problems = load_config(getattr(args, "config", None))
     cfg, more = apply_overrides(cfg, args)
+    if tweak is not None:
+        cfg = tweak(cfg)
+    setup_logging(cfg.log.file_path, cfg.log.max_bytes, cfg.log.backups, cfg.log.level)
     for line in problems + more:
         print(line, file=sys.stderr)
         log.warning(line)
     tc = cfg.training
     settings = dc_replace(TrainSettings(), batch=tc.batch, lr=tc.lr, momentum=tc.momentum, seed=tc.seed,
                           epoch_size=tc.epoch_size)
-    model = None
-    if cfg.state.weights:
+    model = resumed = None
+    if cfg.state.resume == "resume":
+        try:
+            model, resumed = checkpoint.load_checkpoint(cfg.state.checkpoint_path)
+        except WeightsError as err:
+            log.warning("%s; clean start", err)
+    if model is None and cfg.state.weights:
         from neuronlab.nn.store import WeightsError, load_weights
 
         try:
@@ -535,9 +575,21 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True):
             print(f"{err}; starting from fresh weights", file=sys.stderr)
             log.warning("%s; starting from fresh weights", err)
     size = tuple(getattr(args, "size", None) or cfg.window.size)
-    return App(size, fullscreen=cfg.window.fullscreen and present, present=present, seed=tc.seed,
-               iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,
-               palette=palette_from_config(cfg), train_settings=settings, model=model,
-               px_per_mm=cfg.kiosk.px_per_mm, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck,
-               touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
-                          double_tap_ms=cfg.kiosk.double_tap_ms))
+    app = App(size, fullscreen=cfg.window.fullscreen and present, present=present, seed=tc.seed,
+              iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,
+              palette=palette_from_config(cfg), train_settings=settings, model=model,
+              px_per_mm=cfg.kiosk.px_per_mm, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck,
+              touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
+                         double_tap_ms=cfg.kiosk.double_tap_ms))
+    app.finger_expire_s = cfg.kiosk.finger_expire_s
+    if resumed is not None:
+        checkpoint.apply_meta(app.session.trainer, resumed)
+        app.session.refresh()
+        log.info("resumed from %s: %d samples seen", cfg.state.checkpoint_path,
+                 app.session.trainer.stats.samples_seen)
+    else:
+        log.info("clean start (resume = %s)", cfg.state.resume)
+    app.kiosk = KioskController(
+        app, cfg.kiosk, seed=attract_seed, language=cfg.ui.language, default_speed=tc.iters_per_frame,
+        checkpointer=checkpoint.Checkpointer(cfg.state.checkpoint_path, cfg.state.checkpoint_every_s))
+    return app

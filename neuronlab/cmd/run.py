@@ -1,4 +1,7 @@
-"""``neuronlab [run]``: the exhibit in a window (or fullscreen / kiosk)."""
+"""``neuronlab [run]``: the exhibit in a window (or fullscreen / kiosk).
+
+The exit status is the loop's: 0 for a normal close, ``TECHNICIAN_EXIT_STATUS`` (3) for the
+technician exit, non-zero after repeated failing frames so systemd restarts cleanly."""
 from __future__ import annotations
 
 
@@ -7,7 +10,7 @@ def run(args) -> int:
 
     app = build_app(args, present=True)
     try:
-        app.run()
+        status = app.run()
     finally:
         app.close()
-    return 0
+    return status
