@@ -125,6 +125,10 @@ class App:
 
     def resize(self, size) -> None:
         self.size = tuple(size)
+        if self.present:
+            # GL draws in drawable pixels (they differ from window pixels on HiDPI);
+            # touch stays in window pixels.
+            self.ctx.viewport = (0, 0, *pygame.display.get_surface().get_size())
         self.pointer.set_window_size(self.size)
         self.stage.regions = Regions.for_size(self.size)
         self.stage.cache.clear()
@@ -369,6 +373,9 @@ class App:
             layer, i, j = ses.highlight
             k = self.layout.wire_index(layer, i, j)
             arrays.wire_rgba[k] = (1.0, 1.0, 1.0, 1.0)
+            src = self.layout.neuron(layer - 1, i)      # light the wire's source neuron too
+            arrays.ball_glow[src] = 1.0
+            arrays.ball_rgb[src] = self.palette.ball_hot
         if ses.input_version != self._seen_input:
             self._seen_input = ses.input_version
             self.anim.on_input_changed()

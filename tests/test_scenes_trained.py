@@ -1,0 +1,79 @@
+"""Scenes over a network that has learned: probe answers, the inspector's lit wire, languages."""
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import numpy as np
+import pygame
+import pytest
+
+from neuronlab import strings
+from neuronlab.app import App
+from neuronlab.nn import digits, pad
+from neuronlab.session import Neuron
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture(scope="module")
+def app(trained_model):
+    a = App(SIZE, present=False, seed=5, model=trained_model.copy(), run_gradcheck=False)
+    yield a
+    a.close()
+
+
+def tap(app, x, y, fid=3):
+    ev = dict(touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
+    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
+    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+
+
+def test_each_clean_digit_sent_from_probe_is_answered_correctly(app):
+    app.switch_scene("probe")
+    probe = app.scenes["probe"]
+    answers = {}
+    for d in range(10):
+        b = next(b for b in probe.bar.buttons if b.action == d)
+        tap(app, *b.rect.center)
+        assert app.session.label == d
+        np.testing.assert_allclose(app.session.x, pad.to_network(digits.clean_digit(d)), atol=1e-6)
+        answers[d] = int(np.argmax(app.session.fw.p))
+    assert answers == {d: d for d in range(10)}
+    assert app.session.status == "probing"
+
+
+def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
+    app.switch_scene("graph")
+    app.session.select(Neuron(2, 4))
+    app.switch_scene("inspector")
+    app.frame(1 / 60, events=[])
+    insp = app.scenes["inspector"]
+    assert insp.bar_rects, "the inspector lists bars"
+    rect, src = insp.bar_rects[0]
+    contrib, _, _ = app.session.contributions(Neuron(2, 4))
+    assert src == int(np.argmax(np.abs(contrib)))  # the first bar is the largest contribution
+    x, y = rect.center
+    ev = dict(touch_id=1, finger_id=8, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
+    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
+    app.frame(1 / 60, events=[])
+    assert app.session.highlight == (2, src, 4)
+    k = app.layout.wire_index(2, src, 4)
+    arrays = app.last_arrays
+    assert tuple(arrays.wire_rgba[k]) == (1.0, 1.0, 1.0, 1.0)
+    assert arrays.ball_glow[app.layout.neuron(1, src)] > 0.5
+    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+    assert app.session.highlight is None
+
+
+def test_the_language_button_switches_every_panel_to_german_and_back(app):
+    app.switch_scene("graph")
+    app.frame(1 / 60, events=[])
+    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    tap(app, *lang_button.rect.center)
+    assert app.lang == "de"
+    graph_button = next(b for b in app.controls.buttons if b.action == ("scene", "graph"))
+    assert graph_button.label == strings.t("scene.graph", "de")
+    assert strings.t("super.title", "de") != strings.t("super.title", "en")
+    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    tap(app, *lang_button.rect.center)
+    assert app.lang == "en"
