@@ -1,0 +1,215 @@
+"""``neuronlab soak --minutes M [--seed S]``: the acceptance soak for technicians.
+
+Runs the real exhibit (built by ``build_app`` exactly as ``run`` builds it; headless via
+``SDL_VIDEODRIVER=offscreen`` when there is no display) under random monkey input for M
+minutes of wall-clock time: taps, drags, pinches, painting, scene/speed/language/reset
+button presses, and idle gaps that start attract mode. The idle timeout is shortened to
+5 s and idle gaps advance exhibit time with large simulated ``dt``, so no real waiting.
+The checkpoint goes to a temporary folder (the gallery's own is never touched).
+
+Ends with exactly one line:
+``soak: frames F, errors E, nan N, rss start A MB end B MB, rss growth G MB, p99 frame T ms``.
+errors = frames that raised; nan = frames where a shown number (the forward pass, the
+stats, the rate) was not finite; rss start is taken after a warm-up. Every buffer is
+bounded (frame times go into a fixed histogram), so it can run for 10 hours.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sys
+import tempfile
+import time
+
+log = logging.getLogger("neuronlab.soak")
+
+SOAK_IDLE_S = 5.0
+HIST_MS = 0.1                 # frame-time histogram bin
+HIST_BINS = 20_000            # up to 2 s; slower frames land in the last bin
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def shown_numbers_finite(app) -> bool:
+    import numpy as np
+
+    ses = app.session
+    fw = ses.fw
+    for a in (fw.x, fw.z1, fw.a1, fw.z2, fw.a2, fw.z3, fw.p):
+        if not np.isfinite(a).all():
+            return False
+    st = ses.trainer.stats
+    for v in (st.train_loss, st.test_accuracy, st.samples_per_sec, ses.trainer.lr):
+        if v is not None and not math.isfinite(v):
+            return False
+    return True
+
+
+class Monkey:
+    """Random visitors: each ``events(app)`` call is one frame's SDL events and dt."""
+
+    def __init__(self, rng, size):
+        import pygame
+        self.pg = pygame
+        self.rng = rng
+        self.size = size
+        self.script: list = []       # pending (events, dt) frames of the current gesture
+
+    def _finger(self, kind, x, y, fid):
+        pg = self.pg
+        et = {"down": pg.FINGERDOWN, "move": pg.FINGERMOTION, "up": pg.FINGERUP}[kind]
+        w, h = self.size
+        return pg.event.Event(et, touch_id=1, finger_id=fid, x=min(max(x / w, 0.0), 1.0),
+                              y=min(max(y / h, 0.0), 1.0), dx=0.0, dy=0.0)
+
+    def _path(self, fid, a, b, n):
+        """A drag from a to b over n frames, as a list of frames."""
+        frames = [[self._finger("down", *a, fid)]]
+        for t in range(1, n + 1):
+            f = t / n
+            frames.append([self._finger("move", a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, fid)])
+        frames.append([self._finger("up", *b, fid)])
+        return frames
+
+    def _point(self, rect=None):
+        r = self.rng
+        if rect is None:
+            return float(r.uniform(0, self.size[0])), float(r.uniform(0, self.size[1]))
+        return float(r.uniform(rect.left, rect.right)), float(r.uniform(rect.top, rect.bottom))
+
+    def plan(self, app) -> None:
+        r = self.rng
+        choice = r.choice(["tap", "drag", "pinch", "paint", "button", "scene_button", "idle",
+                           "storm", "wheel"], p=[.2, .15, .08, .15, .15, .1, .05, .07, .05])
+        dt = 1 / 60
+        frames: list = []
+        if choice == "tap":
+            p = self._point()
+            frames = [[self._finger("down", *p, 1)], [self._finger("up", *p, 1)]]
+        elif choice == "drag":
+            frames = self._path(1, self._point(), self._point(), int(r.integers(3, 30)))
+        elif choice == "pinch":
+            c = self._point()
+            d0, d1 = float(r.uniform(20, 150)), float(r.uniform(20, 300))
+            a = self._path(1, (c[0] - d0, c[1]), (c[0] - d1, c[1]), 12)
+            b = self._path(2, (c[0] + d0, c[1]), (c[0] + d1, c[1]), 12)
+            frames = [x + y for x, y in zip(a, b)]
+        elif choice == "paint":
+            if app.scene_name != "draw":
+                app.request_scene("draw") if r.random() < 0.5 else None
+            pr = app.scenes["draw"].pad_rect(app.stage)
+            frames = self._path(int(r.integers(1, 4)), self._point(pr), self._point(pr), int(r.integers(4, 25)))
+        elif choice in ("button", "scene_button"):
+            bars = [app.controls] if choice == "button" else [app.scene.bar, app.wire_bar, app.view_bar]
+            buttons = [b for bar in bars for b in bar.buttons]
+            if buttons:
+                rect = buttons[int(r.integers(len(buttons)))].rect
+                p = (float(rect.centerx), float(rect.centery))
+                frames = [[self._finger("down", *p, 3)], [self._finger("up", *p, 3)]]
+        elif choice == "idle":
+            # Long enough to start attract mode, then some minutes of the tour; simulated time.
+            n = int(r.integers(int(SOAK_IDLE_S / 0.25) + 2, 600))
+            self.script = [([], 0.25)] * n
+            return
+        elif choice == "storm":
+            for _ in range(int(r.integers(2, 10))):
+                evs = []
+                for fid in range(5):
+                    kind = ("down", "move", "up")[int(r.integers(3))]
+                    evs.append(self._finger(kind, *self._point(), 10 + fid))
+                frames.append(evs)
+            frames.append([self._finger("up", 0, 0, 10 + f) for f in range(5)])
+        elif choice == "wheel":
+            pg = self.pg
+            frames = [[pg.event.Event(pg.MOUSEWHEEL, x=0, y=int(r.choice((-1, 1))), flipped=False,
+                                      precise_x=0.0, precise_y=float(r.choice((-1.0, 1.0))), touch=False)]]
+        self.script = [(f, dt) for f in frames] + [([], dt)] * int(r.integers(0, 40))
+
+    def next(self, app):
+        if not self.script:
+            self.plan(app)
+        if not self.script:
+            return [], 1 / 60
+        return self.script.pop(0)
+
+
+def run(args) -> int:
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from dataclasses import replace
+
+    import numpy as np
+
+    from neuronlab.app import build_app
+    from neuronlab.kiosk import recover
+    from neuronlab.logs import log_limited, once_per
+
+    tmp = tempfile.TemporaryDirectory(prefix="neuronlab-soak-")
+
+    def tweak(cfg):
+        return replace(cfg,
+                       kiosk=replace(cfg.kiosk, idle_timeout_s=SOAK_IDLE_S),
+                       state=replace(cfg.state, resume="fresh",
+                                     checkpoint=os.path.join(tmp.name, "checkpoint.npz")),
+                       window=replace(cfg.window, fullscreen=False, vsync=False))
+
+    app = build_app(args, present=True, run_gradcheck=False, tweak=tweak, attract_seed=args.seed)
+    rng = np.random.default_rng(args.seed)
+    monkey = Monkey(rng, app.size)
+    hist = np.zeros(HIST_BINS, np.int64)
+    limiter = once_per(10.0)
+    frames = errors = nans = 0
+    total_s = max(0.0, float(args.minutes) * 60.0)
+    warmup_s = min(60.0, total_s * 0.2)
+    t_start = time.perf_counter()
+    rss_start = None
+    try:
+        while True:
+            now = time.perf_counter()
+            if now - t_start >= total_s:
+                break
+            if rss_start is None and now - t_start >= warmup_s:
+                rss_start = rss_mb()
+            events, dt = monkey.next(app)
+            t0 = time.perf_counter()
+            try:
+                app.frame(dt, events=events)
+            except Exception:
+                errors += 1
+                log_limited(log, limiter, now, logging.ERROR, "soak: frame failed", key="frame",
+                            exc_info=True)
+                recover(app)
+            ms = (time.perf_counter() - t0) * 1000.0
+            hist[min(HIST_BINS - 1, int(ms / HIST_MS))] += 1
+            frames += 1
+            if not shown_numbers_finite(app):
+                nans += 1
+            if not app.running:      # a monkey found the technician exit: keep soaking
+                log.warning("soak: the exhibit asked to stop (status %s); continuing",
+                            getattr(app.kiosk, "exit_status", None))
+                app.running = True
+                if app.kiosk is not None:
+                    app.kiosk.exit_status = None
+        rss_end = rss_mb()
+        if rss_start is None:
+            rss_start = rss_end
+        if frames:
+            idx = int(np.searchsorted(np.cumsum(hist), math.ceil(0.99 * frames)))
+            p99 = (idx + 1) * HIST_MS
+        else:
+            p99 = 0.0
+    finally:
+        app.close()
+        tmp.cleanup()
+    print(f"soak: frames {frames}, errors {errors}, nan {nans}, rss start {rss_start:.1f} MB "
+          f"end {rss_end:.1f} MB, rss growth {rss_end - rss_start:.1f} MB, p99 frame {p99:.1f} ms")
+    sys.stdout.flush()
+    return 0 if errors == 0 and nans == 0 else 1

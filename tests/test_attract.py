@@ -1,0 +1,110 @@
+"""The attract tour on the real exhibit (headless), minutes of exhibit time in seconds."""
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import numpy as np
+import pytest
+
+from neuronlab.app import App
+from neuronlab.config import KioskConfig
+from neuronlab.kiosk import PULSE_HZ, KioskController
+from neuronlab.scenes.attract import AttractTour
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture(scope="module")
+def app():
+    a = App(SIZE, present=False, seed=2, iters_per_frame=4, run_gradcheck=False)
+    yield a
+    a.close()
+
+
+def play(app, tour, seconds, dt=0.05, render_every=60, watch=None):
+    """Advance the tour and the session as the app's frame would; render now and then."""
+    for i in range(int(round(seconds / dt))):
+        tour.update(dt)
+        app.session.update()
+        if app.pending_scene:
+            app.switch_scene(app.pending_scene)
+            app.pending_scene = None
+        if i % render_every == 0:
+            app.frame(0.0, events=[])
+        if watch is not None:
+            watch(app, tour)
+
+
+def test_tour_draws_stroke_by_stroke_opens_a_neuron_and_learns(app):
+    tour = AttractTour(app, seed=11, languages=("en", "de"), default_speed=4)
+    seen = {"ink": [], "phases": [], "highlights": set(), "selected": set(), "speeds": set(),
+            "samples_drop": False, "langs": set()}
+    last = {"samples": app.session.trainer.stats.samples_seen}
+
+    def watch(app, tour):
+        seen["phases"].append(tour.phase)
+        if tour.phase == "draw":
+            seen["ink"].append(float(app.scenes["draw"].pad.image.sum()))
+        if app.session.highlight is not None:
+            seen["highlights"].add(app.session.highlight)
+        if app.session.selected is not None:
+            seen["selected"].add(app.session.selected)
+        if tour.phase == "learn":
+            seen["speeds"].add(app.session.iters_per_frame)
+        s = app.session.trainer.stats.samples_seen
+        seen["samples_drop"] |= s < last["samples"]
+        last["samples"] = s
+        seen["langs"].add(app.lang)
+
+    tour.start()
+    play(app, tour, 240.0, watch=watch)        # four minutes of exhibit time
+    assert tour.digits_drawn >= 2 and tour.neurons_opened >= 2 and tour.loops >= 3
+    ink = np.array(seen["ink"])
+    assert ink.max() > 10                       # real ink on the pad
+    # Stroke by stroke: the ink grows over many frames, not in one jump.
+    assert np.count_nonzero(np.diff(ink) > 0) >= 20
+    assert len(seen["highlights"]) >= 4         # the sum walked bar by bar, wires lit
+    assert all(h[0] in (1, 2, 3) for h in seen["highlights"])
+    assert seen["samples_drop"]                 # the network was reset...
+    assert seen["speeds"] == {1}                # ...and learned at one iteration a frame
+    assert seen["langs"] == {"en", "de"}        # the language cycles per loop
+    assert {"draw", "neuron", "learn", "invite"} <= set(seen["phases"])
+    tour.stop()
+    assert app.session.highlight is None and app.scenes["draw"].pad.active_strokes == 0
+
+
+def test_tours_with_different_seeds_differ_and_loops_do_not_repeat(app):
+    def digits_drawn(seed):
+        tour = AttractTour(app, seed=seed, default_speed=4)
+        out = []
+        tour.start()
+        for _ in range(6000):
+            before = tour.digits_drawn
+            tour.update(0.1)
+            if tour.digits_drawn != before:
+                out.append((tour.last_digit, round(float(app.scenes["draw"].pad.image.sum()), 2)))
+        tour.stop()
+        return out
+    a, b = digits_drawn(1), digits_drawn(2)
+    assert len(a) >= 4
+    assert a != b
+    assert len(set(a)) == len(a)                # no two drawings identical within a run
+
+
+def test_invitation_pulses_gently_while_attract_runs(app):
+    k = KioskController(app, KioskConfig(idle_timeout_s=5.0), seed=3, language="en", default_speed=4)
+    app.kiosk = k
+    try:
+        k.start_attract()
+        alphas = []
+        for _ in range(40):                     # 4 s at 10 frames a second
+            app.frame(0.1, events=[])
+            alphas.append(app.hud.panels["attract_invite"].alpha)
+        a = np.array(alphas)
+        assert a.min() >= 0.69 and a.max() <= 1.0 and a.max() - a.min() > 0.2
+        peaks = np.count_nonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]))
+        assert peaks <= 3 * 4 and PULSE_HZ < 3  # far below three flashes a second
+        assert "attract_caption" in app.stage.shown or k.tour.caption is None
+    finally:
+        k.recover()
+        app.kiosk = None
