@@ -4,8 +4,10 @@ that uses it."""
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _gl_session():
+    # Module scope: while a standalone EGL context is alive, moderngl cannot detect the
+    # context of a pygame window made later in the same process; release it per module.
     moderngl = pytest.importorskip("moderngl")
     try:
         ctx = moderngl.create_standalone_context(require=330, backend="egl")
