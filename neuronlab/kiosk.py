@@ -198,7 +198,6 @@ class KioskController:
         return False
 
     def on_pointer(self, pe) -> bool:
-        self.corners.feed(pe, self.clock)
         pid = getattr(pe, "pid", None)
         if pid is None:                  # the wheel: activity, and ends attract mode
             self.idle = 0.0
@@ -206,6 +205,7 @@ class KioskController:
                 self.end_attract()
                 return True
             return False
+        self.corners.feed(pe, self.clock)
         if pid in self._swallowed:
             if pe.kind in ("up", "cancel"):
                 self._swallowed.discard(pid)

@@ -97,7 +97,7 @@ def test_activity_keeps_attract_away_and_hints_follow_the_scene(app, kiosk):
     assert kiosk.hint_key() is None
     run_frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
     assert kiosk.hint_key() == "hint.tap"
-    assert "hint" in app.stage.shown or "hint" in app.hud.order
+    assert "hint" in app.hud.order            # on screen this frame
     app.switch_scene("draw")
     assert kiosk.hint_key() == "hint.draw"     # empty pad
     app.scenes["draw"].pad.down("y", 5, 5)
@@ -126,6 +126,9 @@ def test_event_storm_leaves_a_valid_state(app, kiosk):
             else:
                 kind = "move"
             events.append(finger(kind, x, y, fid))
+            if rng.random() < 0.02:
+                events.append(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False, precise_x=0.0,
+                                                 precise_y=float(rng.choice((-1.0, 1.0))), touch=False))
             if rng.random() < 0.05:
                 events.append(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=int(rng.integers(1, 4)), touch=False))
                 events.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=int(rng.integers(1, 4)), touch=False))
@@ -198,9 +201,9 @@ def test_divergence_notice_shows_the_new_rate(app, kiosk):
     ses.trainer._rollback(float("nan"))
     app.frame(1 / 60, events=[])
     assert kiosk.notice_lr == pytest.approx(old * 0.5)
-    assert "notice_diverged" in app.stage.shown
-    run_frames(app, 30, dt=0.25)
-    assert "notice_diverged" not in app.hud.order or kiosk.clock - kiosk.notice_at >= 6
+    assert "notice_diverged" in app.hud.order
+    run_frames(app, 30, dt=0.25)               # 7.5 s later it has gone
+    assert "notice_diverged" not in app.hud.order
     ses.trainer.lr = old
 
 
