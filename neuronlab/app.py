@@ -568,6 +568,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
     settings = dc_replace(TrainSettings(), batch=tc.batch, lr=tc.lr, momentum=tc.momentum, seed=tc.seed,
                           epoch_size=tc.epoch_size)
     model = resumed = None
+    source = cfg.state.checkpoint_path
     if cfg.state.resume == "resume":
         try:
             model, resumed = checkpoint.load_checkpoint(cfg.state.checkpoint_path)
@@ -577,7 +578,8 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
         from neuronlab.nn.store import WeightsError, load_weights
 
         try:
-            model, _meta = load_weights(cfg.state.weights_path)
+            model, resumed = load_weights(cfg.state.weights_path)  # its stats come along
+            source = cfg.state.weights_path
         except WeightsError as err:
             print(f"{err}; starting from fresh weights", file=sys.stderr)
             log.warning("%s; starting from fresh weights", err)
@@ -592,8 +594,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
     if resumed is not None:
         checkpoint.apply_meta(app.session.trainer, resumed)
         app.session.refresh()
-        log.info("resumed from %s: %d samples seen", cfg.state.checkpoint_path,
-                 app.session.trainer.stats.samples_seen)
+        log.info("resumed from %s: %d samples seen", source, app.session.trainer.stats.samples_seen)
     else:
         log.info("clean start (resume = %s)", cfg.state.resume)
     app.kiosk = KioskController(
