@@ -170,3 +170,53 @@ def test_gl_objects_stay_flat_across_frames_and_scene_switches(app):
 def test_gradient_check_badge_has_a_measured_error(app):
     assert app.gradcheck is not None
     assert 0 <= app.gradcheck.worst_rel_error < 1e-6
+
+
+def press(app, action):
+    bars = (app.controls, app.wire_bar, app.view_bar)
+    b = next(b for bar in bars for b in bar.buttons if b.action == action)
+    x, y = b.rect.center
+    frames(app, 1, [finger("down", x, y, 11)])
+    frames(app, 1, [finger("up", x, y, 11)])
+
+
+def test_speed_controls_and_status_tell_the_truth(app):
+    app.switch_scene("graph")
+    press(app, ("speed", 0))
+    assert app.session.status == "paused"
+    seen = app.session.trainer.stats.samples_seen
+    frames(app, 5)
+    assert app.session.trainer.stats.samples_seen == seen          # paused means paused
+    press(app, ("speed", "step"))
+    assert app.session.trainer.stats.samples_seen == seen + 1      # one step = one sample
+    assert app.session.status == "paused"
+    press(app, ("speed", 16))
+    assert app.session.status == "training" and app.session.iters_per_frame == 16
+    seen = app.session.trainer.stats.samples_seen
+    frames(app, 3)
+    batch = app.session.settings.batch
+    assert app.session.trainer.stats.samples_seen == seen + 3 * 16 * batch
+
+
+def test_start_over_gives_fresh_weights_and_zero_stats(app):
+    app.switch_scene("graph")
+    frames(app, 3)
+    w_before = app.session.model.W1.copy()
+    press(app, ("reset",))
+    st = app.session.trainer.stats
+    assert st.samples_seen <= 4 * app.session.iters_per_frame * app.session.settings.batch
+    assert not np.allclose(app.session.model.W1, w_before)
+    assert app.session.status == "training"
+
+
+def test_wire_mode_buttons_switch_what_the_wires_carry(app):
+    app.switch_scene("graph")
+    press(app, ("wires", "weight"))
+    assert app.session.wire_mode == "weight"
+    frames(app, 1)
+    k = app.layout.wire_index(3, 2, 5)
+    assert app.last_arrays.wire_value[k] == pytest.approx(float(app.session.model.W3[2, 5]))
+    press(app, ("wires", "signal"))
+    frames(app, 1)
+    a2 = app.session.fw.a2
+    assert app.last_arrays.wire_value[k] == pytest.approx(float(a2[2] * app.session.model.W3[2, 5]), abs=1e-6)
