@@ -231,7 +231,8 @@ class KioskController:
     def update(self, dt: float) -> None:
         self.clock += dt
         app = self.app
-        if self.checkpointer is not None:
+        # No checkpoint of the from-scratch demonstration: the learned network is put aside.
+        if self.checkpointer is not None and getattr(self.tour, "saved", None) is None:
             self.checkpointer.update(dt, app.session.trainer)
         if self.corners.update(self.clock):
             self.corners.reset()
@@ -273,6 +274,8 @@ class KioskController:
 
     def close(self) -> None:
         """A last checkpoint, so a planned stop loses nothing."""
+        if self.tour.active:
+            self.tour.stop()   # puts the learned network back before it is saved
         if self.checkpointer is not None:
             self.checkpointer.save(self.app.session.trainer)
 

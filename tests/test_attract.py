@@ -108,3 +108,38 @@ def test_invitation_pulses_gently_while_attract_runs(app):
     finally:
         k.recover()
         app.kiosk = None
+
+
+def test_learning_from_scratch_in_the_tour_gives_the_visitor_back_the_learned_network():
+    """The tour resets the network to show learning; a touch brings back what it had learned."""
+    import numpy as np
+
+    from neuronlab.scenes.attract import AttractTour
+    from neuronlab.session import Session
+
+    class Host:
+        def __init__(self):
+            self.session = Session(seed=2)
+            self.scenes = {}
+            self.history_loss, self.history_acc = [], []
+
+        def switch_scene(self, name):
+            pass
+
+    host = Host()
+    ses = host.session
+    ses.set_speed(8)
+    for _ in range(40):
+        ses.update()
+    learned_W = ses.model.W1.copy()
+    seen = ses.trainer.stats.samples_seen
+    tour = AttractTour(host, seed=0)
+    tour.active = True
+    tour._script = tour._learn()
+    next(tour._script)
+    assert ses.trainer.stats.samples_seen == 0                 # the demo starts from scratch
+    assert not np.allclose(ses.model.W1, learned_W)
+    tour.stop()                                                 # a visitor touches
+    np.testing.assert_array_equal(ses.model.W1, learned_W)
+    assert ses.trainer.stats.samples_seen == seen
+    assert tour.saved is None

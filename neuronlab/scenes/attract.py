@@ -43,6 +43,9 @@ class AttractTour:
         self.last_digit: int | None = None
         self._script = None
         self._styles = strokes_mod.styles()
+        # The learned network, put aside while the tour shows learning from scratch; a
+        # visitor who walks up always gets the network that has learned.
+        self.saved = None
 
     # ------------------------------------------------------------------ control
     def start(self) -> None:
@@ -59,6 +62,7 @@ class AttractTour:
             self._script = None
         self.active = False
         self.phase = self.caption = None
+        self._restore_learned()
         draw = self.host.scenes.get("draw")
         if draw is not None:
             draw.pad.up(PEN)
@@ -185,6 +189,8 @@ class AttractTour:
         host.switch_scene("graph")
         ses.select(None)
         ses.show_training()
+        if self.saved is None:
+            self.saved = ses.snapshot()
         ses.reset_network()
         for name in ("history_loss", "history_acc"):
             hist = getattr(host, name, None)
@@ -192,7 +198,13 @@ class AttractTour:
                 hist.clear()
         ses.set_speed(LEARN_SPEED)
         yield from self._wait(self.rng.uniform(20.0, 30.0), orbit_px_per_s=6.0)
+        self._restore_learned()
         ses.set_speed(self.default_speed)
+
+    def _restore_learned(self) -> None:
+        if self.saved is not None:
+            self.host.session.restore(self.saved)
+            self.saved = None
 
     def _invite(self):
         host = self.host
