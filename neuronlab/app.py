@@ -389,9 +389,7 @@ class App:
         tm["view"] += t1 - t0
         ctx = self.ctx
         ctx.screen.use()
-        bg = self.palette.background
-        ctx.clear(*bg, 1.0)
-        view, proj = self._matrices()
+        view, proj = self._matrices()  # graph_pass.draw makes the frame's one clear
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, ctx.screen.viewport, self.clock)
         t2 = time.perf_counter()
@@ -501,13 +499,25 @@ class App:
         from neuronlab.kiosk import FRAME_FAILURE_STATUS, FrameGuard, recover
         from neuronlab.logs import log_limited, once_per
 
+        import gc
+
+        from neuronlab.watchdog import Notifier
+
         guard, limiter = FrameGuard(max_failures, failure_window_s), once_per(10.0)
+        notifier = Notifier()
+        # Everything built so far lives for the whole run: keep it out of the collector's
+        # generations so collection pauses stay off the frame.
+        gc.collect()
+        gc.freeze()
         last = time.perf_counter()
         while self.running:
             now = time.perf_counter()
             dt, last = now - last, now
+            notifier.beat(now)  # from the render loop: a hung loop stops the heartbeat
             try:
                 self.frame(dt)
+                if self.frames == 1:
+                    notifier.ready()   # the first picture is on screen
             except Exception:
                 log_limited(log, limiter, now, logging.ERROR, "frame failed; visitor state reset",
                             key="frame", exc_info=True)
@@ -516,6 +526,7 @@ class App:
                                  max_failures, failure_window_s)
                     return FRAME_FAILURE_STATUS
                 recover(self)
+        notifier.close()
         status = getattr(self.kiosk, "exit_status", None)
         return 0 if status is None else int(status)
 
