@@ -9,6 +9,10 @@ renderer. ``--png PATH`` saves the last frame of each size (PATH gets the size a
 
     SDL_VIDEODRIVER=offscreen .venv/bin/python bench/graph_pass.py [--frames 200]
         [--mode signal|weight|gradient] [--sizes 1280x720,1920x1080] [--png /tmp/graph.png]
+        [--line-max-alpha A]   (0: every wire a smoothed quad, the slower path, to compare)
+
+Besides wall time it prints the process CPU time per frame (all of llvmpipe's threads
+included): on a shared machine that figure moves much less with other load.
 """
 from __future__ import annotations
 
@@ -45,6 +49,8 @@ def main(argv=None) -> int:
     ap.add_argument("--png", default=None)
     ap.add_argument("--steps", type=int, default=600, help="training steps before measuring")
     ap.add_argument("--hold", action="store_true", help="keep one input (no per-frame change)")
+    ap.add_argument("--line-max-alpha", type=float, default=None,
+                    help="wires fainter than this are drawn as 1-px lines (default: the pass's)")
     args = ap.parse_args(argv)
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
@@ -53,12 +59,15 @@ def main(argv=None) -> int:
 
     from neuronlab.math3d.camera import OrbitCamera, projection_matrix, view_matrix
     from neuronlab.render.context import create_window_context, save_png
+    from neuronlab.render import graph_pass as graph_pass_mod
     from neuronlab.render.graph_pass import GraphPass
     from neuronlab.view import anim
     from neuronlab.view.graph import GraphView
     from neuronlab.view.layout import layout
     from neuronlab.view.palette import Palette
 
+    if args.line_max_alpha is not None:
+        graph_pass_mod.LINE_MAX_ALPHA = args.line_max_alpha
     model, gen = trained_model(args.steps)
     X, Y = gen.batch(max(args.frames, 64))
     print(f"model: {args.steps} steps, batch accuracy {np.mean(model.predict(X) == Y):.2f}")
@@ -72,13 +81,13 @@ def main(argv=None) -> int:
         vp = ctx.screen.viewport
         V, P = view_matrix(cam), projection_matrix(cam, vp[2] / vp[3])
         t_view = t_sub = t_fin = 0.0
-        wires = 0
+        wires = lines = 0
         dt = 1 / 60
         for f in range(args.frames + 10):
             if f == 10:  # warm-up frames excluded
                 t_view = t_sub = t_fin = 0.0
-                wires = 0
-                t_all = time.perf_counter()
+                wires = lines = 0
+                t_all, c_all = time.perf_counter(), time.process_time()
             t0 = time.perf_counter()
             x = X[0 if args.hold else f % len(X)]
             fw = model.forward(x)
@@ -97,12 +106,15 @@ def main(argv=None) -> int:
             t_sub += t2 - t1
             t_fin += t3 - t2
             wires += gp.n_wires_drawn
+            lines += gp.n_wire_lines
         total = time.perf_counter() - t_all
+        cpu = time.process_time() - c_all
         n = args.frames
         print(f"{size[0]}x{size[1]} {args.mode}: {n / total:6.1f} fps  "
               f"({1e3 * total / n:.2f} ms/frame: view arrays {1e3 * t_view / n:.2f}, "
               f"GL submit {1e3 * t_sub / n:.2f}, render wait {1e3 * t_fin / n:.2f}; "
-              f"{wires / n:.0f} wires drawn of {lay.n_wires})")
+              f"CPU {1e3 * cpu / n:.2f} ms/frame, all threads; "
+              f"{wires / n:.0f} wires drawn of {lay.n_wires}, {lines / n:.0f} as lines)")
         if args.png:
             p = Path(args.png)
             out = p.with_name(f"{p.stem}_{size[0]}x{size[1]}{p.suffix}")

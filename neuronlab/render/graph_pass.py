@@ -6,8 +6,11 @@ per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewp
 time)`` draws them:
 
 1. balls: instanced point sprites shaded as spheres, opaque, writing true sphere depth;
-2. wires: one smoothed screen-space quad per visible wire, additive (glow), depth-tested
-   against the balls so a wire disappears behind a neuron;
+2. wires: one smoothed screen-space quad per visible bright wire, additive (glow),
+   depth-tested against the balls so a wire disappears behind a neuron; the faint ones
+   (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain 1-px lines
+   carrying the same light per unit length: on llvmpipe a line is one primitive where a
+   quad is two long triangles, and wire cost follows primitives, not pixels;
 3. halos + answer/selection rings, then gradient pulses: additive point sprites;
 4. the digit labels 0-9 beside the outputs, from a glyph atlas rendered once.
 
@@ -36,6 +39,8 @@ FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSa
 MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
+LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
+LINE_GAIN = 0.7            # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph
 LABEL_GAP = 0.5           # world units from the output ball's centre (clear of the biggest ball)
 
@@ -67,6 +72,7 @@ class GraphPass:
         self.prog_ball = load_program(ctx, "graph_ball")
         self.prog_halo = load_program(ctx, "graph_halo")
         self.prog_wire = load_program(ctx, "graph_wire")
+        self.prog_line = load_program(ctx, "graph_line")
         self.prog_spark = load_program(ctx, "graph_spark")
         self.prog_label = load_program(ctx, "graph_label")
 
@@ -74,11 +80,13 @@ class GraphPass:
         # pulse (pos 3, size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
         self.ball_buf = ctx.buffer(reserve=n * 8 * 4, dynamic=True)
         self.wire_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
+        self.line_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
         self.pulse_buf = ctx.buffer(reserve=MAX_PULSES * 8 * 4, dynamic=True)
         self.label_buf = ctx.buffer(reserve=10 * 7 * 4, dynamic=True)
         strip = np.array([0, -1, 1, -1, 0, 1, 1, 1], np.float32)  # (x along, y across)
         quad = np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32)
         self.strip_buf = ctx.buffer(strip.tobytes())
+        self.ends_buf = ctx.buffer(np.array([0, 1], np.float32).tobytes())
         self.quad_buf = ctx.buffer(quad.tobytes())
         ball_fmt = (self.ball_buf, "3f 1f 3f 1f/i", "in_pos", "in_radius", "in_color", "in_glow")
         self.vao_ball = ctx.vertex_array(self.prog_ball, [ball_fmt])
@@ -86,6 +94,9 @@ class GraphPass:
         self.vao_wire = ctx.vertex_array(self.prog_wire, [
             (self.strip_buf, "2f", "in_corner"),
             (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
+        self.vao_line = ctx.vertex_array(self.prog_line, [
+            (self.ends_buf, "1f", "in_end"),
+            (self.line_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
         self.vao_spark = ctx.vertex_array(self.prog_spark, [
             (self.pulse_buf, "3f 1f 4f/i", "in_pos", "in_size", "in_rgba")])
         self.vao_label = ctx.vertex_array(self.prog_label, [
@@ -106,7 +117,8 @@ class GraphPass:
         self._label_rows = np.zeros((10, 7), np.float32)
         self._label_rows[:, :3] = layout.positions[layout.layer_slices[3]]
         self._label_rows[:, 6] = np.arange(10)
-        self.n_wires_drawn = 0
+        self.n_wires_drawn = 0     # all wires drawn this frame: quads + lines
+        self.n_wire_lines = 0      # of which drawn as 1-px lines
         self.n_pulses = 0
         self.highlight = -1
         self.selected = -1
@@ -125,9 +137,14 @@ class GraphPass:
         wires = np.empty((len(vis), 10), np.float32)  # (V, 6) ends + (V, 4) colour
         wires[:, :6] = self._wire_ends[vis]
         wires[:, 6:] = arrays.wire_rgba[vis]
-        if len(vis):
-            self.wire_buf.write(wires.tobytes())
+        thin = wires[:, 9] < LINE_MAX_ALPHA            # (V,) faint: a plain line will do
+        lines, quads = wires[thin], wires[~thin]
+        if len(quads):
+            self.wire_buf.write(quads.tobytes())
+        if len(lines):
+            self.line_buf.write(lines.tobytes())
         self.n_wires_drawn = len(vis)
+        self.n_wire_lines = len(lines)
 
         n = min(len(arrays.pulse_size), MAX_PULSES)
         if n:
@@ -163,12 +180,13 @@ class GraphPass:
         centre_eye = np.append(self.layout.positions.mean(axis=0), 1.0) @ np.asarray(view, np.float64)
         d = -float(centre_eye[2])
         fog = (d - 3.0, d + 9.0)
-        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_spark, self.prog_label):
+        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line, self.prog_spark,
+                     self.prog_label):
             prog["u_view"].write(v)
             prog["u_proj"].write(p)
         for prog in (self.prog_ball, self.prog_halo, self.prog_spark):
             prog["u_vp_h"].value = vh
-        for prog in (self.prog_ball, self.prog_halo, self.prog_wire):
+        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line):
             prog["u_fog"].value = fog
 
         ctx.enable_only(moderngl.DEPTH_TEST | moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
@@ -181,11 +199,18 @@ class GraphPass:
         # 2.-3. additive light: tested against the balls, never hiding anything itself
         ctx.depth_mask = False
         ctx.blend_func = moderngl.ONE, moderngl.ONE
-        if self.n_wires_drawn:
+        n_quads = self.n_wires_drawn - self.n_wire_lines
+        if n_quads:
             self.prog_wire["u_vp"].value = (vw, vh)
             self.prog_wire["u_width"].value = WIRE_WIDTH
             self.prog_wire["u_intensity"].value = self.wire_intensity
-            self.vao_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=self.n_wires_drawn)
+            self.vao_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=n_quads)
+        if self.n_wire_lines:
+            self.prog_line["u_vp"].value = (vw, vh)
+            self.prog_line["u_width"].value = WIRE_WIDTH
+            self.prog_line["u_intensity"].value = self.wire_intensity
+            self.prog_line["u_gain"].value = LINE_GAIN
+            self.vao_line.render(moderngl.LINES, vertices=2, instances=self.n_wire_lines)
         self.prog_halo["u_spread"].value = HALO_SPREAD
         self.prog_halo["u_highlight"].value = int(self.highlight)
         self.prog_halo["u_selected"].value = int(self.selected)
@@ -209,8 +234,9 @@ class GraphPass:
 
     def release(self) -> None:
         """Free every GL object this pass made."""
-        for obj in (self.vao_ball, self.vao_halo, self.vao_wire, self.vao_spark, self.vao_label,
-                    self.ball_buf, self.wire_buf, self.pulse_buf, self.label_buf,
-                    self.strip_buf, self.quad_buf, self.atlas,
-                    self.prog_ball, self.prog_halo, self.prog_wire, self.prog_spark, self.prog_label):
+        for obj in (self.vao_ball, self.vao_halo, self.vao_wire, self.vao_line, self.vao_spark,
+                    self.vao_label, self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
+                    self.label_buf, self.strip_buf, self.ends_buf, self.quad_buf, self.atlas,
+                    self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line, self.prog_spark,
+                    self.prog_label):
             obj.release()

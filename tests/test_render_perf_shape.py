@@ -1,0 +1,82 @@
+"""The cheaper drawing paths keep the picture: faint wires drawn as 1-px lines give off
+the light of the smoothed quads they replace, the split follows brightness, and HUD
+panels drawn 1:1 are texel-exact. (Speed itself is measured by bench/, never asserted.)"""
+import numpy as np
+import pyrr
+import pytest
+
+from neuronlab.nn.mlp import MLP
+from neuronlab.render import graph_pass as gp_mod
+from neuronlab.render.context import create_offscreen_framebuffer, read_rgb, release_framebuffer
+from neuronlab.render.graph_pass import GraphPass
+from neuronlab.view.graph import GraphView
+from neuronlab.view.layout import layout
+from neuronlab.view.palette import Palette
+
+SIZE = (480, 300)
+
+
+@pytest.fixture(scope="module")
+def lay():
+    return layout()
+
+
+def _camera():
+    view = pyrr.matrix44.create_look_at(np.array([-9.0, 3.0, 13.0]), np.array([-1.0, 0.0, 0.0]),
+                                        np.array([0.0, 1.0, 0.0]), dtype=np.float32)
+    proj = pyrr.matrix44.create_perspective_projection(40.0, SIZE[0] / SIZE[1], 0.1, 100.0,
+                                                       dtype=np.float32)
+    return view, proj
+
+
+def _dark_arrays(lay, pal):
+    """Arrays with every wire off and every ball tiny and black (nothing but wires shows)."""
+    m = MLP(seed=3)
+    a = GraphView(lay, pal).update(1 / 60, m.forward(np.zeros(256, np.float32)), m.params)
+    a.wire_rgba[:] = 0.0
+    a.ball_rgb[:] = 0.0
+    a.ball_glow[:] = 0.0
+    a.ball_radius[:] = 1e-3
+    a.highlight = a.selected = -1
+    a.label_rgb = np.zeros((10, 3), np.float32)
+    return a
+
+
+def _wire_light(ctx, lay, pal, wires, alpha, line_max_alpha, monkeypatch):
+    """Light the display gives off (sum of red value**2.2) with ``wires`` lit at ``alpha``."""
+    monkeypatch.setattr(gp_mod, "LINE_MAX_ALPHA", line_max_alpha)
+    arrays = _dark_arrays(lay, pal)
+    arrays.wire_rgba[wires] = (1.0, 0.0, 0.0, alpha)
+    gp = GraphPass(ctx, lay, Palette(background=(0.0, 0.0, 0.0)))
+    fbo = create_offscreen_framebuffer(ctx, SIZE)
+    try:
+        gp.update(arrays)
+        fbo.use()
+        view, proj = _camera()
+        gp.draw(view, proj, (0, 0, *SIZE))
+        red = read_rgb(fbo)[..., 0] / 255.0
+        return (red ** 2.2).sum(), gp.n_wires_drawn, gp.n_wire_lines
+    finally:
+        release_framebuffer(fbo)
+        gp.release()
+
+
+@pytest.mark.parametrize("layer, alpha", [(1, 0.1), (1, 0.25), (2, 0.2)])
+def test_faint_wires_as_lines_give_off_the_quads_light(gl_ctx, lay, monkeypatch, layer, alpha):
+    # GIVEN a fan of wires (many slants, little overlap) at a faint brightness
+    srcs = range(0, 256, 37) if layer == 1 else range(16)
+    wires = np.array([lay.wire_index(layer, i, j) for i in srcs for j in (1, 7)])
+    pal = Palette()
+    as_quads, n_q, lines_q = _wire_light(gl_ctx, lay, pal, wires, alpha, 0.0, monkeypatch)
+    as_lines, n_l, lines_l = _wire_light(gl_ctx, lay, pal, wires, alpha, 0.35, monkeypatch)
+    # THEN the split follows brightness, and both paths give off the same light (+-15 %)
+    assert (n_q, lines_q) == (len(wires), 0)
+    assert (n_l, lines_l) == (len(wires), len(wires))
+    assert as_quads > 1.0
+    assert abs(as_lines / as_quads - 1.0) < 0.15, (as_lines, as_quads)
+
+
+def test_bright_wires_stay_smoothed_quads(gl_ctx, lay, monkeypatch):
+    wires = np.array([lay.wire_index(2, i, 3) for i in range(16)])
+    _, n, lines = _wire_light(gl_ctx, lay, Palette(), wires, 0.9, 0.35, monkeypatch)
+    assert (n, lines) == (16, 0)
