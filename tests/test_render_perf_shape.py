@@ -1,6 +1,7 @@
 """The cheaper drawing paths keep the picture: faint wires drawn as 1-px lines give off
 the light of the smoothed quads they replace, the split follows brightness, and HUD
 panels drawn 1:1 are texel-exact. (Speed itself is measured by bench/, never asserted.)"""
+import moderngl
 import numpy as np
 import pyrr
 import pytest
@@ -80,3 +81,32 @@ def test_bright_wires_stay_smoothed_quads(gl_ctx, lay, monkeypatch):
     wires = np.array([lay.wire_index(2, i, 3) for i in range(16)])
     _, n, lines = _wire_light(gl_ctx, lay, Palette(), wires, 0.9, 0.35, monkeypatch)
     assert (n, lines) == (16, 0)
+
+
+def test_hud_panel_drawn_one_to_one_is_texel_exact(gl_ctx):
+    import pygame
+
+    from neuronlab.render.hud_pass import HudPass
+    from neuronlab.render.programs import load_program
+
+    # GIVEN an opaque panel of 1-px stripes and checks (any resampling would smear them)
+    rng = np.random.default_rng(1)
+    pix = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)          # (H, W, 3)
+    surf = pygame.Surface((53, 37), pygame.SRCALPHA)
+    pygame.surfarray.pixels3d(surf)[:] = pix.transpose(1, 0, 2)       # surfarray is (W, H, 3)
+    pygame.surfarray.pixels_alpha(surf)[:] = 255
+    hud = HudPass(gl_ctx, load_program(gl_ctx, "hud"))
+    fbo = create_offscreen_framebuffer(gl_ctx, (160, 90))
+    try:
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 1.0)
+        hud.show("p", surf, (31, 17), version=1)
+        hud.draw((160, 90))
+        img = read_rgb(fbo)
+        # THEN every texel lands on its own pixel, unchanged, and nothing spills around it
+        assert np.array_equal(img[17:17 + 37, 31:31 + 53], pix)
+        assert img[:17].max() == 0 and img[17 + 37:].max() == 0
+        assert hud.panels["p"].texture.filter == (moderngl.NEAREST, moderngl.NEAREST)  # the cheap path
+    finally:
+        release_framebuffer(fbo)
+        hud.release()
