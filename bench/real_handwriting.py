@@ -6,6 +6,7 @@ digits (43 writers, 8x8) placed on the pad the way visitors draw: centred or off
 centre, large or small, soft-edged -- all through ``pad.to_network``.
 
     .venv/bin/python bench/real_handwriting.py [--samples 300000] [--seeds 0 1 2]
+        [--train lr=0.02] [--set digits.BLOCKY_FRACTION=0.5 pad.BOX=11] [--confusion]
 
 Prints figures; asserts nothing.
 """
@@ -22,20 +23,15 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from neuronlab.nn import digits, pad
-from neuronlab.nn.mlp import MLP, PARAM_NAMES
+from neuronlab.nn.mlp import MLP
+from neuronlab.nn.train import Trainer, TrainSettings
 
 
-def sgd_train(model: MLP, gen: digits.DigitGenerator, samples: int, batch: int = 32,
-              lr: float = 0.05, momentum: float = 0.9) -> None:
-    """Plain momentum SGD over the generator's stream (the Trainer does the same, and more)."""
-    vel = {k: np.zeros_like(v) for k, v in model.params.items()}
-    for _ in range(samples // batch):
-        X, y = gen.batch(batch)
-        g = model.backward(model.forward(X), y)
-        for k in PARAM_NAMES:
-            vel[k] *= momentum
-            vel[k] -= lr * g.param(k)
-            model.params[k] += vel[k]
+def sgd_train(model: MLP, gen: digits.DigitGenerator, samples: int, **settings) -> None:
+    """The exhibit's own Trainer over the generator's stream; ``settings`` override
+    ``TrainSettings`` defaults (none given: the default settings the targets speak of)."""
+    s = TrainSettings(test_every=10**12, **settings)
+    Trainer(model, gen, s).run(samples // s.batch)
 
 
 def sklearn_pads(layout: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -80,24 +76,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=300_000)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=0.05)
-    ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--train", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="TrainSettings overrides, e.g. lr=0.02 batch=64")
+    ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
+                    help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
     ap.add_argument("--confusion", action="store_true")
-    ap.add_argument("--blur", type=float, default=None, help="override pad.BLUR")
-    ap.add_argument("--topk", type=int, default=None, help="override pad.TOPK")
-    ap.add_argument("--box", type=float, default=None, help="override pad.BOX")
     a = ap.parse_args()
-    if a.blur is not None:
-        pad.BLUR = a.blur
-    if a.topk is not None:
-        pad.TOPK = a.topk
-    if a.box is not None:
-        pad.BOX = a.box
+    for item in a.set:
+        name, value = item.split("=", 1)
+        mod, attr = name.split(".")
+        setattr({"pad": pad, "digits": digits}[mod], attr, eval(value))   # a bench knob, trusted input
+    train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
     for seed in a.seeds:
         model = MLP(seed=seed)
         t0 = time.perf_counter()
-        sgd_train(model, digits.DigitGenerator(seed), a.samples, a.batch, a.lr, a.momentum)
+        sgd_train(model, digits.DigitGenerator(seed), a.samples, **train)
         dt = time.perf_counter() - t0
         r = evaluate(model)
         print(f"seed {seed}: {a.samples} samples in {dt:.1f} s  " +

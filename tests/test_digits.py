@@ -96,8 +96,41 @@ def test_test_set_is_fixed_balanced_cached_and_disjoint_from_training():
 
 
 def test_training_inputs_go_through_the_pad_path():
-    g1, g2 = digits.DigitGenerator(11), digits.DigitGenerator(11)
-    raw, y = g1.raw_batch(40)
-    X, y2 = g2.batch(40)
+    g1, g2 = digits.DigitGenerator(11, pool=0), digits.DigitGenerator(11, pool=0)
+    for _ in range(2):
+        raw, y = g1.raw_batch(40)
+        X, y2 = g2.batch(40)
+        np.testing.assert_array_equal(y, y2)
+        np.testing.assert_allclose(X, pad.to_network(raw), atol=1e-6)
+
+
+def test_the_pool_reuses_samples_yet_keeps_drawing_new_ones():
+    g = digits.DigitGenerator(5, pool=1000, fresh=0.25)
+    X, y = map(np.concatenate, zip(*[g.batch(100) for _ in range(40)]))
+    assert np.all(np.bincount(y, minlength=10) == 400)
+    # every row is a real sample of its digit, and the pool never holds more than its size
+    assert g._count.sum() <= 1000
+    rows, first = np.unique(X, axis=0, return_index=True)
+    # the first batch is all new (an empty pool has nothing to pick), then a quarter each
+    assert len(rows) == 100 + 39 * 25
+    # a picked row is exactly one of the drawn ones, with its own label
+    seen = {X[i].tobytes(): y[i] for i in first}
+    assert all(seen[X[i].tobytes()] == y[i] for i in range(0, 4000, 97))
+    # and the same seed gives the same pooled stream
+    g2 = digits.DigitGenerator(5, pool=1000, fresh=0.25)
+    X2, y2 = map(np.concatenate, zip(*[g2.batch(100) for _ in range(40)]))
+    np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
-    np.testing.assert_allclose(X, pad.to_network(raw), atol=1e-6)
+
+
+def test_blocky_drawings_look_like_coarse_scans():
+    # GIVEN a coarse grid of 2 cells per pixel: a one-cell dot spreads over ~3-4 cells
+    M = digits._coarse_matrices(np.array([2.0], np.float32), np.zeros((2, 1), np.float32))
+    im = np.zeros((16, 16), np.float32)
+    im[8, 8] = 1.0
+    out = M[0, 0] @ im @ M[1, 0].T
+    assert out.sum() == np.float32(out.sum()) and abs(out.sum() - 1.0) < 0.15   # ink is kept
+    assert 3 <= (out > 0.02).sum(axis=1).max() <= 4
+    # a flat field stays flat away from the edges
+    flat = M[0, 0] @ np.ones((16, 16), np.float32) @ M[1, 0].T
+    np.testing.assert_allclose(flat[3:13, 3:13], 1.0, atol=1e-5)

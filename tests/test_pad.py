@@ -91,3 +91,18 @@ def test_place_puts_an_image_where_asked():
     assert abs(h - 10) <= 1 and abs(w - 5) <= 1
     cy, cx = _com(im)
     assert abs(cy - 9.0) < 0.3 and abs(cx - 5.0) < 0.3
+
+
+def test_strokes_are_brought_to_a_common_width():
+    # GIVEN the same ring drawn with a thin and a thick pen
+    thin = _ring(8.0, 8.0, 4.5, w=0.7)
+    thick = _ring(8.0, 8.0, 4.5, w=2.6)
+    a = pad.to_network(thin).reshape(16, 16)
+    b = pad.to_network(thick).reshape(16, 16)
+    raw_ratio = thick.sum() / thin.sum()
+    assert raw_ratio > 3.0
+    # THEN their ink differs far less after the pad path, and both keep full ink
+    assert b.sum() / a.sum() < 1.6
+    assert a.max() == np.float32(1.0) and b.max() == np.float32(1.0)
+    # the ring's hole stays open
+    assert b[8, 8] < 0.2 and a[8, 8] < 0.2

@@ -304,3 +304,28 @@ def test_samples_are_prefetched_in_chunks_and_used_in_order():
     tr.step_one()                              # the next sample after batch 7's
     assert tr.last.x[0] * 1000 == pytest.approx(7 * 32)
     assert tr.stats.samples_seen == 7 * 32 + 1
+
+
+def test_the_learning_rate_schedule_decays_by_cosine_then_holds():
+    X, y = fixed_batch(8, seed=4)
+    tr = Trainer(MLP(seed=0), Fixed(X, y),
+                 TrainSettings(batch=8, lr=0.04, lr_decay_samples=80, lr_final=0.25))
+    assert tr.current_lr == pytest.approx(0.04)
+    tr.run(5)                                   # 40 of 80 samples: halfway down the cosine
+    assert tr.current_lr == pytest.approx(0.04 * (0.25 + 0.75 * 0.5))
+    tr.run(10)                                  # past the end: held at lr * lr_final
+    assert tr.current_lr == pytest.approx(0.01)
+    assert tr.lr == pytest.approx(0.04)         # the base rate is untouched by the schedule
+    # the step really uses the scheduled rate: from zero velocity, W moves by -current_lr * g
+    tr2 = Trainer(MLP(seed=0), Fixed(X, y),
+                  TrainSettings(batch=8, lr=0.04, momentum=0.0, lr_decay_samples=8, lr_final=0.25))
+    tr2.run(1)
+    before = {k: v.copy() for k, v in tr2.model.params.items()}
+    g = tr2.model.backward(tr2.model.forward(X), y)
+    tr2.run(1)
+    np.testing.assert_allclose(tr2.model.params["W3"], before["W3"] - 0.01 * g.param("W3"),
+                               rtol=1e-4, atol=1e-7)
+    reset_lr = (tr2.reset(3), tr2.current_lr)[1]  # a reset starts the schedule again
+    assert reset_lr == pytest.approx(0.04)
+    with pytest.raises(ValueError, match="lr_final"):
+        TrainSettings(lr_final=0.0)

@@ -3,7 +3,8 @@
 Owns the training data. Every sample is one of the stroke styles in ``strokes``,
 wobbled (each stroke nudged and stretched, a smooth warp over the whole digit),
 sheared, rotated, scaled to a random size and placed anywhere on the pad, then
-painted with a soft round brush 1.4-3.2 cells wide, with a little noise sometimes.
+painted with a soft round brush 1.2-3.6 cells wide; some come out blurred, some blocky
+(seen through a coarse grid, like a low-resolution scan), some with a little noise.
 ``raw_batch`` returns those pad-like images; ``batch`` sends them through
 ``pad.to_network`` -- the same path a visitor's drawing takes.
 
@@ -31,6 +32,16 @@ _GAIN = 3.0                  # how quickly overlapping dabs saturate to full ink
 _WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >= 0.5)
 
 BLUR_FRACTION = 0.5
+BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
+BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
+WIDTH_FRACTION = (0.08, 0.3) # brush width as a fraction of the digit's height
+ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
+BLUR_MAX = (1.2, 0.12)       # blur sigma: at most this many cells, and this fraction of the height
+
+POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
+POOL_FRESH = 0.125           # fraction of each batch drawn new: every sample is reused ~8 times
+
+_PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 
 _TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
 _TEST_STREAM = 1
@@ -74,6 +85,26 @@ def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.nd
     return np.minimum(ink, 1.0, out=ink)
 
 
+def _coarse_matrices(pitch: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """(S,) coarse pixel pitches (cells) and (2, S) grid phases in [0, 1) -> (2, S, 16, 16)
+    matrices U @ D per axis: D area-averages the pad onto the coarse grid, U enlarges it
+    back bilinearly, so ``M[0] @ img @ M[1].T`` is the image seen through that grid."""
+    m = int(SIDE / max(float(pitch.min()), 0.5)) + 3                     # coarse cells that can touch the pad
+    j = np.arange(m, dtype=np.float32) - 1.0                             # (m,)
+    edges = np.arange(SIDE + 1, dtype=np.float32)
+    out = []
+    for ax in range(2):
+        lo = (phase[ax] - 1.0)[:, None] * pitch[:, None] + j[None, :] * pitch[:, None]   # (S, m) cell starts
+        hi = lo + pitch[:, None]
+        # overlap of pad pixel [c, c+1) with coarse cell [lo, hi), per unit coarse area
+        D = np.clip(np.minimum(hi[:, :, None], edges[None, None, 1:])
+                    - np.maximum(lo[:, :, None], edges[None, None, :-1]), 0.0, None) / pitch[:, None, None]  # (S, m, 16)
+        mid = (lo + hi) / 2                                                               # (S, m)
+        U = np.maximum(1.0 - np.abs(_PIX[None, :, None] - mid[:, None, :]) / pitch[:, None, None], 0.0)    # (S, 16, m)
+        out.append(U @ D)                                                                 # (S,16,m)@(S,m,16)
+    return np.stack(out).astype(np.float32)
+
+
 def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarray:
     return rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
 
@@ -113,7 +144,7 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(6.5), np.log(15.0), n))        # cells
-    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15))
+    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * f32(ASPECT)
     shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(0.18), -0.45, 0.45)
     theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(9.0), -22, 22))
     c, s = np.cos(theta) * height, np.sin(theta) * height
@@ -129,7 +160,7 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
     y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
 
     # brush: 1.2 .. 3.6 cells wide, and 8-30 % of the digit's height
-    width = np.clip(height * _uniform(rng, 0.08, 0.3, n), 1.2, 3.6)
+    width = np.clip(height * _uniform(rng, *WIDTH_FRACTION, n), 1.2, 3.6)
     sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
     stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
     img = _render(x, y, w * stretch, sigma_idx)
@@ -137,12 +168,21 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
     # some drawings come out soft: a Gaussian blur of 0.4-1.2 cells (separable, batched)
     soft = np.flatnonzero(rng.random(n) < BLUR_FRACTION)
     if len(soft):
-        sig = _uniform(rng, 0.4, 1.2, len(soft))
+        sig = np.minimum(_uniform(rng, 0.4, BLUR_MAX[0], len(soft)), height[soft] * f32(BLUR_MAX[1]))
         d = np.arange(SIDE, dtype=np.float32)
         G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / sig[:, None, None]) ** 2)
         G /= G.sum(axis=2, keepdims=True)                                # (S, 16, 16) rows sum to 1
         img[soft] = G @ img[soft] @ G.transpose(0, 2, 1)
         img[soft] /= np.maximum(img[soft].max(axis=(1, 2), keepdims=True), 1e-3)
+
+    # some drawings come out blocky: area-averaged onto a coarse grid of 6-10 pixels per
+    # digit height, then bilinearly enlarged back -- how a low-resolution scan looks
+    blocky = np.flatnonzero(rng.random(n) < BLOCKY_FRACTION)
+    if len(blocky):
+        pitch = height[blocky] / _uniform(rng, *BLOCKY_PIXELS, len(blocky))           # (S,) cells
+        M = _coarse_matrices(pitch, _uniform(rng, 0.0, 1.0, (2, len(blocky))))
+        img[blocky] = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                   # (S,16,16)
+        img[blocky] /= np.maximum(img[blocky].max(axis=(1, 2), keepdims=True), 1e-3)
 
     # a little noise on some images (a smudged screen, an unsteady finger)
     noisy = np.flatnonzero(rng.random(n) < 0.4)
@@ -155,13 +195,27 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
 class DigitGenerator:
     """An endless, seeded, class-balanced stream of training digits.
 
-    Every batch holds each digit ``n // 10`` or ``n // 10 + 1`` times, in shuffled order.
+    Every batch holds each digit ``n // 10`` or ``n // 10 + 1`` times, in shuffled order,
+    and the label cycle carries over between batches.
+
+    ``batch`` serves network-ready samples from a pool, MNIST's way of reusing data: a
+    fraction ``fresh`` of every batch is newly drawn (and joins the pool, replacing its
+    oldest sample of that digit once the pool holds ``pool`` samples); the rest are picked
+    at random from the pool. Drawing and normalising cost far more than a gather, so the
+    stream is several times faster while every sample is still one the generator drew.
+    ``pool=0`` draws every sample fresh. Same seed, same stream, either way.
     """
 
-    def __init__(self, seed: int | None = 0):
+    def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH):
         ss = np.random.SeedSequence(seed, spawn_key=(_TRAIN_STREAM,))
         self.rng = np.random.default_rng(ss)
         self._next_label = 0    # where the label cycle resumes, so odd batch sizes stay fair
+        self.fresh = float(fresh) if pool > 0 else 1.0
+        cap = -(-int(pool) // 10)                                   # slots per digit
+        self._pool = np.zeros((10, cap, SIDE * SIDE), np.float32)   # (digit, slot, 256)
+        self._count = np.zeros(10, np.int64)                        # slots filled per digit
+        self._write = np.zeros(10, np.int64)                        # next slot to replace
+        self._debt = 0.0                                            # fresh samples owed
 
     def _labels(self, n: int) -> np.ndarray:
         labels = (self._next_label + np.arange(n)) % 10
@@ -169,14 +223,45 @@ class DigitGenerator:
         return self.rng.permutation(labels).astype(np.int64)
 
     def raw_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Pad-like images (n, 16, 16) float32 in [0, 1] and labels (n,) int64."""
+        """Freshly drawn pad-like images (n, 16, 16) float32 in [0, 1] and labels (n,) int64."""
         y = self._labels(n)
         return _draw(self.rng, y), y
 
     def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Network-ready inputs (n, 256) float32 (through ``pad.to_network``) and labels (n,)."""
-        img, y = self.raw_batch(n)
-        return to_network(img), y
+        y = self._labels(n)
+        if self.fresh >= 1.0:
+            return to_network(_draw(self.rng, y)), y
+        # fresh rows: the owed fraction, plus any digit the pool has none of yet
+        self._debt += n * self.fresh
+        k = min(n, int(self._debt))
+        self._debt -= k
+        new = np.zeros(n, bool)
+        new[:k] = True
+        new |= self._count[y] == 0
+        X = np.empty((n, SIDE * SIDE), np.float32)
+        fi = np.flatnonzero(new)
+        if len(fi):
+            X[fi] = to_network(_draw(self.rng, y[fi]))
+            self._store(X[fi], y[fi])
+        oi = np.flatnonzero(~new)
+        if len(oi):
+            d = y[oi]
+            slot = (self.rng.random(len(oi)) * self._count[d]).astype(np.int64)
+            X[oi] = self._pool[d, slot]                             # (m, 256) gathered copies
+        return X, y
+
+    def _store(self, X: np.ndarray, y: np.ndarray) -> None:
+        """Put fresh samples (m, 256) of digits y (m,) into the pool, oldest replaced first."""
+        cap = self._pool.shape[1]
+        if cap == 0:
+            return
+        for d in np.unique(y):
+            rows = X[y == d][-cap:]
+            slots = (self._write[d] + np.arange(len(rows))) % cap
+            self._pool[d, slots] = rows
+            self._write[d] = (self._write[d] + len(rows)) % cap
+            self._count[d] = min(cap, self._count[d] + len(rows))
 
 
 @lru_cache(maxsize=None)

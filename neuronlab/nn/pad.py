@@ -3,13 +3,17 @@
 A visitor draws anywhere on the pad, at any size. Like MNIST's preprocessing, the
 drawing is normalised before the network sees it: the ink's bounding box is scaled
 (aspect ratio kept) so its longer side is ``BOX`` cells, and the image is shifted so
-the ink's centre of mass sits at the pad's centre; the peak ink is brought back to
-1.0. The training data goes through this same function, so what the Graph shows as
+the ink's centre of mass sits at the pad's centre; a slanted drawing is sheared upright
+by its second moments; the peak ink is brought back to 1.0; and a tone curve brings the
+strokes to about ``STROKE`` cells wide (a thin pen's soft rim raised to full ink, a
+thick pen's rim cut away), so pen width is no longer something the 16 first-layer
+neurons must spend themselves on. The training data goes through this same function, so what the Graph shows as
 the input layer is exactly what the network reads.
 
 The resampling is an axis-aligned scale + shift, so it is separable: each image is
 ``Ry @ img @ Rx.T`` with two 16x16 interpolation matrices (bilinear when enlarging,
-an area filter when shrinking). That keeps one image cheap and a batch vectorised.
+an area filter when shrinking). That keeps a batch vectorised; one image (every paint
+stroke) takes a lean path with 2-D arrays and the same maths.
 
 Pad convention: row 0 at the top, ink 1.0 on background 0.0; pixel (r, c) covers
 the square [c, c+1) x [r, r+1), so the pad's centre is the point (8, 8).
@@ -29,6 +33,7 @@ DESKEW = True        # shear the drawing upright by its second moments
 MAX_SKEW = 0.7
 TOPK = 1             # contrast: the mean of the TOPK brightest pixels becomes 1.0
 BLUR = 0.0           # sigma (cells) of a Gaussian blur folded into the resampling
+STROKE = 2.0         # > 0: a tone curve brings every stroke to about this width (cells)
 
 _CENTRES = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 
@@ -69,6 +74,8 @@ def to_network(images: np.ndarray) -> np.ndarray:
     sets the peak to 1. An empty pad maps to all zeros.
     """
     images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 2:          # one drawing, every paint stroke: the lean path
+        return _one(images)
     lead = images.shape[:-2]
     a = images.reshape(-1, SIDE, SIDE)                                     # (B, 16, 16)
     peak = a.max(axis=(1, 2))                                              # (B,)
@@ -108,7 +115,124 @@ def to_network(images: np.ndarray) -> np.ndarray:
         top = out.max(axis=(1, 2))
     out *= (np.where(blank | (top < EMPTY), 0.0, 1.0 / np.maximum(top, EMPTY)))[:, None, None]
     np.clip(out, 0.0, 1.0, out=out)
+    if STROKE > 0:
+        out = _even_strokes(out.reshape(len(out), -1), STROKE)
     return out.reshape(*lead, SIDE * SIDE).astype(np.float32, copy=False)
+
+
+_SHEAR_PAD = 6                                                  # > MAX_SKEW * 8
+_ROW_BASE = (np.arange(SIDE) * (SIDE + 2 * _SHEAR_PAD + 1))[:, None] + np.arange(SIDE)[None, :] + _SHEAR_PAD
+
+
+def _matrix_one(centre: float, scale: float) -> np.ndarray:
+    """One (16, 16) resampling matrix: ``_resample_matrices`` for a single image."""
+    src = (_CENTRES - SIDE / 2) / scale + centre                           # (16,)
+    f = min(scale, 1.0)
+    return np.maximum(1.0 - np.abs(src[:, None] - _CENTRES[None, :]) * f, 0.0) * f
+
+
+def _one(image: np.ndarray) -> np.ndarray:
+    """``to_network`` of one (16, 16) image -> (256,), the same maths as the batch path
+    written with 2-D arrays and Python scalars: a paint stroke pays for ~40 small numpy
+    calls instead of the batch path's broadcasting over a batch of one."""
+    peak = float(image.max())
+    if peak < EMPTY:
+        return np.zeros(SIDE * SIDE, np.float32)
+    a = image * np.float32(1.0 / peak)
+    rows = a.sum(axis=1)                                                   # (16,)
+    cols = a.sum(axis=0)
+    mass = float(rows.sum())
+    cy = float(rows @ _CENTRES) / mass
+    cx = float(cols @ _CENTRES) / mass
+    r = np.flatnonzero(a.max(axis=1) >= INK_THRESHOLD)
+    c = np.flatnonzero(a.max(axis=0) >= INK_THRESHOLD)
+    extent = max(int(r[-1] - r[0] + 1) if len(r) else 0, int(c[-1] - c[0] + 1) if len(c) else 0, 1)
+    scale = min(BOX / extent, MAX_ZOOM)
+    out = _matrix_one(cy, scale) @ a @ _matrix_one(cx, scale).T            # (16,16)@(16,16)@(16,16)
+    if DESKEW:
+        dy = _CENTRES - np.float32(cy)
+        var_y = float((rows * dy) @ dy)
+        cov = float(dy @ a @ (_CENTRES - np.float32(cx)))
+        skew = min(max(cov / max(var_y, 1e-6), -MAX_SKEW), MAX_SKEW)
+        padded = np.zeros((SIDE, SIDE + 2 * _SHEAR_PAD + 1), np.float32)
+        padded[:, _SHEAR_PAD:_SHEAR_PAD + SIDE] = out
+        shift = np.float32(skew) * (_CENTRES - SIDE / 2)                   # (16,) per row
+        j0 = np.floor(shift)
+        f = (shift - j0)[:, None]
+        idx = _ROW_BASE + j0.astype(np.intp)[:, None]                      # (16, 16) flat indices
+        flat = padded.ravel()
+        left = flat[idx]
+        out = left + f * (flat[idx + 1] - left)
+    top = float(out.max())
+    if top < EMPTY:
+        return np.zeros(SIDE * SIDE, np.float32)
+    out = np.clip(out * np.float32(1.0 / top), 0.0, 1.0)
+    if STROKE > 0:
+        return _even_one(out, STROKE)
+    return out.reshape(SIDE * SIDE)
+
+
+_K = np.arange(1, SIDE * SIDE + 1, dtype=np.float32)       # 1..256: how many pixels are on top
+
+
+def _even_one(im: np.ndarray, width: float) -> np.ndarray:
+    """``_even_strokes`` of one (16, 16) image -> (256,), with 1-D arrays."""
+    edge = float(np.abs(im[1:] - im[:-1]).sum() + np.abs(im[:, 1:] - im[:, :-1]).sum())
+    M = max(width * edge / 2, 1.0)
+    x = im.reshape(SIDE * SIDE)
+    v = np.sort(x)[::-1]                                                   # (256,) descending
+    S = np.cumsum(v)
+    mass = float(S[-1])
+    if mass > M:      # threshold c with v[k] <= c <= v[k-1] (k pixels above it)
+        c = (S - M) / (_K - M + 1e-6)
+        ok = (c <= v + 1e-6) & (c >= np.append(v[1:], 0) - 1e-6) & (c >= 0) & (c < 1)
+        hit = np.flatnonzero(ok)
+        cc = float(c[hit[0]]) if len(hit) else 0.0
+        return np.clip((x - np.float32(cc)) * np.float32(1.0 / (1.0 - cc)), 0.0, 1.0)
+    Sj = np.concatenate(([0.0], S[:-1]))
+    g = (M - (_K - 1)) / np.maximum(mass - Sj, 1e-6)
+    ok = (g * v <= 1 + 1e-5) & (g * np.concatenate(([2.0], v[:-1])) >= 1 - 1e-5) & (g >= 1)
+    hit = np.flatnonzero(ok)
+    gg = float(g[hit[0]]) if len(hit) else 1.0
+    return np.minimum(x * np.float32(gg), 1.0)
+
+
+def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
+    """(B, 256) images in [0, 1] -> the same drawings with strokes about ``width`` cells.
+
+    A stroke's length is half its outline, sum |gradient| / 2, so the ink it would hold at
+    ``width`` is known. A monotone tone curve then meets that ink exactly: thick strokes
+    lose their soft rim (x -> (x - c) / (1 - c)), thin ones have it raised to full ink
+    (x -> g x, clipped). Both are solved in closed form on the sorted pixels."""
+    B = len(x)
+    im = x.reshape(B, SIDE, SIDE)
+    edge = (np.abs(np.diff(im, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(im, axis=2)).sum(axis=(1, 2)))
+    target = np.maximum(width * edge / 2, 1.0)                              # (B,) ink wanted
+    v = -np.sort(-x, axis=1)                                                # (B, 256) descending
+    S = np.cumsum(v, axis=1)                                                # S[:, k-1] = top-k sum
+    mass = S[:, -1]
+    k = np.arange(1, SIDE * SIDE + 1, dtype=np.float32)
+    out = np.empty_like(x)
+    thick = mass > target
+    if thick.any():   # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
+        M = target[thick, None]
+        c = (S[thick] - M) / (k - M + 1e-6)                                 # (T, 256) per k
+        below = np.concatenate([v[thick, 1:], np.zeros((thick.sum(), 1), x.dtype)], axis=1)
+        ok = (c <= v[thick] + 1e-6) & (c >= below - 1e-6) & (c >= 0) & (c < 1)
+        cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)[:, None]
+        out[thick] = np.clip((x[thick] - cc) / (1.0 - cc), 0.0, 1.0)
+    thin = ~thick
+    if thin.any():    # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
+        M = target[thin, None]
+        Sj = np.concatenate([np.zeros((thin.sum(), 1), x.dtype), S[thin, :-1]], axis=1)   # top-j sums, j = 0..255
+        j = k - 1
+        rest = mass[thin, None] - Sj
+        g = (M - j) / np.maximum(rest, 1e-6)
+        vj = np.concatenate([np.full((thin.sum(), 1), 2.0, x.dtype), v[thin, :-1]], axis=1)
+        ok = (g * v[thin] <= 1 + 1e-5) & (g * vj >= 1 - 1e-5) & (g >= 1)
+        gg = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)[:, None]
+        out[thin] = np.minimum(x[thin] * gg, 1.0)
+    return out.astype(np.float32, copy=False)
 
 
 def _filter_matrix(src_of_out: np.ndarray, n_src: int, zoom: float) -> np.ndarray:

@@ -38,8 +38,11 @@ class TrainSettings:
     """How the trainer learns. Invalid values raise ValueError with one clear line."""
 
     batch: int = 32
-    lr: float = 0.01                 # best of a sweep at 300k samples (0.05 swings ~1.5 % lower)
+    lr: float = 0.03                 # with the cosine decay below: steadier across seeds at
+                                     # 300k samples than a constant 0.01
     momentum: float = 0.9
+    lr_decay_samples: int = 300_000  # 0: a constant rate; else cosine from lr down to
+    lr_final: float = 0.05           # lr * lr_final over this many samples, then held there
     seed: int = 0                    # seeds the fresh weights drawn by reset(None)
     test_every: int = 10_000         # samples between test-accuracy measurements
     test_subset: int = 0             # 0: the whole test set each time; else a rotating slice
@@ -60,6 +63,8 @@ class TrainSettings:
             (self.batch >= 1, f"batch must be >= 1, got {self.batch}"),
             (math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0, got {self.lr}"),
             (0.0 <= self.momentum < 1.0, f"momentum must be in [0, 1), got {self.momentum}"),
+            (self.lr_decay_samples >= 0, f"lr_decay_samples must be >= 0, got {self.lr_decay_samples}"),
+            (0.0 < self.lr_final <= 1.0, f"lr_final must be in (0, 1], got {self.lr_final}"),
             (self.test_every >= 1, f"test_every must be >= 1, got {self.test_every}"),
             (self.test_subset >= 0, f"test_subset must be >= 0, got {self.test_subset}"),
             (self.epoch_size >= 1, f"epoch_size must be >= 1, got {self.epoch_size}"),
@@ -283,9 +288,20 @@ class Trainer:
         np.matmul(b.ones_B, b.dz1, out=g["b1"])
         return loss
 
+    @property
+    def current_lr(self) -> float:
+        """The rate the next step uses: ``lr`` (what rollbacks lower) times the schedule's
+        factor at ``samples_seen`` -- 1 without a schedule, cosine down to ``lr_final``."""
+        n = self.settings.lr_decay_samples
+        if n <= 0:
+            return self.lr
+        t = min(self.stats.samples_seen / n, 1.0)
+        f = self.settings.lr_final
+        return self.lr * (f + (1.0 - f) * 0.5 * (1.0 + math.cos(math.pi * t)))
+
     def _apply_update(self) -> None:
         self._v_flat *= self.settings.momentum
-        np.multiply(self._g_flat, self.lr, out=self._tmp_flat)
+        np.multiply(self._g_flat, self.current_lr, out=self._tmp_flat)
         self._v_flat -= self._tmp_flat
         P, v = self.model.params, self._v
         for k in PARAM_NAMES:
