@@ -422,7 +422,7 @@ class App:
             (self.tr("stat.parameters"), f"{N_PARAMS:,}"),
             (self.tr("stat.status"), self.tr(f"status.{ses.status}")),
             (self.tr("stat.speed"), self.tr("stat.speed_value", rate=f"{rate:,.0f}")),
-            (self.tr("stat.lr"), f"{ses.trainer.lr:.4g}"),
+            (self.tr("stat.lr"), f"{ses.trainer.current_lr:.4g}"),
             (self.tr("stat.batch"), f"{ses.settings.batch}"),
         ]
         gc = self.gradcheck

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from neuronlab.strings import LANGUAGES
+from neuronlab.nn.train import TrainSettings
 from neuronlab.view.palette import Palette
 
 # A screen's pixel density in px/mm from its resolution and diagonal:
@@ -95,9 +96,10 @@ class TrainingConfig:
     # The speed control's steps in iterations per frame; 0 is pause.
     speeds: tuple[int, ...] = _opt((0, 1, 4, 16, 64), length=(1, 8), item=int, lo=0, hi=1024,
                                    check=_ascending)
-    batch: int = _opt(32, lo=1, hi=1024)
-    lr: float = _opt(0.01, lo=1e-5, hi=10.0)
-    momentum: float = _opt(0.9, lo=0.0, hi=0.999)
+    # Learning defaults are the trainer's own (one source of truth for them).
+    batch: int = _opt(TrainSettings.batch, lo=1, hi=1024)
+    lr: float = _opt(TrainSettings.lr, lo=1e-5, hi=10.0)
+    momentum: float = _opt(TrainSettings.momentum, lo=0.0, hi=0.999)
     seed: int = _opt(0, lo=0, hi=2**32 - 1)
     # The generator never runs dry, so an "epoch" is a count we choose: MNIST's 60 000.
     epoch_size: int = _opt(60000, lo=100, hi=10_000_000)

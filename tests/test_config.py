@@ -243,7 +243,8 @@ def test_systemd_unit_restarts_forever_and_honours_the_technician_exit():
     service = unit["Service"]
     assert service["Restart"] == ["always"] and service["RestartSec"] == ["1"]
     assert service["RestartPreventExitStatus"] == [str(TECHNICIAN_EXIT_STATUS)]
-    assert "WatchdogSec" not in service  # only once the loop sends heartbeats
+    # The render loop sends READY and a heartbeat every 5 s (neuronlab/watchdog.py).
+    assert service["Type"] == ["notify"] and int(service["WatchdogSec"][0]) >= 15
     assert service["ExecStart"][0].endswith(
         "/.venv/bin/neuronlab --kiosk --config /etc/neuronlab/neuronlab.toml")
     assert "SDL_TOUCH_MOUSE_EVENTS=0" in service["Environment"]
