@@ -304,7 +304,8 @@ class KioskController:
             if self.tour.caption:
                 _show(stage, "attract_caption", ("cap", self.tour.caption, stage.lang, span),
                       lambda: _banner(stage.tr(self.tour.caption), int(40 * s), s, span, panels.WHITE),
-                      lambda size: (cx - size[0] // 2, r.left.top))
+                      # below the strip of feature / mistake pictures at the top
+                      lambda size: (cx - size[0] // 2, r.left.top + int(118 * s)))
         else:
             key = self.hint_key()
             if key is not None:

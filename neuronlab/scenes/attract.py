@@ -191,6 +191,8 @@ class AttractTour:
         ses.show_training()
         if self.saved is None:
             self.saved = ses.snapshot()
+            self.saved["history"] = {name: list(getattr(host, name, ()))
+                                     for name in ("history_loss", "history_acc")}
         ses.reset_network()
         for name in ("history_loss", "history_acc"):
             hist = getattr(host, name, None)
@@ -204,6 +206,10 @@ class AttractTour:
     def _restore_learned(self) -> None:
         if self.saved is not None:
             self.host.session.restore(self.saved)
+            for name, values in self.saved.get("history", {}).items():
+                hist = getattr(self.host, name, None)
+                if hist is not None:
+                    hist[:] = values
             self.saved = None
 
     def _invite(self):
