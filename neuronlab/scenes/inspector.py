@@ -178,6 +178,8 @@ class InspectorScene(Scene):
             surf.blit(pic, (width - pad - pic.get_width(), y))
         elif n.layer == 3 and ses.label is not None and ses.source == "training":
             target = 1.0 if ses.label == n.index else 0.0
-            line = f"{tr('inspector.target')}: {target:.0f}   {tr('inspector.error')}: p − target = {act - target:+.3f}"
+            # y is this neuron's target: 1 if the right answer is its digit, else 0.
+            line = (f"{tr('inspector.target')}: {ses.label}  ·  y = {target:.0f}  ·  "
+                    f"{tr('inspector.error')}: p − y = {act - target:+.3f}")
             surf.blit(text.render(line, small, panels.GOLD), (pad, y))
         return surf
