@@ -22,7 +22,7 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, strokes
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.train import Trainer, TrainSettings
 
@@ -85,19 +85,25 @@ def main() -> None:
     for item in a.set:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits}[mod], attr, eval(value))   # a bench knob, trusted input
+        setattr({"pad": pad, "digits": digits, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
+    for cached in (strokes.templates, digits._style_table, digits._clean_digits, digits._test_set):
+        cached.cache_clear()      # the knobs may change what these computed
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
+    results = []
     for seed in a.seeds:
         model = MLP(seed=seed)
         t0 = time.perf_counter()
         sgd_train(model, digits.DigitGenerator(seed), a.samples, **train)
         dt = time.perf_counter() - t0
         r = evaluate(model)
+        results.append(r)
         print(f"seed {seed}: {a.samples} samples in {dt:.1f} s  " +
               "  ".join(f"{k} {v:.4f}" for k, v in r.items()), flush=True)
         if a.confusion:
             print("rows = true digit, columns = predicted (sklearn, varied)")
             print(confusion(model))
+    if len(results) > 1:
+        print("mean:  " + "  ".join(f"{k} {np.mean([r[k] for r in results]):.4f}" for k in results[0]))
 
 
 if __name__ == "__main__":

@@ -34,9 +34,12 @@ _WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >=
 BLUR_FRACTION = 0.5
 BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
-WIDTH_FRACTION = (0.08, 0.3) # brush width as a fraction of the digit's height
+WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
-BLUR_MAX = (1.2, 0.12)       # blur sigma: at most this many cells, and this fraction of the height
+BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
+WOBBLE = (0.05, 0.1)         # per-stroke shift and stretch (sd, fractions of the digit)
+WARP = 0.08                  # most a smooth wave over the whole digit moves its points
+WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FRESH = 0.125           # fraction of each batch drawn new: every sample is reused ~8 times
@@ -109,16 +112,36 @@ def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarra
     return rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
 
 
+@lru_cache(maxsize=None)
+def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each digit's templates start (10,), how many it has (10,), and each
+    template's cumulative share within its digit (T,), ending at 1.0 per digit."""
+    _, _, _, T_lab, _, T_share = templates(N_POINTS)
+    first = np.searchsorted(T_lab, np.arange(10))                        # templates sort by digit
+    count = np.bincount(T_lab, minlength=10)
+    cum = np.concatenate([np.cumsum(T_share[f:f + c]) for f, c in zip(first, count)])
+    return first, count, cum
+
+
 def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
     """Pad-like images (N, 16, 16) float32 for the given labels."""
-    T_pts, T_w, T_sid, T_lab, _ = templates(N_POINTS)
+    return _draw_styled(rng, labels)[0]
+
+
+def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_draw``, also returning which template (N,) each image was drawn from."""
+    T_pts, T_w, T_sid, _, _, _ = templates(N_POINTS)
     n = len(labels)
     f32 = np.float32
-    # pick a style of the right digit, uniformly among that digit's styles
-    per_digit = [np.flatnonzero(T_lab == d) for d in range(10)]
-    counts = np.array([len(p) for p in per_digit])
-    first = np.array([p[0] for p in per_digit])
-    style = first[labels] + (rng.random(n) * counts[labels]).astype(np.int64)
+    # pick a style of the right digit, each as often as its share
+    first, count, cum = _style_table()
+    u = rng.random(n)
+    style = np.empty(n, np.int64)
+    for d in range(10):
+        m = labels == d
+        if m.any():
+            k = np.searchsorted(cum[first[d]:first[d] + count[d]], u[m], side="right")
+            style[m] = first[d] + np.minimum(k, count[d] - 1)
     x = T_pts[style, :, 0] - f32(0.5)                                    # (N, P), origin at centre
     y = T_pts[style, :, 1] - f32(0.5)
     stroke = T_sid[style] + 4 * np.arange(n)[:, None]                    # (N, P) index into (N*4,)
@@ -126,14 +149,14 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
 
     # per-stroke wobble: each stroke shifted and stretched a little on its own
     wob = rng.standard_normal((3, n * 4), dtype=np.float32)
-    sx = np.take(wob[0] * f32(0.05), stroke)
-    sy = np.take(wob[1] * f32(0.05), stroke)
-    st = np.take(wob[2] * f32(0.1) + f32(1.0), stroke)
+    sx = np.take(wob[0] * f32(WOBBLE[0]), stroke)
+    sy = np.take(wob[1] * f32(WOBBLE[0]), stroke)
+    st = np.take(wob[2] * f32(WOBBLE[1]) + f32(1.0), stroke)
     x = x * st + sx
     y = y * st + sy
     # a smooth warp over the whole digit: one low-frequency wave per axis
-    amp = _uniform(rng, 0.0, 0.08, (2, n, 1))
-    freq = _uniform(rng, 1.0, 3.0, (2, n, 1)) * f32(np.pi)
+    amp = _uniform(rng, 0.0, WARP, (2, n, 1))
+    freq = _uniform(rng, *WARP_FREQ, (2, n, 1)) * f32(np.pi)
     ang = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
     phase = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
     ca, sa = np.cos(ang), np.sin(ang)
@@ -189,7 +212,7 @@ def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
     lvl = _uniform(rng, 0.0, 0.14, (len(noisy), 1, 1))
     img[noisy] += (rng.random((len(noisy), SIDE, SIDE), dtype=np.float32) - f32(0.5)) * lvl
     np.clip(img, 0.0, 1.0, out=img)
-    return img
+    return img, style
 
 
 class DigitGenerator:
@@ -266,7 +289,7 @@ class DigitGenerator:
 
 @lru_cache(maxsize=None)
 def _clean_digits() -> np.ndarray:
-    T_pts, T_w, _, T_lab, _ = templates(N_POINTS)
+    T_pts, T_w, _, T_lab, _, _ = templates(N_POINTS)
     out = np.empty((10, SIDE, SIDE), dtype=np.float32)
     height, width = 12.0, 2.2
     centres = np.arange(SIDE) + 0.5

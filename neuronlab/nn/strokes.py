@@ -74,6 +74,12 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                line((0.72, 0.35), (0.22, 0.95), (0.8, 0.92)))],   # angular, straight diagonal
         [chain(bez((0.3, 0.18), (0.4, -0.02), (0.72, 0.05), (0.66, 0.32)),
                line((0.66, 0.32), (0.32, 0.93), (0.72, 0.93)))],  # narrow, upright
+        [chain(arc(0.48, 0.24, 0.2, 0.19, 190, 370),
+               bez((0.68, 0.24), (0.68, 0.5), (0.36, 0.62), (0.34, 0.93)),
+               line((0.34, 0.93), (0.74, 0.93)))],                # small hook, steep neck
+        [chain(arc(0.5, 0.22, 0.22, 0.17, 180, 360),
+               bez((0.72, 0.22), (0.72, 0.45), (0.3, 0.55), (0.3, 0.75)),
+               bez((0.3, 0.75), (0.3, 0.9), (0.5, 0.92), (0.78, 0.9)))],  # curly neck, rounded foot
     ]
     S[3] = [
         [chain(arc(0.48, 0.28, 0.26, 0.23, -160, 90),
@@ -120,6 +126,9 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                bez((0.8, 0.07), (0.6, 0.35), (0.5, 0.6), (0.48, 0.95))),
          line((0.3, 0.5), (0.8, 0.48))],                                             # hook and crossbar
         [line((0.22, 0.07), (0.8, 0.07), (0.5, 0.95)), line((0.44, 0.46), (0.84, 0.46))],  # long crossbar
+        [chain(line((0.22, 0.26), (0.22, 0.08), (0.78, 0.08)),
+               bez((0.78, 0.08), (0.66, 0.3), (0.56, 0.55), (0.55, 0.95))),
+         line((0.36, 0.5), (0.76, 0.5))],                                            # deep hook, crossbar
     ]
     S[8] = [
         [arc(0.5, 0.27, 0.22, 0.22, 0, 360), arc(0.5, 0.72, 0.27, 0.24, -90, 270)],       # two loops
@@ -129,6 +138,11 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                bez((0.24, 0.78), (0.22, 0.55), (0.66, 0.45), (0.7, 0.3)),
                line((0.7, 0.3), (0.72, 0.18)))],                  # figure-eight, one stroke
         [arc(0.5, 0.28, 0.2, 0.2, -90, 270), arc(0.5, 0.72, 0.25, 0.24, -90, 270)],
+        [arc(0.5, 0.26, 0.14, 0.21, 0, 360), arc(0.5, 0.72, 0.17, 0.24, 0, 360)],         # narrow
+        [chain(bez((0.66, 0.12), (0.5, -0.04), (0.3, 0.1), (0.38, 0.32)),
+               bez((0.38, 0.32), (0.46, 0.48), (0.7, 0.56), (0.66, 0.78)),
+               bez((0.66, 0.78), (0.62, 1.0), (0.3, 0.98), (0.32, 0.78)),
+               bez((0.32, 0.78), (0.34, 0.56), (0.6, 0.42), (0.64, 0.22)))],  # narrow figure-eight
     ]
     S[9] = [
         [arc(0.48, 0.3, 0.25, 0.23, 0, 360), line((0.73, 0.3), (0.7, 0.95))],            # straight tail
@@ -139,8 +153,26 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
          bez((0.7, 0.25), (0.72, 0.6), (0.7, 1.0), (0.3, 0.9))],                       # small loop, hooked tail
         [chain(arc(0.5, 0.26, 0.19, 0.19, 10, 370),
                bez((0.69, 0.29), (0.68, 0.6), (0.62, 0.98), (0.28, 0.92)))],           # one stroke, hooked tail
+        [chain(arc(0.5, 0.28, 0.2, 0.22, 60, 330), line((0.69, 0.18), (0.66, 0.95)))],   # loop left open below
+        [arc(0.5, 0.22, 0.17, 0.18, 0, 360), line((0.67, 0.22), (0.64, 0.95))],          # small loop, long stem
     ]
     return S
+
+
+def style_shares() -> dict[int, list[float]]:
+    """How often each style of ``styles()`` is drawn, relative to the others of its digit
+    (1.0 unless set here). Real hands favour some forms: a 1 with a base is rarer than
+    a bare one, and at 16 pixels a wide base makes it read as a narrow 2."""
+    shares = {d: [1.0] * len(v) for d, v in styles().items()}
+    for d, overrides in _SHARES.items():
+        for i, v in overrides.items():
+            shares[d][i] = v
+    return shares
+
+
+# digit -> {style index: share}; chosen by comparing the network's inputs with real
+# hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest
+_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3}}
 
 
 @lru_cache(maxsize=None)
@@ -149,11 +181,14 @@ def templates(n_points: int = 80):
 
     Returns (pts (T, P, 2) float32, weight (T, P) float32 = arclength each point stands
     for, stroke (T, P) int64 = stroke index within its style, label (T,) int64,
-    n_strokes (T,) int64). Points never bridge two strokes; the weights let a renderer
+    n_strokes (T,) int64, share (T,) float64 = the style's probability within its digit). Points never bridge two strokes; the weights let a renderer
     lay down the same amount of ink per unit length whatever the style.
     """
-    pts_all, w_all, sid_all, labels, nstrokes = [], [], [], [], []
+    pts_all, w_all, sid_all, labels, nstrokes, share = [], [], [], [], [], []
+    shares = style_shares()
     for digit, style_list in styles().items():
+        total = sum(shares[digit])
+        share += [v / total for v in shares[digit]]
         for strokes in style_list:
             lens = [float(np.sum(np.linalg.norm(np.diff(s, axis=0), axis=1))) for s in strokes]
             spacing = sum(lens) / n_points
@@ -174,7 +209,7 @@ def templates(n_points: int = 80):
             nstrokes.append(len(strokes))
     out = (np.stack(pts_all).astype(np.float32), np.stack(w_all).astype(np.float32),
            np.stack(sid_all).astype(np.int64), np.array(labels, dtype=np.int64),
-           np.array(nstrokes, dtype=np.int64))
+           np.array(nstrokes, dtype=np.int64), np.array(share, dtype=np.float64))
     for a in out:
         a.setflags(write=False)
     return out
