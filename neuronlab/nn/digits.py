@@ -1,9 +1,12 @@
 """Procedural 16x16 digits drawn like a finger on the pad, and the fixed test set.
 
-Owns the training data. Every sample is one of the stroke styles in ``strokes``,
-wobbled (each stroke nudged and stretched, a smooth warp over the whole digit),
-sheared, rotated, scaled to a random size and placed anywhere on the pad, then
-painted with a soft round brush 1.2-3.6 cells wide; some come out blurred, some blocky
+Owns the training data. Every sample is one of the stroke styles in ``strokes``
+(each drawn as often as its share), wobbled (each stroke nudged and stretched, a smooth
+warp over the whole digit whose faster waves move points less, so strokes bend but do
+not fold), sheared, rotated, scaled to a random size and placed anywhere on the pad, then
+painted with a soft round brush 1.2-3.6 cells and 10-20 % of the digit's height wide --
+the range real hands show after normalisation; a thicker brush or a strong blur fills
+the loops of 8s, 9s and 6s into blobs no visitor draws. Some come out blurred, some blocky
 (seen through a coarse grid, like a low-resolution scan), some with a little noise.
 ``raw_batch`` returns those pad-like images; ``batch`` sends them through
 ``pad.to_network`` -- the same path a visitor's drawing takes.
@@ -37,9 +40,10 @@ BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
-WOBBLE = (0.05, 0.1)         # per-stroke shift and stretch (sd, fractions of the digit)
-WARP = 0.08                  # most a smooth wave over the whole digit moves its points
+WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
+WARP = 0.2                   # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
+WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FRESH = 0.125           # fraction of each batch drawn new: every sample is reused ~8 times
@@ -155,8 +159,9 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarr
     x = x * st + sx
     y = y * st + sy
     # a smooth warp over the whole digit: one low-frequency wave per axis
-    amp = _uniform(rng, 0.0, WARP, (2, n, 1))
-    freq = _uniform(rng, *WARP_FREQ, (2, n, 1)) * f32(np.pi)
+    halves = _uniform(rng, *WARP_FREQ, (2, n, 1))
+    amp = _uniform(rng, 0.0, WARP, (2, n, 1)) / halves ** f32(WARP_TAPER)
+    freq = halves * f32(np.pi)
     ang = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
     phase = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
     ca, sa = np.cos(ang), np.sin(ang)
@@ -182,13 +187,14 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarr
     x += (f32(SIDE / 2) + shift[0] * room_x)[:, None]
     y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
 
-    # brush: 1.2 .. 3.6 cells wide, and 8-30 % of the digit's height
+    # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
     width = np.clip(height * _uniform(rng, *WIDTH_FRACTION, n), 1.2, 3.6)
     sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
     stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
     img = _render(x, y, w * stretch, sigma_idx)
 
-    # some drawings come out soft: a Gaussian blur of 0.4-1.2 cells (separable, batched)
+    # some drawings come out soft: a Gaussian blur of 0.4-1.2 cells, at most 6 % of the
+    # digit's height so loops stay open (separable, batched)
     soft = np.flatnonzero(rng.random(n) < BLUR_FRACTION)
     if len(soft):
         sig = np.minimum(_uniform(rng, 0.4, BLUR_MAX[0], len(soft)), height[soft] * f32(BLUR_MAX[1]))
