@@ -552,12 +552,14 @@ def palette_from_config(cfg) -> Palette:
     return cfg.colours.palette()
 
 
-def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None, attract_seed=None):
+def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None, attract_seed=None,
+              checkpoints: bool = True):
     """Config file + command-line flags -> a ready App. Problems are printed, one line each.
 
     Logging goes where ``[log]`` says; the checkpoint is resumed when ``[state] resume`` asks
     for it and it is valid (else a clean start, logged); the kiosk controller is attached.
-    ``tweak(cfg) -> cfg`` adjusts the loaded config (the soak uses it)."""
+    ``tweak(cfg) -> cfg`` adjusts the loaded config (the soak uses it); ``checkpoints=False``
+    leaves the gallery's checkpoint alone (for pictures)."""
     from dataclasses import replace as dc_replace
 
     from neuronlab import checkpoint
@@ -610,5 +612,6 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
         log.info("clean start (resume = %s)", cfg.state.resume)
     app.kiosk = KioskController(
         app, cfg.kiosk, seed=attract_seed, language=cfg.ui.language, default_speed=tc.iters_per_frame,
-        checkpointer=checkpoint.Checkpointer(cfg.state.checkpoint_path, cfg.state.checkpoint_every_s))
+        checkpointer=checkpoint.Checkpointer(cfg.state.checkpoint_path, cfg.state.checkpoint_every_s)
+        if checkpoints else None)
     return app

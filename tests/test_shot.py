@@ -25,3 +25,12 @@ def test_shot_writes_a_picture_of_each_scene(tmp_path, scene):
         # the 7 sent to the pad appears as cream ink in the pad area
         cream = (right[..., 0] > 200) & (right[..., 1] > 190) & (right[..., 2] > 150)
         assert cream.sum() > 500
+
+
+def test_a_picture_never_writes_the_exhibits_checkpoint(tmp_path):
+    ckpt = tmp_path / "checkpoint.npz"
+    cfg = tmp_path / "shot.toml"
+    cfg.write_text(f'[state]\ncheckpoint = "{ckpt}"\n[log]\npath = "{tmp_path / "n.log"}"\n')
+    out = tmp_path / "g.png"
+    assert main(["shot", "--frames", "2", "--size", "640x360", "--config", str(cfg), "--out", str(out)]) == 0
+    assert out.exists() and not ckpt.exists()

@@ -10,7 +10,7 @@ def run(args) -> int:
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     from neuronlab.app import build_app
 
-    app = build_app(args, present=False)
+    app = build_app(args, present=False, checkpoints=False)
     try:
         scene = args.scene
         if scene == "inspector" and app.session.selected is None:
