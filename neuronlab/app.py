@@ -17,7 +17,7 @@ import numpy as np
 import pygame
 
 from neuronlab import strings
-from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Press, Tap, Zoom
+from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Tap, Zoom
 from neuronlab.input.pointer import PointerInput, WheelEvent
 from neuronlab.math3d import picking
 from neuronlab.math3d.camera import OrbitCamera, projection_matrix, target_plane_point, view_matrix
@@ -32,8 +32,8 @@ from neuronlab.scenes.graph import GraphScene
 from neuronlab.scenes.inspector import InspectorScene
 from neuronlab.scenes.probe import ProbeScene
 from neuronlab.session import Neuron, Session
-from neuronlab.ui import panels
-from neuronlab.ui.widgets import Button, ButtonBar
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 from neuronlab.view import anim as anim_mod
 from neuronlab.view.graph import GraphView
 from neuronlab.view.layout import layout as make_layout
@@ -314,8 +314,6 @@ class App:
                 view, proj = self._matrices()
                 about = target_plane_point(self.camera, g.cx, g.cy, (0, 0, *self.size), view, proj)
                 self.camera.zoom(g.factor, about=about)
-            elif isinstance(g, Press):
-                pass
 
     def pick(self, x: float, y: float) -> Neuron | None:
         view, proj = self._matrices()
@@ -444,13 +442,9 @@ class App:
         st.panel("legend", ("legend", self.lang),
                  lambda: panels.legend_panel(self.tr, s, self.palette),
                  lambda size: (r.left.x, legend_bottom - size[1]))
-        if ses.trainer.rollbacks and self.clock - getattr(self, "_rollback_seen_at", -1e9) < 6:
-            pass
 
     def _plot(self, width: int) -> pygame.Surface:
         s = self.stage.s
-        from neuronlab.ui.widgets import panel_surface
-        from neuronlab.ui import text
         h = int(120 * s)
         surf = panel_surface((width, h))
         pad = int(14 * s)

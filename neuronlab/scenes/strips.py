@@ -47,7 +47,7 @@ class FeatureStrip:
         return None
 
     def show(self, stage: Stage, selected: int | None) -> None:
-        ses, s = stage.session, stage.s
+        ses = stage.session
         rect, item = strip_rect(stage, 16)
         key = ("features", stage.tick // 2, ses.train_version, selected, stage.lang, rect.size)
         stage.panel("features", key, lambda: self.render(stage, rect, item, selected), rect.topleft)
