@@ -1,5 +1,4 @@
 """Checkpoints: round trip of weights and stats, interval, mid-write kill, corrupt files."""
-import os
 
 import numpy as np
 

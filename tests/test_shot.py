@@ -3,7 +3,6 @@ import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
-import numpy as np
 import pygame
 import pytest
 
