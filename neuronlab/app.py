@@ -347,7 +347,7 @@ class App:
         ses = self.session
         before = ses.input_version
         t0 = time.perf_counter()
-        ses.update()
+        ses.update(self.clock)
         self.timings["train"] += time.perf_counter() - t0
         if ses.source == "training" and ses.train_version and ses.input_version != before:
             st = ses.trainer.stats

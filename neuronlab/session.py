@@ -45,6 +45,8 @@ class Session:
         self.input_version = 0            # bumps when the displayed input changes
         self.train_version = 0            # bumps when weights change
         self.iterations_done = 0
+        self.sample_hold_s = 0.4           # the displayed sample changes at most 2.5 times a second
+        self._shown_at: float | None = None
         self.x = np.zeros(256, np.float32)
         self.label: int | None = None
         self.fw: Forward = self.model.forward(self.x)
@@ -118,13 +120,18 @@ class Session:
             self.paused = False
             self.iters_per_frame = iters
 
-    def update(self) -> int:
-        """One frame of training (k iterations) if training is on; returns iterations run."""
+    def update(self, now: float | None = None) -> int:
+        """One frame of training (k iterations) if training is on; returns iterations run.
+
+        ``now`` is exhibit time (s). The image on display moves on to the newest training
+        sample at most every ``sample_hold_s``: training runs at full speed underneath, but
+        the picture never flashes (WCAG 2.3.1 allows at most 3 flashes a second). In between,
+        the held sample's forward pass is re-run on the weights as they change."""
         if not self.training_active:
             return 0
         done = self.trainer.run(self.iters_per_frame)
         if done:
-            self._after_steps(done)
+            self._after_steps(done, now)
         return done
 
     def step_one(self) -> None:
@@ -134,11 +141,15 @@ class Session:
         self.trainer.step_one()
         self._after_steps(1)
 
-    def _after_steps(self, n: int) -> None:
+    def _after_steps(self, n: int, now: float | None = None) -> None:
         self.iterations_done += n
         self.train_version += 1
         self.grads = getattr(self.trainer, "last_grads", None)
-        self._show_training_sample()
+        if now is None or self._shown_at is None or now - self._shown_at >= self.sample_hold_s:
+            self._shown_at = now
+            self._show_training_sample()
+        else:
+            self.refresh()
 
     def snapshot(self) -> dict:
         """What the network has learned so far: weights and the trainer's stats."""

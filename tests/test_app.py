@@ -220,3 +220,18 @@ def test_wire_mode_buttons_switch_what_the_wires_carry(app):
     frames(app, 1)
     a2 = app.session.fw.a2
     assert app.last_arrays.wire_value[k] == pytest.approx(float(a2[2] * app.session.model.W3[2, 5]), abs=1e-6)
+
+
+def test_the_training_sample_on_display_never_flashes_and_stays_true(app):
+    """Training runs every frame, but the image shown changes at most 3 times a second;
+    whatever is shown, its forward pass is the model's own on the current weights."""
+    app.switch_scene("graph")
+    press(app, ("speed", 16))
+    changes, last = 0, app.session.input_version
+    for _ in range(120):                                  # two seconds at 60 fps
+        frames(app, 1)
+        if app.session.input_version != last:
+            changes, last = changes + 1, app.session.input_version
+        fw = app.session.model.forward(app.session.x)
+        np.testing.assert_allclose(app.session.fw.p, fw.p, rtol=1e-5, atol=1e-7)
+    assert 3 <= changes <= 6
