@@ -53,7 +53,9 @@ class Stage:
         return self.regions.s
 
     def panel(self, name: str, key, render: Callable[[], pygame.Surface], pos) -> pygame.Rect:
-        """Show panel ``name``; ``render`` runs only when ``key`` changed.
+        """Show panel ``name``; ``render`` runs only when ``key`` changed. Panels whose
+        numbers follow live training put ``tick`` (8 per second) in their key rather than
+        the weights' version: readable, and no text is re-rendered 60 times a second.
         ``pos`` is (x, y) or a function of the surface size giving (x, y)."""
         entry = self.cache.get(name)
         if entry is None or entry[0] != key:

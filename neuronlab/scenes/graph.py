@@ -71,11 +71,11 @@ class GraphScene(Scene):
         w = side.w
         tick = stage.tick
         self.features.show(stage, None)
-        sup = stage.panel("supervision", ("sup", tick, ses.input_version, ses.train_version, stage.lang, w),
+        sup = stage.panel("supervision", ("sup", tick, ses.input_version, stage.lang, w),
                           lambda: supervision_panel(stage, w), side.topleft)
         p = ses.fw.p
         guess = int(np.argmax(p))
-        out = stage.panel("output", ("out", tick, ses.input_version, ses.train_version, stage.lang, w),
+        out = stage.panel("output", ("out", tick, ses.input_version, stage.lang, w),
                           lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w),
                           (side.x, sup.bottom + int(12 * s)))
         stage.panel("known", ("known", stage.lang, w),

@@ -97,7 +97,7 @@ class InspectorScene(Scene):
         ses, s, side = stage.session, stage.s, stage.regions.side
         n = ses.selected
         self.features.show(stage, n.index if n is not None and n.layer == 1 else None)
-        key = ("insp", n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.w,
+        key = ("insp", n, stage.tick, ses.input_version, stage.lang, side.w,
                ses.highlight)
         box = stage.panel("inspector", key, lambda: self.render(stage, side.w), side.topleft)
         stage.panel("why", ("why", stage.lang, side.w),

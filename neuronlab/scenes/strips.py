@@ -49,7 +49,7 @@ class FeatureStrip:
     def show(self, stage: Stage, selected: int | None) -> None:
         ses = stage.session
         rect, item = strip_rect(stage, 16)
-        key = ("features", stage.tick // 2, ses.train_version, selected, stage.lang, rect.size)
+        key = ("features", stage.tick // 2, selected, stage.lang, rect.size)
         stage.panel("features", key, lambda: self.render(stage, rect, item, selected), rect.topleft)
 
     def render(self, stage: Stage, rect: pygame.Rect, item: int, selected: int | None) -> pygame.Surface:
