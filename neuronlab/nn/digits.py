@@ -5,7 +5,8 @@ Owns the training data. Every sample is one of the stroke styles in ``strokes``
 warp over the whole digit whose faster waves move points less, so strokes bend but do
 not fold), sheared, rotated, scaled to a random size and placed anywhere on the pad, then
 painted with a soft round brush 1.2-3.6 cells and 10-20 % of the digit's height wide --
-the range real hands show after normalisation; a thicker brush or a strong blur fills
+the range real hands show after normalisation (1s up to 1.6 times that: real 1s come
+thicker, and a 1 has no loop to fill); a thicker brush or a strong blur fills
 the loops of 8s, 9s and 6s into blobs no visitor draws. Some come out blurred, some blocky
 (seen through a coarse grid, like a low-resolution scan), some with a little noise.
 ``raw_batch`` returns those pad-like images; ``batch`` sends them through
@@ -38,11 +39,14 @@ BLUR_FRACTION = 0.5
 BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
+WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
 ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
 WARP = 0.2                   # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
+ELASTIC = 0.0                # sd of an elastic field's control displacements (fractions of the digit)
+ELASTIC_SCALE = 0.35         # its smoothness: reach of each of the 3x3 control points (fractions of the digit)
 WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
@@ -169,6 +173,16 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarr
     dy = amp[1] * np.sin(freq[1] * (x * ca[1] + y * sa[1]) + phase[1])
     x += dx
     y += dy
+    if ELASTIC > 0:
+        # elastic distortion (Simard et al. 2003, on the points rather than the pixels):
+        # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
+        g = np.array([-0.5, 0.0, 0.5], np.float32)
+        gx, gy = np.meshgrid(g, g)
+        d2 = (x[..., None] - gx.ravel()) ** 2 + (y[..., None] - gy.ravel()) ** 2      # (N, P, 9)
+        k = np.exp(d2 * f32(-0.5 / ELASTIC_SCALE ** 2))
+        c = rng.standard_normal((2, n, 9), dtype=np.float32) * f32(ELASTIC)
+        x += np.einsum("npk,nk->np", k, c[0])
+        y += np.einsum("npk,nk->np", k, c[1])
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(6.5), np.log(15.0), n))        # cells
@@ -188,7 +202,8 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarr
     y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
 
     # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
-    width = np.clip(height * _uniform(rng, *WIDTH_FRACTION, n), 1.2, 3.6)
+    frac = _uniform(rng, *WIDTH_FRACTION, n) * np.asarray(WIDTH_SCALE, np.float32)[labels]
+    width = np.clip(height * frac, 1.2, 3.6)
     sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
     stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
     img = _render(x, y, w * stretch, sigma_idx)
