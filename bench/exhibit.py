@@ -43,18 +43,21 @@ def main() -> None:
         for k in app.timings:
             app.timings[k] = 0.0
         t0 = time.perf_counter()
+        c0 = time.process_time()   # CPU of every thread in the process: llvmpipe's too
         times = []
         for _ in range(args.frames):
             a = time.perf_counter()
             app.frame(1 / 60, events=[])
             times.append(time.perf_counter() - a)
         total = time.perf_counter() - t0
+        cpu = time.process_time() - c0
         n = args.frames
         times.sort()
         split = ", ".join(f"{k} {v / n * 1000:.2f} ms" for k, v in app.timings.items())
         print(f"{w}x{h}: {n / total:.1f} fps (mean {total / n * 1000:.2f} ms, p99 {times[int(n * 0.99) - 1] * 1000:.2f} ms)"
               f" at {args.iters} iters/frame, {app.session.trainer.stats.samples_seen:,} samples seen")
-        print(f"  per frame: {split}")
+        print(f"  per frame: {split}; CPU of all threads {cpu / n * 1000:.1f} ms "
+              f"(steadier than fps on a shared machine)")
         app.close()
 
 
