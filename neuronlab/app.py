@@ -1,9 +1,11 @@
 """Builds everything and owns the frame loop; the only module that knows every scene.
 
 One frame, as data: SDL events -> pointer events -> the HUD's buttons, the active
-scene, or the 3D graph's gestures -> session; then k training iterations; the forward
-pass of the displayed input; the view arrays; the GL passes; the HUD. Nothing flows
-backwards. ``App.frame(dt)`` advances exactly one frame, so tests drive the real
+scene, or the 3D graph's gestures -> session; the forward pass of the displayed input;
+the view arrays; the GL passes and the HUD are submitted; then, while the renderer's
+threads rasterise them, k training iterations run on this thread; then the frame is
+presented. A frame therefore shows the state it began with (a visitor's stroke is in it),
+and the steps trained beside it appear in the next. Nothing flows backwards. ``App.frame(dt)`` advances exactly one frame, so tests drive the real
 exhibit headless, one frame at a time, posting events in between.
 """
 from __future__ import annotations
@@ -45,6 +47,23 @@ SCENES = ("graph", "inspector", "draw", "probe")
 SCENE_LABEL = {"graph": "scene.graph", "inspector": "scene.inspect", "draw": "scene.draw",
                "probe": "scene.probe"}
 STEP = 1.0 / 120.0  # fixed logic step (s)
+
+
+def _load_gl_flush():
+    import ctypes
+    import ctypes.util
+
+    for name in ("OpenGL", "GL"):
+        path = ctypes.util.find_library(name)
+        if path:
+            try:
+                return ctypes.CDLL(path).glFlush
+            except (OSError, AttributeError):
+                continue
+    return lambda: None
+
+
+_gl_flush = _load_gl_flush()
 
 
 class App:
@@ -345,6 +364,13 @@ class App:
         if self.kiosk is not None:
             self.kiosk.update(dt)
         ses = self.session
+        if ses.source != "training" and ses.train_version:
+            ses.refresh()
+        self.stage.tick = int(self.clock * 8)
+        # Draw what is true now, let the renderer's threads rasterise it while this thread
+        # trains, then present: on a software renderer the two overlap on separate cores.
+        self.render(dt)
+        _gl_flush()
         before = ses.input_version
         t0 = time.perf_counter()
         ses.update(self.clock)
@@ -354,10 +380,12 @@ class App:
             self.history_loss.append(float(st.train_loss) if st.train_loss is not None else float("nan"))
             self.history_acc.append(float(st.test_accuracy) if st.test_accuracy is not None else float("nan"))
             del self.history_loss[:-300], self.history_acc[:-300]
-        elif ses.source != "training":
-            ses.refresh() if ses.train_version else None
-        self.stage.tick = int(self.clock * 8)
-        self.render(dt)
+        t3 = time.perf_counter()
+        if self.present:
+            pygame.display.flip()
+        else:
+            self.ctx.finish()
+        self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
 
     def render(self, dt: float) -> None:
@@ -398,13 +426,7 @@ class App:
         if self.kiosk is not None:
             self.kiosk.panels(self.stage)
         self.hud.draw(self.size)
-        t3 = time.perf_counter()
-        tm["hud"] += t3 - t2
-        if self.present:
-            pygame.display.flip()
-        else:
-            ctx.finish()
-        tm["finish"] += time.perf_counter() - t3
+        tm["hud"] += time.perf_counter() - t2
 
     def _common_panels(self) -> None:
         st, s, r = self.stage, self.stage.s, self.stage.regions

@@ -46,6 +46,10 @@ def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
     seen = app.session.trainer.stats.samples_seen
     frames(app, 10)
     assert app.session.trainer.stats.samples_seen > seen  # training runs inside the loop
+    # A frame shows the state it started from while its training steps run beside the
+    # renderer; paused, picture and session agree exactly.
+    app.session.set_speed(0)
+    frames(app, 2)
     img = app.read_pixels()
     assert img.shape == (SIZE[1], SIZE[0], 3)
     assert img.std() > 10  # not blank
@@ -211,6 +215,7 @@ def test_start_over_gives_fresh_weights_and_zero_stats(app):
 
 def test_wire_mode_buttons_switch_what_the_wires_carry(app):
     app.switch_scene("graph")
+    press(app, ("speed", 0))  # paused: the frame drawn and the session hold the same weights
     press(app, ("wires", "weight"))
     assert app.session.wire_mode == "weight"
     frames(app, 1)
