@@ -134,3 +134,19 @@ def test_blocky_drawings_look_like_coarse_scans():
     # a flat field stays flat away from the edges
     flat = M[0, 0] @ np.ones((16, 16), np.float32) @ M[1, 0].T
     np.testing.assert_allclose(flat[3:13, 3:13], 1.0, atol=1e-5)
+
+
+def test_elastic_distortion_bends_training_digits_but_never_the_test_set(monkeypatch):
+    # GIVEN the same seed, WHEN the elastic field is switched off, THEN training drawings
+    # change (the field moves their strokes) while the fixed test set stays what it was
+    assert digits.ELASTIC > 0 and not digits.ELASTIC_IN_TEST
+    bent, y = digits.DigitGenerator(5, pool=0).raw_batch(200)
+    X_bent = digits.test_set(500, 7)[0]
+    monkeypatch.setattr(digits, "ELASTIC", 0.0)
+    digits._test_set.cache_clear()
+    straight, y2 = digits.DigitGenerator(5, pool=0).raw_batch(200)
+    X_straight = digits.test_set(500, 7)[0]
+    digits._test_set.cache_clear()
+    np.testing.assert_array_equal(y, y2)
+    assert np.abs(bent - straight).mean() > 0.02
+    np.testing.assert_array_equal(X_bent, X_straight)

@@ -5,12 +5,14 @@ Real hands: scikit-learn's 1797 digits from 43 writers (8x8), placed on the pad 
 visitors draw -- 10-14 cells or 7-9 cells tall, anywhere on the pad, soft-edged -- and
 read through ``pad.to_network``.
 
-Default settings, with the generator's brush at 10-20 % of the digit's height, a tapered
-smooth warp and style shares set by comparing its inputs with real hands on contact sheets
-(bench/contact_sheet.py): seed 0 reaches 96.5 % on the test set and 83-85 % on real hands
-(seeds 1 and 2: 95.5 % / 96.3 % and 81-83 %, see bench/real_handwriting.py). The exhibit's
-targets are >= 97 % and >= 90 %, not reached yet. The bars are a little under today's
-figures, so a regression fails; raise them as the generator improves.
+Default settings, with the generator's brush at 10-20 % of the digit's height (1s up to
+1.6 times wider), a tapered smooth warp, style shares set by comparing its inputs with real
+hands on contact sheets (bench/contact_sheet.py), and an elastic distortion of the
+training digits (never the test set): seed 0 reaches 97.7 % on the test set and 86-87 %
+on real hands (seeds 1 and 2: 96.5 % / 97.3 % and 85-89 %, see bench/real_handwriting.py).
+The exhibit's targets are >= 97 % and >= 90 %; the real-hands one is not reached yet. The
+bars are a little under today's figures, so a regression fails; raise them as the
+generator improves.
 """
 import numpy as np
 import pytest
@@ -21,8 +23,8 @@ from neuronlab.nn.mlp import MLP
 from neuronlab.nn.train import Trainer, TrainSettings
 
 SAMPLES = 300_000
-PROCEDURAL_BAR = 0.955
-REAL_BAR = 0.82
+PROCEDURAL_BAR = 0.97
+REAL_BAR = 0.85
 
 
 @pytest.fixture(scope="module")

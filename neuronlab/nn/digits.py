@@ -9,7 +9,10 @@ the range real hands show after normalisation (1s up to 1.6 times that: real 1s 
 thicker, and a 1 has no loop to fill); a thicker brush or a strong blur fills
 the loops of 8s, 9s and 6s into blobs no visitor draws. Some come out blurred, some blocky
 (seen through a coarse grid, like a low-resolution scan), some with a little noise.
-``raw_batch`` returns those pad-like images; ``batch`` sends them through
+Training digits are also bent by an elastic field (a smooth random displacement of
+their strokes, as Simard et al. 2003 did for MNIST) -- a training-time augmentation
+only: the fixed test set is drawn without it, so it measures the generator's digits, not
+the distortion. ``raw_batch`` returns those pad-like images; ``batch`` sends them through
 ``pad.to_network`` -- the same path a visitor's drawing takes.
 
 Rendering is one vectorised pass per batch: each stroke point is a small Gaussian
@@ -43,10 +46,11 @@ WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a
 ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
-WARP = 0.2                   # most a smooth wave of one half-wave per digit moves its points
+WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
-ELASTIC = 0.0                # sd of an elastic field's control displacements (fractions of the digit)
-ELASTIC_SCALE = 0.35         # its smoothness: reach of each of the 3x3 control points (fractions of the digit)
+ELASTIC = 0.08               # sd of an elastic field's control displacements (fractions of the digit)
+ELASTIC_SCALE = 0.25         # its smoothness: reach of each of the 3x3 control points (fractions of the digit)
+ELASTIC_IN_TEST = False      # False: elastic distortion is a training-time augmentation only
 WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
@@ -131,13 +135,16 @@ def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return first, count, cum
 
 
-def _draw(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
+def _draw(rng: np.random.Generator, labels: np.ndarray, elastic: float | None = None) -> np.ndarray:
     """Pad-like images (N, 16, 16) float32 for the given labels."""
-    return _draw_styled(rng, labels)[0]
+    return _draw_styled(rng, labels, elastic)[0]
 
 
-def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``_draw``, also returning which template (N,) each image was drawn from."""
+def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
+                 elastic: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``_draw``, also returning which template (N,) each image was drawn from;
+    ``elastic`` overrides ``ELASTIC``."""
+    elastic = ELASTIC if elastic is None else elastic
     T_pts, T_w, T_sid, _, _, _ = templates(N_POINTS)
     n = len(labels)
     f32 = np.float32
@@ -173,14 +180,14 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray) -> tuple[np.ndarr
     dy = amp[1] * np.sin(freq[1] * (x * ca[1] + y * sa[1]) + phase[1])
     x += dx
     y += dy
-    if ELASTIC > 0:
+    if elastic > 0:
         # elastic distortion (Simard et al. 2003, on the points rather than the pixels):
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
         g = np.array([-0.5, 0.0, 0.5], np.float32)
         gx, gy = np.meshgrid(g, g)
         d2 = (x[..., None] - gx.ravel()) ** 2 + (y[..., None] - gy.ravel()) ** 2      # (N, P, 9)
         k = np.exp(d2 * f32(-0.5 / ELASTIC_SCALE ** 2))
-        c = rng.standard_normal((2, n, 9), dtype=np.float32) * f32(ELASTIC)
+        c = rng.standard_normal((2, n, 9), dtype=np.float32) * f32(elastic)
         x += np.einsum("npk,nk->np", k, c[0])
         y += np.einsum("npk,nk->np", k, c[1])
 
@@ -336,7 +343,7 @@ def clean_digit(d: int) -> np.ndarray:
 def _test_set(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_TEST_STREAM,)))
     y = rng.permutation(np.arange(n) % 10).astype(np.int64)
-    X = to_network(_draw(rng, y))
+    X = to_network(_draw(rng, y, None if ELASTIC_IN_TEST else 0.0))
     X.setflags(write=False)
     y.setflags(write=False)
     return X, y
