@@ -55,7 +55,7 @@ class TrainSettings:
     snapshot_every: int = 8          # iterations between saves of the last good weights
     rate_window: float = 0.5         # seconds over which samples_per_sec is measured
     idle_gap: float = 1.0            # a pause longer than this restarts the rate window
-    prefetch: int = 256              # samples asked of the source per call (0: one batch);
+    prefetch: int = 1024             # samples asked of the source per call (0: one batch);
                                      # a generator's per-call overhead is paid once per chunk
 
     def __post_init__(self):
