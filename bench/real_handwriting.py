@@ -7,6 +7,10 @@ centre, large or small, soft-edged -- all through ``pad.to_network``.
 
     .venv/bin/python bench/real_handwriting.py [--samples 300000] [--seeds 0 1 2]
         [--train lr=0.02] [--set digits.BLOCKY_FRACTION=0.5 pad.BOX=11] [--confusion]
+        [--at 300000 1000000 2000000]
+
+``--at`` measures the same run at several points (the exhibit trains for weeks, so
+what a visitor meets is a network that has seen millions of samples).
 
 Prints figures; asserts nothing.
 """
@@ -81,6 +85,8 @@ def main() -> None:
     ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                     help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
     ap.add_argument("--confusion", action="store_true")
+    ap.add_argument("--at", type=int, nargs="+", default=None, metavar="SAMPLES",
+                    help="measure one run at each of these sample counts (overrides --samples)")
     a = ap.parse_args()
     for item in a.set:
         name, value = item.split("=", 1)
@@ -89,22 +95,27 @@ def main() -> None:
     for cached in (strokes.templates, digits._style_table, digits._clean_digits, digits._test_set):
         cached.cache_clear()      # the knobs may change what these computed
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
-    results = []
+    marks = sorted(a.at) if a.at else [a.samples]
+    results: dict[int, list[dict[str, float]]] = {m: [] for m in marks}
     for seed in a.seeds:
         model = MLP(seed=seed)
+        s = TrainSettings(test_every=10**12, **train)
+        trainer = Trainer(model, digits.DigitGenerator(seed), s)
         t0 = time.perf_counter()
-        sgd_train(model, digits.DigitGenerator(seed), a.samples, **train)
-        dt = time.perf_counter() - t0
-        r = evaluate(model)
-        results.append(r)
-        print(f"seed {seed}: {a.samples} samples in {dt:.1f} s  " +
-              "  ".join(f"{k} {v:.4f}" for k, v in r.items()), flush=True)
-        if a.confusion:
-            print("rows = true digit, columns = predicted (sklearn, varied)")
-            print(confusion(model))
-    if len(results) > 1:
-        print("mean:  " + "  ".join(f"{k} {np.mean([r[k] for r in results]):.4f}" for k in results[0]))
-
+        for m in marks:
+            trainer.run((m - trainer.stats.samples_seen) // s.batch)
+            dt = time.perf_counter() - t0
+            r = evaluate(model)
+            results[m].append(r)
+            print(f"seed {seed}: {m} samples in {dt:.1f} s  " +
+                  "  ".join(f"{k} {v:.4f}" for k, v in r.items()), flush=True)
+            if a.confusion:
+                print("rows = true digit, columns = predicted (sklearn, varied)")
+                print(confusion(model))
+    for m in marks:
+        rs = results[m]
+        if len(rs) > 1:
+            print(f"mean at {m}:  " + "  ".join(f"{k} {np.mean([r[k] for r in rs]):.4f}" for k in rs[0]))
 
 if __name__ == "__main__":
     main()

@@ -146,6 +146,7 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                bez((0.38, 0.32), (0.46, 0.48), (0.7, 0.56), (0.66, 0.78)),
                bez((0.66, 0.78), (0.62, 1.0), (0.3, 0.98), (0.32, 0.78)),
                bez((0.32, 0.78), (0.34, 0.56), (0.6, 0.42), (0.64, 0.22)))],  # narrow figure-eight
+        [arc(0.5, 0.28, 0.22, 0.24, 0, 360), arc(0.5, 0.76, 0.1, 0.21, -90, 270)],       # round top, narrow foot
     ]
     S[9] = [
         [arc(0.48, 0.3, 0.25, 0.23, 0, 360), line((0.73, 0.3), (0.7, 0.95))],            # straight tail
@@ -158,6 +159,8 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                bez((0.69, 0.29), (0.68, 0.6), (0.62, 0.98), (0.28, 0.92)))],           # one stroke, hooked tail
         [chain(arc(0.5, 0.28, 0.2, 0.22, 60, 330), line((0.69, 0.18), (0.66, 0.95)))],   # loop left open below
         [arc(0.5, 0.22, 0.17, 0.18, 0, 360), line((0.67, 0.22), (0.64, 0.95))],          # small loop, long stem
+        [arc(0.47, 0.32, 0.27, 0.28, 0, 360),
+         bez((0.74, 0.32), (0.76, 0.7), (0.74, 0.98), (0.36, 0.9))],                     # wide loop, J tail
     ]
     return S
 
@@ -174,8 +177,10 @@ def style_shares() -> dict[int, list[float]]:
 
 
 # digit -> {style index: share}; chosen by comparing the network's inputs with real
-# hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest
-_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3}}
+# hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest; the
+# wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
+# upright stem, real hands read worse)
+_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3}, 9: {7: 0.5}}
 
 
 @lru_cache(maxsize=None)
