@@ -110,3 +110,18 @@ def test_hud_panel_drawn_one_to_one_is_texel_exact(gl_ctx):
     finally:
         release_framebuffer(fbo)
         hud.release()
+
+
+def test_ball_shader_light_is_the_unit_vector_it_names():
+    # The ball shader spells its light direction out as a constant (normalize() per pixel is
+    # dear on llvmpipe): it must stay the unit vector of the direction its comment names.
+    import re
+
+    from neuronlab.render.programs import shader_source
+
+    src = shader_source("graph_ball")
+    m = re.search(r"const vec3 l = vec3\(([^)]*)\);\s*// normalize\(([^)]*)\)", src)
+    assert m, "light constant not found"
+    got = np.array([float(v) for v in m.group(1).split(",")])
+    named = np.array([float(v) for v in m.group(2).split(",")])
+    np.testing.assert_allclose(got, named / np.linalg.norm(named), atol=2e-6)

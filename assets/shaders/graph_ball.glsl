@@ -37,11 +37,17 @@ void main() {
     float px = 2.0 / max(v_size, 1.0);           // one pixel in sphere units
     float cover = clamp((1.0 - r) / px + 0.5, 0.0, 1.0);
     if (cover <= 0.0) discard;
-    vec3 n = vec3(pc.x, -pc.y, sqrt(max(0.0, 1.0 - r2)));
-    vec3 l = normalize(vec3(-0.45, 0.65, 0.62));
-    float diff = max(dot(n, l), 0.0);
-    float spec = pow(max(dot(reflect(-l, n), vec3(0.0, 0.0, 1.0)), 0.0), 28.0);
-    float rim = pow(1.0 - n.z, 2.5);
+    float nz = sqrt(max(0.0, 1.0 - r2));
+    vec3 n = vec3(pc.x, -pc.y, nz);
+    const vec3 l = vec3(-0.447900, 0.646966, 0.617106);  // normalize(-0.45, 0.65, 0.62)
+    float nl = dot(n, l);
+    float diff = max(nl, 0.0);
+    // reflect(-l, n).z = 2 (n.l) n.z - l.z; its 28th power by squaring (pow is dear on llvmpipe)
+    float s1 = max(2.0 * nl * nz - l.z, 0.0);
+    float s2 = s1 * s1, s4 = s2 * s2, s8 = s4 * s4, s16 = s8 * s8;
+    float spec = s16 * s8 * s4;
+    float t = 1.0 - nz;
+    float rim = t * t * sqrt(t);                   // (1 - n.z)^2.5
     vec3 c = v_color * (0.28 + 0.72 * diff) + v_color * v_glow * 0.55
            + vec3(0.9) * spec * (0.35 + 0.5 * v_glow) + u_rim * rim * 0.55;
     c *= mix(1.0, 0.33, v_fog);
