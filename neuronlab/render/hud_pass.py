@@ -9,6 +9,11 @@ Panels sit on whole pixels, so when the framebuffer has the window's size each t
 lands on exactly one pixel and NEAREST sampling gives the same picture as LINEAR; on
 llvmpipe it is ~35 % cheaper (a 1920x1080 HUD: ~7 instead of ~11 ms of CPU). Where the
 framebuffer is larger than the window (HiDPI) the panels are magnified and LINEAR is used.
+
+Measured and not kept: splitting each panel at upload into its uniform-colour rectangles
+(drawn untextured) and textured ones for the rest gives the same pixels, but on llvmpipe
+the hundreds to thousands of small rectangles it takes cost more than the texture
+sampling they save (1080p HUD: 7.7 ms as whole panels, 8.3-11.9 ms split).
 """
 from __future__ import annotations
 
