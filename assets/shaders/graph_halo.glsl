@@ -43,7 +43,8 @@ void main() {
     float fall = 1.0 - smoothstep(0.9, u_spread, d);
     vec3 c = v_color * v_glow * 0.55 * fall * fall;
     if (v_ring > 0.0) {
-        float ring = exp(-pow((d - 1.45) / 0.09, 2.0));
+        float q = (d - 1.45) / 0.09;     // q*q, not pow(q, 2.0): pow is undefined for q < 0
+        float ring = exp(-q * q);
         c += (v_ring > 1.5 ? u_select : u_accent) * ring * 0.9;
     }
     f_color = vec4(c, 1.0);
