@@ -22,6 +22,7 @@ from neuronlab import strings
 from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Tap, Zoom
 from neuronlab.input.pointer import PointerInput, WheelEvent
 from neuronlab.math3d import picking
+from neuronlab.memory import Trimmer
 from neuronlab.math3d.camera import OrbitCamera, projection_matrix, target_plane_point, view_matrix
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.nn.mlp import N_PARAMS
@@ -98,6 +99,7 @@ class App:
         self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
         # Wall-clock seconds spent per part of the frame, summed (read by the benchmark).
         self.timings = {"train": 0.0, "view": 0.0, "gl": 0.0, "hud": 0.0, "finish": 0.0}
+        self.trimmer = Trimmer()  # freed heap back to the OS once a minute (weeks of running)
         self.frames = 0
         self.lag = 0.0
         self.pending_scene: str | None = None
@@ -363,6 +365,7 @@ class App:
             self.scene.update(self.stage, STEP)
         if self.kiosk is not None:
             self.kiosk.update(dt)
+        self.trimmer.update(self.clock)
         ses = self.session
         if ses.source != "training" and ses.train_version:
             ses.refresh()
