@@ -43,3 +43,13 @@ def test_backward_output_error_is_p_minus_onehot():
     expected[np.arange(4), y] -= 1
     np.testing.assert_allclose(g.dz3, expected / 4, rtol=1e-6)
     assert g.dW1.shape == (256, 16) and g.db3.shape == (10,)
+
+
+def test_loss_of_a_sure_answer_is_zero_never_negative():
+    from neuronlab.nn.mlp import Forward
+
+    p = np.array([1.0000001, 0.0, 0.0], np.float32)  # float32 rounding can overshoot 1
+    fw = Forward(*(np.zeros(1, np.float32) for _ in range(6)), p)
+    loss = fw.loss(0)
+    assert loss == 0.0 and f"{loss:.3f}" == "0.000"
+    assert fw.loss(1) > 20  # a wrong sure answer costs a lot, finitely

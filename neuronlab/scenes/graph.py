@@ -26,18 +26,14 @@ def supervision_panel(stage: Stage, width: int) -> pygame.Surface:
     x0 = pad + 16 * cell + int(20 * s)
     guess = int(np.argmax(fw.p))
     label = ses.label
+    W = panels.WHITE
     rows = [
-        (tr("super.answer"), str(label) if label is not None else tr("super.withheld")),
-        (tr("super.guess"), f"{guess}  ({float(fw.p[guess]) * 100:.0f} %)"),
+        (tr("super.answer"), str(label) if label is not None else tr("super.withheld"), W),
+        (tr("super.guess"), f"{guess}  ({float(fw.p[guess]) * 100:.0f} %)", W),
     ]
     if label is not None:
-        rows.append((tr("super.loss"), f"{-np.log(max(float(fw.p[label]), 1e-12)):.3f}"))
-    yy = y
-    for k, v in rows:
-        surf.blit(text.render(k, int(px * 0.9), panels.DIM), (x0, yy))
-        val = text.render(v, px, panels.WHITE, bold=True)
-        surf.blit(val, (width - pad - val.get_width(), yy))
-        yy += int(px * 1.45)
+        rows.append((tr("super.loss"), f"{fw.loss(label):.3f}", W))
+    yy = panels.value_rows(surf, rows, x0, width - pad, y, px)
     note = tr("super.correction") if not probing else tr("super.withheld")
     text.blit_wrapped(surf, note, (x0, yy + int(4 * s)), int(px * 0.8), width - x0 - pad, panels.DIM)
     return surf

@@ -94,17 +94,11 @@ class ProbeScene(Scene):
         surf.blit(panels.digit_image(ses.x.reshape(16, 16), cell, grid=False), (pad, pad))
         x0 = pad + 16 * cell + int(20 * s)
         guess = int(np.argmax(ses.fw.p))
-        rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?"),
-                (tr("super.guess"), str(guess))]
+        right = panels.GOOD if ses.label is None or guess == ses.label else panels.BAD
+        rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?", panels.WHITE),
+                (tr("super.guess"), str(guess), right)]
         if ses.label is not None:
-            rows.append((tr("super.loss"), f"{-np.log(max(float(ses.fw.p[ses.label]), 1e-12)):.3f}"))
-        y = pad
-        for k, v in rows:
-            surf.blit(text.render(k, int(px * 0.9), panels.DIM), (x0, y))
-            colour = panels.WHITE if k != tr("super.guess") else (
-                panels.GOOD if ses.label is None or guess == ses.label else panels.BAD)
-            val = text.render(v, px, colour, bold=True)
-            surf.blit(val, (width - pad - val.get_width(), y))
-            y += int(px * 1.45)
+            rows.append((tr("super.loss"), f"{ses.fw.loss(ses.label):.3f}", panels.WHITE))
+        y = panels.value_rows(surf, rows, x0, width - pad, pad, px)
         text.blit_wrapped(surf, tr("super.withheld"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
         return surf

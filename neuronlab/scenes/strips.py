@@ -47,7 +47,6 @@ class FeatureStrip:
         return None
 
     def show(self, stage: Stage, selected: int | None) -> None:
-        ses = stage.session
         rect, item = strip_rect(stage, 16)
         key = ("features", stage.tick // 2, selected, stage.lang, rect.size)
         stage.panel("features", key, lambda: self.render(stage, rect, item, selected), rect.topleft)

@@ -35,6 +35,17 @@ def _title(surf, label, x, y, px, colour=GOLD) -> int:
     return y + int(px * 1.45)
 
 
+def value_rows(surf: pygame.Surface, rows, x: int, right: int, y: int, px: int) -> int:
+    """Label on the left, value right-aligned at ``right``; rows are (label, value, colour).
+    Returns the y below the last row."""
+    for label, value, colour in rows:
+        surf.blit(text.render(label, int(px * 0.9), DIM), (x, y))
+        v = text.render(value, px, colour, bold=True)
+        surf.blit(v, (right - v.get_width(), y))
+        y += int(px * 1.45)
+    return y
+
+
 def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tuple]) -> pygame.Surface:
     """Title, the stats grid and the gradient-check badge."""
     w = int(420 * s)
