@@ -1,5 +1,6 @@
 """The procedural digits: shapes, range, determinism, balance, the clean set, the test set."""
 import numpy as np
+import pytest
 
 from neuronlab.nn import digits, pad
 
@@ -104,23 +105,71 @@ def test_training_inputs_go_through_the_pad_path():
         np.testing.assert_allclose(X, pad.to_network(raw), atol=1e-6)
 
 
-def test_the_pool_reuses_samples_yet_keeps_drawing_new_ones():
-    g = digits.DigitGenerator(5, pool=1000, fresh=0.25)
-    X, y = map(np.concatenate, zip(*[g.batch(100) for _ in range(40)]))
-    assert np.all(np.bincount(y, minlength=10) == 400)
-    # every row is a real sample of its digit, and the pool never holds more than its size
-    assert g._count.sum() <= 1000
-    rows, first = np.unique(X, axis=0, return_index=True)
-    # the first batch is all new (an empty pool has nothing to pick), then a quarter each
-    assert len(rows) == 100 + 39 * 25
+def _pooled_stream(g, n, batches):
+    """Batches of ``n`` from ``g``, with whether the pool was full before each."""
+    Xs, ys, full = [], [], []
+    for _ in range(batches):
+        full.append(g.pool_full)
+        X, y = g.batch(n)
+        Xs.append(X)
+        ys.append(y)
+    return Xs, ys, full
+
+
+def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks():
+    # GIVEN a pool of 1000 that fills at half of each batch new, then 1/8 new in chunks of 25
+    g = digits.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    Xs, ys, full = _pooled_stream(g, 100, 60)
+    X, y = np.concatenate(Xs), np.concatenate(ys)
+    assert np.all(np.bincount(y, minlength=10) == 600)
+    assert g._count.sum() == 1000 and g.pool_full
+    # new rows per batch: distinct rows never served before (a pool pick repeats a row
+    # drawn earlier, maybe earlier in the same batch)
+    seen, new_per_batch, new_at = set(), [], []
+    for Xb in Xs:
+        keys = [r.tobytes() for r in Xb]
+        fresh = [i for i, k in enumerate(keys) if k not in seen]
+        new_per_batch.append(len({keys[i] for i in fresh}))
+        new_at.append(fresh)
+        seen.update(keys)
+    filling = [i for i in range(1, 60) if not full[i]]
+    steady = [i for i in range(1, 60) if full[i]]
+    # the first batch is all new (an empty pool has nothing to pick), then half of each
+    # batch while the pool fills, which takes about pool / fill = 2000 samples
+    assert new_per_batch[0] == 100
+    assert all(new_per_batch[i] == 50 for i in filling)
+    assert 19 <= len(filling) + 1 <= 26
+    # once full, 12.5 new rows are owed per batch and drawn 25 at a time: every other batch
+    assert len(steady) >= 30
+    assert sorted(set(new_per_batch[i] for i in steady)) == [0, 25]
+    assert sum(new_per_batch[i] for i in steady) == pytest.approx(12.5 * len(steady), abs=25)
+    # new rows land anywhere in the batch, not in a block at its start
+    assert not any(set(range(50)) <= set(new_at[i]) for i in filling)
+    assert np.mean([np.mean(new_at[i]) for i in filling]) == pytest.approx(49.5, abs=8)
     # a picked row is exactly one of the drawn ones, with its own label
-    seen = {X[i].tobytes(): y[i] for i in first}
-    assert all(seen[X[i].tobytes()] == y[i] for i in range(0, 4000, 97))
+    first_label = {}
+    for r, lab in zip(X, y):
+        assert first_label.setdefault(r.tobytes(), lab) == lab
     # and the same seed gives the same pooled stream
-    g2 = digits.DigitGenerator(5, pool=1000, fresh=0.25)
-    X2, y2 = map(np.concatenate, zip(*[g2.batch(100) for _ in range(40)]))
-    np.testing.assert_array_equal(X, X2)
-    np.testing.assert_array_equal(y, y2)
+    g2 = digits.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    X2s, y2s, _ = _pooled_stream(g2, 100, 60)
+    np.testing.assert_array_equal(X, np.concatenate(X2s))
+    np.testing.assert_array_equal(y, np.concatenate(y2s))
+
+
+def test_a_batch_smaller_than_a_chunk_gets_its_new_rows_whole():
+    # GIVEN a full pool and batches of 10 against chunks of 256, WHEN 1/4 is owed,
+    # THEN every fourth batch or so is drawn whole, the others come from the pool
+    g = digits.DigitGenerator(2, pool=100, fill=1.0, fresh=0.25, chunk=256)
+    while not g.pool_full:
+        g.batch(10)
+    before = g._pool.copy()
+    changed = []
+    for _ in range(40):
+        g.batch(10)
+        changed.append(int((np.abs(g._pool - before).sum(axis=2) > 0).sum()))
+        before = g._pool.copy()
+    assert set(changed) == {0, 10} and sum(changed) == 100
 
 
 def test_blocky_drawings_look_like_coarse_scans():

@@ -54,7 +54,10 @@ ELASTIC_IN_TEST = False      # False: elastic distortion is a training-time augm
 WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
-POOL_FRESH = 0.125           # fraction of each batch drawn new: every sample is reused ~8 times
+POOL_FILL = 0.5              # fraction of each batch drawn new while the pool is filling
+POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
+FRESH_CHUNK = 256            # new samples are drawn once this many are owed: drawing costs
+                             # ~1 ms per call before ~13 us per sample, so small draws waste it
 
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 
@@ -249,24 +252,36 @@ class DigitGenerator:
     Every batch holds each digit ``n // 10`` or ``n // 10 + 1`` times, in shuffled order,
     and the label cycle carries over between batches.
 
-    ``batch`` serves network-ready samples from a pool, MNIST's way of reusing data: a
-    fraction ``fresh`` of every batch is newly drawn (and joins the pool, replacing its
-    oldest sample of that digit once the pool holds ``pool`` samples); the rest are picked
-    at random from the pool. Drawing and normalising cost far more than a gather, so the
-    stream is several times faster while every sample is still one the generator drew.
-    ``pool=0`` draws every sample fresh. Same seed, same stream, either way.
+    ``batch`` serves network-ready samples from a pool, MNIST's way of reusing data (MNIST
+    itself reuses one fixed set of 60 000 for ever): a fraction of every batch is newly
+    drawn and joins the pool, replacing its oldest sample of that digit once the pool holds
+    ``pool`` samples; the rest are picked at random from the pool. The fraction is
+    ``fill`` while the pool is filling (so it is full after ``pool / fill`` samples) and
+    ``fresh`` once it is full, when new data costs little. New samples are drawn
+    ``chunk`` at a time (or a whole smaller batch) as they come due, at random places in
+    the batch. Drawing and normalising cost far more than a gather, so the stream is
+    many times faster while every sample is still one the generator drew. ``pool=0``
+    draws every sample fresh. Same seed, same stream, either way.
     """
 
-    def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH):
+    def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
+                 fill: float = POOL_FILL, chunk: int = FRESH_CHUNK):
         ss = np.random.SeedSequence(seed, spawn_key=(_TRAIN_STREAM,))
         self.rng = np.random.default_rng(ss)
         self._next_label = 0    # where the label cycle resumes, so odd batch sizes stay fair
         self.fresh = float(fresh) if pool > 0 else 1.0
+        self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
+        self.chunk = max(1, int(chunk))
         cap = -(-int(pool) // 10)                                   # slots per digit
         self._pool = np.zeros((10, cap, SIDE * SIDE), np.float32)   # (digit, slot, 256)
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
         self._debt = 0.0                                            # fresh samples owed
+
+    @property
+    def pool_full(self) -> bool:
+        """True once every digit's share of the pool holds a sample."""
+        return bool(np.all(self._count == self._pool.shape[1]))
 
     def _labels(self, n: int) -> np.ndarray:
         labels = (self._next_label + np.arange(n)) % 10
@@ -283,12 +298,14 @@ class DigitGenerator:
         y = self._labels(n)
         if self.fresh >= 1.0:
             return to_network(_draw(self.rng, y)), y
-        # fresh rows: the owed fraction, plus any digit the pool has none of yet
-        self._debt += n * self.fresh
-        k = min(n, int(self._debt))
+        # fresh rows: the owed share once a chunk (or the whole batch) is due, plus any
+        # digit the pool has none of yet
+        self._debt += n * (self.fresh if self.pool_full else self.fill)
+        k = min(n, int(self._debt)) if self._debt >= min(self.chunk, n) else 0
         self._debt -= k
         new = np.zeros(n, bool)
-        new[:k] = True
+        if k:
+            new[self.rng.permutation(n)[:k] if k < n else slice(None)] = True
         new |= self._count[y] == 0
         X = np.empty((n, SIDE * SIDE), np.float32)
         fi = np.flatnonzero(new)
