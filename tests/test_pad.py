@@ -84,6 +84,24 @@ def test_one_image_and_a_batch_agree_and_shapes_follow_the_input():
     assert pad.to_network(imgs.astype(np.float64)).dtype == np.float32
 
 
+def test_one_image_and_a_batch_agree_with_the_blur_on(monkeypatch):
+    # GIVEN a blur folded into the resampling, THEN one drawing and a batch still agree,
+    # and a thin ring comes out wider and softer: more pixels carry some ink
+    monkeypatch.setattr(pad, "BLUR", 0.6)
+    monkeypatch.setattr(pad, "STROKE", 0.0)
+    rng = np.random.default_rng(1)
+    imgs = np.stack([_ring(rng.uniform(5, 11), rng.uniform(5, 11), rng.uniform(2, 4))
+                     for _ in range(4)])
+    b = pad.to_network(imgs)
+    for i in range(4):
+        np.testing.assert_allclose(pad.to_network(imgs[i]), b[i], atol=1e-5)
+    ring = _ring(8.0, 8.0, 4.5, w=0.7)
+    soft = pad.to_network(ring)
+    monkeypatch.setattr(pad, "BLUR", 0.0)
+    plain = pad.to_network(ring)
+    assert (soft > 0.05).sum() >= (plain > 0.05).sum() + 16
+
+
 def test_place_puts_an_image_where_asked():
     src = np.ones((8, 4))                        # a 2:1 block
     im = pad.place(src, size=10, centre=(5.0, 9.0))

@@ -22,6 +22,8 @@ Imports numpy only.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 SIDE = 16
@@ -46,10 +48,18 @@ def _resample_matrices(centre: np.ndarray, scale: np.ndarray) -> np.ndarray:
     d = np.abs(src[:, :, None] - _CENTRES[None, None, :])                      # (B, 16, 16)
     R = np.maximum(1.0 - d * f, 0.0) * f
     if BLUR > 0:
-        g = np.exp(-0.5 * ((_CENTRES[:, None] - _CENTRES[None, :]) / BLUR) ** 2)
-        g /= g.sum(axis=1, keepdims=True)
-        R = g.astype(np.float32) @ R                                           # (16,16) @ (B,16,16)
+        R = _blur_matrix(BLUR) @ R                                             # (16,16) @ (B,16,16)
     return R
+
+
+@lru_cache(maxsize=4)
+def _blur_matrix(sigma: float) -> np.ndarray:
+    """(16, 16) Gaussian blur of ``sigma`` cells along one axis, rows summing to 1."""
+    g = np.exp(-0.5 * ((_CENTRES[:, None] - _CENTRES[None, :]) / sigma) ** 2)
+    g /= g.sum(axis=1, keepdims=True)
+    g = g.astype(np.float32)
+    g.setflags(write=False)
+    return g
 
 
 def _shear_rows(img: np.ndarray, skew: np.ndarray) -> np.ndarray:
@@ -128,7 +138,8 @@ def _matrix_one(centre: float, scale: float) -> np.ndarray:
     """One (16, 16) resampling matrix: ``_resample_matrices`` for a single image."""
     src = (_CENTRES - SIDE / 2) / scale + centre                           # (16,)
     f = min(scale, 1.0)
-    return np.maximum(1.0 - np.abs(src[:, None] - _CENTRES[None, :]) * f, 0.0) * f
+    R = np.maximum(1.0 - np.abs(src[:, None] - _CENTRES[None, :]) * f, 0.0) * f
+    return _blur_matrix(BLUR) @ R if BLUR > 0 else R                       # (16,16) @ (16,16)
 
 
 def _one(image: np.ndarray) -> np.ndarray:
