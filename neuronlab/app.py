@@ -26,7 +26,7 @@ from neuronlab.memory import Trimmer
 from neuronlab.math3d.camera import OrbitCamera, projection_matrix, target_plane_point, view_matrix
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.nn.mlp import N_PARAMS
-from neuronlab.render import context, programs
+from neuronlab.render import context, glraw, programs
 from neuronlab.render.graph_pass import GraphPass
 from neuronlab.render.hud_pass import HudPass
 from neuronlab.scenes.base import Regions, Stage
@@ -48,23 +48,6 @@ SCENES = ("graph", "inspector", "draw", "probe")
 SCENE_LABEL = {"graph": "scene.graph", "inspector": "scene.inspect", "draw": "scene.draw",
                "probe": "scene.probe"}
 STEP = 1.0 / 120.0  # fixed logic step (s)
-
-
-def _load_gl_flush():
-    import ctypes
-    import ctypes.util
-
-    for name in ("OpenGL", "GL"):
-        path = ctypes.util.find_library(name)
-        if path:
-            try:
-                return ctypes.CDLL(path).glFlush
-            except (OSError, AttributeError):
-                continue
-    return lambda: None
-
-
-_gl_flush = _load_gl_flush()
 
 
 class App:
@@ -373,7 +356,7 @@ class App:
         # Draw what is true now, let the renderer's threads rasterise it while this thread
         # trains, then present: on a software renderer the two overlap on separate cores.
         self.render(dt)
-        _gl_flush()
+        glraw.flush()
         before = ses.input_version
         t0 = time.perf_counter()
         ses.update(self.clock)

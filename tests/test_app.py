@@ -49,7 +49,7 @@ def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
     # A frame shows the state it started from while its training steps run beside the
     # renderer; paused, picture and session agree exactly.
     app.session.set_speed(0)
-    frames(app, 2)
+    frames(app, 40)   # past the forward sweep (0.4 s): every layer shows its activation
     img = app.read_pixels()
     assert img.shape == (SIZE[1], SIZE[0], 3)
     assert img.std() > 10  # not blank

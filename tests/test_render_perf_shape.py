@@ -119,9 +119,41 @@ def test_ball_shader_light_is_the_unit_vector_it_names():
 
     from neuronlab.render.programs import shader_source
 
-    src = shader_source("graph_ball")
+    src = shader_source("graph_neuron")
     m = re.search(r"const vec3 l = vec3\(([^)]*)\);\s*// normalize\(([^)]*)\)", src)
     assert m, "light constant not found"
     got = np.array([float(v) for v in m.group(1).split(",")])
     named = np.array([float(v) for v in m.group(2).split(",")])
     np.testing.assert_allclose(got, named / np.linalg.norm(named), atol=2e-6)
+
+
+@pytest.mark.parametrize("fade", [1.0, 0.5])
+def test_translucent_hud_panel_blends_like_straight_alpha_over_the_stage(gl_ctx, fade):
+    import pygame
+
+    from neuronlab.render.hud_pass import HudPass
+
+    # GIVEN a stage of one colour and a panel of (200, 100, 40) at alpha 96, shown at `fade`
+    bg = np.array([20, 60, 120])
+    src, a = np.array([200, 100, 40]), 96
+    surf = pygame.Surface((40, 30), pygame.SRCALPHA)
+    surf.fill((*src, a))
+    hud = HudPass(gl_ctx)
+    fbo = create_offscreen_framebuffer(gl_ctx, (64, 48))
+    try:
+        fbo.use()
+        fbo.clear(*(bg / 255.0), 1.0)
+        hud.show("p", surf, (10, 9), version=1, alpha=fade)
+        hud.draw((64, 48))
+        img = read_rgb(fbo).astype(int)
+        # THEN the panel shows src * a' + stage * (1 - a'), a' = a/255 * fade (to a unit of
+        # rounding: premultiplying stores 8-bit values), and the stage around it is untouched
+        k = a / 255 * fade
+        want = src * k + bg * (1 - k)
+        assert np.abs(img[9:39, 10:50] - want).max() <= 2, (img[20, 20], want)
+        assert np.array_equal(img[3, 3], bg)
+        # and the panel's caller keeps its own, straight-alpha surface
+        assert tuple(surf.get_at((0, 0))) == (*src, a)
+    finally:
+        release_framebuffer(fbo)
+        hud.release()

@@ -1,4 +1,7 @@
-// HUD panels: one textured quad per panel, positioned in window pixels.
+// HUD panels: one textured quad per panel, positioned in window pixels. The texture holds
+// premultiplied alpha and the fragment shader is the bare texture fetch: with blending
+// (ONE, ONE_MINUS_SRC_ALPHA), B8G8R8A8 texels and NEAREST sampling of a window-aligned
+// quad, llvmpipe takes its fast path. A fading panel uses hud_fade instead.
 #version 330 core
 #if defined VERTEX_SHADER
 uniform vec2 u_screen;   // viewport size in px
@@ -13,11 +16,9 @@ void main() {
 }
 #elif defined FRAGMENT_SHADER
 uniform sampler2D u_tex;
-uniform float u_alpha;
 in vec2 v_uv;
 out vec4 f_color;
 void main() {
-    vec4 c = texture(u_tex, v_uv);   // straight alpha from pygame
-    f_color = vec4(c.rgb, c.a * u_alpha);
+    f_color = texture(u_tex, v_uv);
 }
 #endif

@@ -20,7 +20,10 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MINOR_VERSION, 3)
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_PROFILE_MASK,
                                     pygame.GL_CONTEXT_PROFILE_CORE)
-    pygame.display.gl_set_attribute(pygame.GL_DEPTH_SIZE, 24)
+    # No depth or stencil buffer: the graph is drawn in painter's order, and llvmpipe only
+    # permits its fast path for the HUD's textured quads on a framebuffer without one.
+    pygame.display.gl_set_attribute(pygame.GL_DEPTH_SIZE, 0)
+    pygame.display.gl_set_attribute(pygame.GL_STENCIL_SIZE, 0)
     pygame.display.gl_set_attribute(pygame.GL_DOUBLEBUFFER, 1)
     flags = pygame.OPENGL | pygame.DOUBLEBUF | (pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE)
     size = (0, 0) if fullscreen else (int(size[0]), int(size[1]))
@@ -36,11 +39,10 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
 
 
 def create_offscreen_framebuffer(ctx: moderngl.Context, size: tuple[int, int]) -> moderngl.Framebuffer:
-    """An RGBA8 colour + 24-bit depth framebuffer; release its attachments with
-    :func:`release_framebuffer`."""
+    """An RGBA8 colour framebuffer like the window's (no depth buffer); release its
+    attachments with :func:`release_framebuffer`."""
     color = ctx.renderbuffer(tuple(size), 4)
-    depth = ctx.depth_renderbuffer(tuple(size))
-    return ctx.framebuffer(color_attachments=[color], depth_attachment=depth)
+    return ctx.framebuffer(color_attachments=[color])
 
 
 def release_framebuffer(fbo: moderngl.Framebuffer) -> None:

@@ -5,14 +5,20 @@ Owns every GL object the graph needs, made once in ``__init__`` and freed in
 per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
 time)`` draws them:
 
-1. balls: instanced point sprites shaded as spheres, opaque, writing true sphere depth;
-2. wires: one smoothed screen-space quad per visible bright wire, additive (glow),
-   depth-tested against the balls so a wire disappears behind a neuron; the faint ones
-   (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain 1-px lines
-   carrying the same light per unit length: on llvmpipe a line is one primitive where a
-   quad is two long triangles, and wire cost follows primitives, not pixels;
-3. halos + answer/selection rings, then gradient pulses: additive point sprites;
+1. wires: one smoothed screen-space quad per visible bright wire, additive (glow); the
+   faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain
+   1-px lines carrying the same light per unit length: on llvmpipe a line is one
+   primitive where a quad is two long triangles;
+2. neurons: one point sprite each -- lit sphere, halo and answer/selection ring --
+   sorted back to front every frame and blended premultiplied (the sphere opaque, the
+   glow added), so a neuron hides the wires and neurons behind it;
+3. gradient pulses: additive point sprites;
 4. the digit labels 0-9 beside the outputs, from a glyph atlas rendered once.
+
+No depth buffer: painter's order does its work. Without one, llvmpipe may take its
+"linear" fast path for the HUD's window-aligned textured quads (about 3x cheaper at
+1080p), which it only permits on a framebuffer with no depth or stencil buffer. The
+one approximation: a wire passing in front of a neuron is covered by it.
 
 Wires below ``view.graph.WIRE_VISIBILITY_FLOOR`` (scaled by the wire intensity) would
 change no pixel by more than about 1.5/255, so they are not submitted at all; that
@@ -20,7 +26,7 @@ keeps llvmpipe at frame rate when a digit lights only a part of the 4408 wires. 
 MSAA: edges are smoothed in the fragment shaders. Depth cue: everything dims with
 eye distance (fog towards the stage colour, which is near black).
 
-``draw`` leaves the context with depth test off and ordinary alpha blending on.
+``draw`` leaves the context with ordinary alpha blending on.
 """
 from __future__ import annotations
 
@@ -40,7 +46,7 @@ MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
 LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
-LINE_GAIN = 0.7            # a line's pixel value per unit of quad light: same light on the display
+LINE_GAIN = 0.76         # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph
 LABEL_GAP = 0.5           # world units from the output ball's centre (clear of the biggest ball)
 
@@ -69,16 +75,15 @@ class GraphPass:
         self.palette = palette or Palette()
         self.wire_intensity = float(wire_intensity)
         n, w = layout.n_neurons, layout.n_wires
-        self.prog_ball = load_program(ctx, "graph_ball")
-        self.prog_halo = load_program(ctx, "graph_halo")
+        self.prog_neuron = load_program(ctx, "graph_neuron")
         self.prog_wire = load_program(ctx, "graph_wire")
         self.prog_line = load_program(ctx, "graph_line")
         self.prog_spark = load_program(ctx, "graph_spark")
         self.prog_label = load_program(ctx, "graph_label")
 
-        # per-instance rows: ball (pos 3, radius 1, rgb 3, glow 1), wire (p0 3, p1 3, rgba 4),
-        # pulse (pos 3, size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
-        self.ball_buf = ctx.buffer(reserve=n * 8 * 4, dynamic=True)
+        # per-vertex rows: neuron (pos 3, radius 1, rgb 3, glow 1, ring 1); per-instance rows:
+        # wire (p0 3, p1 3, rgba 4), pulse (pos 3, size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
+        self.ball_buf = ctx.buffer(reserve=n * 9 * 4, dynamic=True)
         self.wire_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
         self.line_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
         self.pulse_buf = ctx.buffer(reserve=MAX_PULSES * 8 * 4, dynamic=True)
@@ -88,9 +93,8 @@ class GraphPass:
         self.strip_buf = ctx.buffer(strip.tobytes())
         self.ends_buf = ctx.buffer(np.array([0, 1], np.float32).tobytes())
         self.quad_buf = ctx.buffer(quad.tobytes())
-        ball_fmt = (self.ball_buf, "3f 1f 3f 1f/i", "in_pos", "in_radius", "in_color", "in_glow")
-        self.vao_ball = ctx.vertex_array(self.prog_ball, [ball_fmt])
-        self.vao_halo = ctx.vertex_array(self.prog_halo, [ball_fmt])
+        self.vao_neuron = ctx.vertex_array(self.prog_neuron, [
+            (self.ball_buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color", "in_glow", "in_ring")])
         self.vao_wire = ctx.vertex_array(self.prog_wire, [
             (self.strip_buf, "2f", "in_corner"),
             (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
@@ -112,7 +116,7 @@ class GraphPass:
         # wire endpoints never move: (W, 6) p0, p1
         self._wire_ends = np.concatenate([layout.positions[layout.wire_src],
                                           layout.positions[layout.wire_dst]], axis=1)
-        self._ball_rows = np.zeros((n, 8), np.float32)
+        self._ball_rows = np.zeros((n, 9), np.float32)
         self._ball_rows[:, :3] = layout.positions
         self._label_rows = np.zeros((10, 7), np.float32)
         self._label_rows[:, :3] = layout.positions[layout.layer_slices[3]]
@@ -126,12 +130,17 @@ class GraphPass:
 
     # -- per frame ----------------------------------------------------------
     def update(self, arrays: GraphArrays) -> None:
-        """Write this frame's instance data (one buffer write per kind)."""
+        """Write this frame's instance data (one buffer write per kind; the neurons' in
+        ``draw``, which sorts them for its view)."""
         rows = self._ball_rows
         rows[:, 3] = arrays.ball_radius
         rows[:, 4:7] = arrays.ball_rgb
         rows[:, 7] = arrays.ball_glow
-        self.ball_buf.write(rows.tobytes())
+        rows[:, 8] = 0.0
+        if arrays.highlight >= 0:
+            rows[arrays.highlight, 8] = 1.0
+        if arrays.selected >= 0:
+            rows[arrays.selected, 8] = 2.0
 
         vis = visible_wires(arrays.wire_rgba, WIRE_VISIBILITY_FLOOR / max(self.wire_intensity, 1e-6))
         wires = np.empty((len(vis), 10), np.float32)  # (V, 6) ends + (V, 4) colour
@@ -170,34 +179,27 @@ class GraphPass:
         ctx = self.ctx
         ctx.viewport = tuple(int(v) for v in viewport)
         if clear:
-            ctx.clear(*self.palette.background, 1.0, depth=1.0, viewport=ctx.viewport)
+            ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
         if self._empty:
             return
         vw, vh = float(viewport[2]), float(viewport[3])
-        v = np.asarray(view, np.float32).tobytes()
+        V = np.asarray(view, np.float32)
+        v = V.tobytes()
         p = np.asarray(proj, np.float32).tobytes()
         # fog range around the graph's centre depth: the far side dims, the near side is full
         centre_eye = np.append(self.layout.positions.mean(axis=0), 1.0) @ np.asarray(view, np.float64)
         d = -float(centre_eye[2])
         fog = (d - 3.0, d + 9.0)
-        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line, self.prog_spark,
-                     self.prog_label):
+        for prog in (self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark, self.prog_label):
             prog["u_view"].write(v)
             prog["u_proj"].write(p)
-        for prog in (self.prog_ball, self.prog_halo, self.prog_spark):
+        for prog in (self.prog_neuron, self.prog_spark):
             prog["u_vp_h"].value = vh
-        for prog in (self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line):
+        for prog in (self.prog_neuron, self.prog_wire, self.prog_line):
             prog["u_fog"].value = fog
 
-        ctx.enable_only(moderngl.DEPTH_TEST | moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
-        ctx.depth_func = "<"
-        # 1. balls: opaque spheres with smoothed rims
-        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
-        self.prog_ball["u_rim"].value = self.palette.inhibit
-        self.vao_ball.render(moderngl.POINTS, vertices=1, instances=self.layout.n_neurons)
-
-        # 2.-3. additive light: tested against the balls, never hiding anything itself
-        ctx.depth_mask = False
+        ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
+        # 1. wires: additive light
         ctx.blend_func = moderngl.ONE, moderngl.ONE
         n_quads = self.n_wires_drawn - self.n_wire_lines
         if n_quads:
@@ -211,14 +213,23 @@ class GraphPass:
             self.prog_line["u_intensity"].value = self.wire_intensity
             self.prog_line["u_gain"].value = LINE_GAIN
             self.vao_line.render(moderngl.LINES, vertices=2, instances=self.n_wire_lines)
-        self.prog_halo["u_spread"].value = HALO_SPREAD
-        self.prog_halo["u_highlight"].value = int(self.highlight)
-        self.prog_halo["u_selected"].value = int(self.selected)
+
+        # 2. neurons, farthest first: eye z is row . V[:, 2] (pyrr's row-vector matrices)
+        rows = self._ball_rows
+        eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]                  # (N,), more negative = farther
+        self.ball_buf.write(rows[np.argsort(eye_z, kind="stable")].tobytes())
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        pn = self.prog_neuron
+        pn["u_rim"].value = self.palette.inhibit
+        pn["u_spread"].value = HALO_SPREAD
         breathe = 0.8 + 0.2 * np.sin(2 * np.pi * 0.5 * time)  # 0.5 Hz: calm, never a flash
-        self.prog_halo["u_accent"].value = tuple(c * breathe for c in self.palette.accent)
-        self.prog_halo["u_select"].value = self.palette.text
-        self.vao_halo.render(moderngl.POINTS, vertices=1, instances=self.layout.n_neurons)
+        pn["u_accent"].value = tuple(c * breathe for c in self.palette.accent)
+        pn["u_select"].value = self.palette.text
+        self.vao_neuron.render(moderngl.POINTS, vertices=self.layout.n_neurons)
+
+        # 3. gradient pulses: additive, over everything
         if self.n_pulses:
+            ctx.blend_func = moderngl.ONE, moderngl.ONE
             self.vao_spark.render(moderngl.POINTS, vertices=1, instances=self.n_pulses)
 
         # 4. labels: ordinary blending, in front of wires
@@ -228,15 +239,13 @@ class GraphPass:
         self.prog_label["u_cell"].value = LABEL_CELL
         self.prog_label["u_gap"].value = LABEL_GAP
         self.vao_label.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=10)
-
-        ctx.depth_mask = True
         ctx.enable_only(moderngl.BLEND)
 
     def release(self) -> None:
         """Free every GL object this pass made."""
-        for obj in (self.vao_ball, self.vao_halo, self.vao_wire, self.vao_line, self.vao_spark,
+        for obj in (self.vao_neuron, self.vao_wire, self.vao_line, self.vao_spark,
                     self.vao_label, self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
                     self.label_buf, self.strip_buf, self.ends_buf, self.quad_buf, self.atlas,
-                    self.prog_ball, self.prog_halo, self.prog_wire, self.prog_line, self.prog_spark,
+                    self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark,
                     self.prog_label):
             obj.release()
