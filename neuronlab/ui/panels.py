@@ -120,17 +120,23 @@ def output_bars(tr, s: float, p: np.ndarray, guess: int, label: int | None, widt
     return surf
 
 
+def _cells(rgb16: np.ndarray, cell: int) -> pygame.Surface:
+    """A (16, 16, 3) uint8 picture (row 0 at top) as an opaque SRCALPHA surface of
+    ``cell`` x ``cell`` squares."""
+    big = np.repeat(np.repeat(rgb16, cell, axis=0), cell, axis=1)       # (16c, 16c, 3)
+    surf = pygame.Surface((16 * cell, 16 * cell), pygame.SRCALPHA)
+    pygame.surfarray.blit_array(surf, np.ascontiguousarray(big.transpose(1, 0, 2)))  # surfarray is (x, y)
+    pygame.surfarray.pixels_alpha(surf)[:] = 255
+    return surf
+
+
 def digit_image(img16: np.ndarray, cell: int, grid: bool = True, tint=(255, 255, 255)) -> pygame.Surface:
     """A 16x16 image (row 0 at top, 0..1) as square cells."""
-    img = np.clip(np.asarray(img16, np.float32).reshape(16, 16), 0, 1)
-    surf = pygame.Surface((16 * cell, 16 * cell), pygame.SRCALPHA)
-    surf.fill((8, 10, 18, 255))
-    for r in range(16):
-        for c in range(16):
-            v = float(img[r, c])
-            if v > 0.002:
-                col = tuple(int(18 + (t - 18) * v) for t in tint)
-                surf.fill(col, (c * cell, r * cell, cell, cell))
+    img = np.clip(np.asarray(img16, np.float32).reshape(16, 16), 0, 1).astype(np.float64)
+    # a cell of value v is 18 + (tint - 18) v (truncated), cells of v <= 0.002 the ground
+    rgb = (18 + (np.asarray(tint, np.float64) - 18) * img[..., None]).astype(np.int64)
+    rgb[img <= 0.002] = (8, 10, 18)
+    surf = _cells(rgb.astype(np.uint8), cell)
     if grid and cell >= 8:
         for i in range(17):
             pygame.draw.line(surf, (40, 48, 70), (i * cell, 0), (i * cell, 16 * cell - 1))
@@ -140,17 +146,12 @@ def digit_image(img16: np.ndarray, cell: int, grid: bool = True, tint=(255, 255,
 
 def weight_picture(w256: np.ndarray, cell: int) -> pygame.Surface:
     """A first-hidden neuron's 256 incoming weights as a 16x16 picture: warm +, cool −."""
-    w = np.asarray(w256, np.float32).reshape(16, 16)
+    w = np.asarray(w256, np.float32).reshape(16, 16).astype(np.float64)
     m = float(np.max(np.abs(w))) or 1.0
-    surf = pygame.Surface((16 * cell, 16 * cell), pygame.SRCALPHA)
-    surf.fill((8, 10, 18, 255))
-    for r in range(16):
-        for c in range(16):
-            v = float(w[r, c]) / m
-            base = WARM if v > 0 else COOL
-            k = abs(v)
-            surf.fill(tuple(int(12 + (t - 12) * k) for t in base), (c * cell, r * cell, cell, cell))
-    return surf
+    v = w / m
+    base = np.where(v[..., None] > 0, np.asarray(WARM, np.float64), np.asarray(COOL, np.float64))
+    rgb = (12 + (base - 12) * np.abs(v)[..., None]).astype(np.int64)  # (16, 16, 3), truncated
+    return _cells(rgb.astype(np.uint8), cell)
 
 
 def line_plot(values: list[float], size, colour, lo=None, hi=None) -> pygame.Surface:
