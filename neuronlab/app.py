@@ -404,6 +404,7 @@ class App:
         view, proj = self._matrices()  # graph_pass.draw makes the frame's one clear
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, ctx.screen.viewport, self.clock)
+        glraw.flush()   # the renderer's threads start on the graph while this one lays out the HUD
         t2 = time.perf_counter()
         tm["gl"] += t2 - t1
         self.hud.hide_all()
