@@ -377,6 +377,18 @@ class App:
     def render(self, dt: float) -> None:
         ses = self.session
         tm, t0 = self.timings, time.perf_counter()
+        # Panels first: a texture a finished frame drew from still counts as in use on
+        # llvmpipe until its scene is recycled, and writing it while this frame's graph is
+        # being rasterised would wait for the whole graph. Written before any GL work of
+        # this frame is queued, nothing waits.
+        self.hud.hide_all()
+        self._common_panels()
+        self.scene.panels(self.stage)
+        if self.kiosk is not None:
+            self.kiosk.panels(self.stage)
+        t_hud = time.perf_counter()
+        tm["hud"] += t_hud - t0
+        t0 = t_hud
         sel = -1
         if ses.selected is not None:
             sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
@@ -404,16 +416,8 @@ class App:
         view, proj = self._matrices()  # graph_pass.draw makes the frame's one clear
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, ctx.screen.viewport, self.clock)
-        glraw.flush()   # the renderer's threads start on the graph while this one lays out the HUD
-        t2 = time.perf_counter()
-        tm["gl"] += t2 - t1
-        self.hud.hide_all()
-        self._common_panels()
-        self.scene.panels(self.stage)
-        if self.kiosk is not None:
-            self.kiosk.panels(self.stage)
         self.hud.draw(self.size)
-        tm["hud"] += time.perf_counter() - t2
+        tm["gl"] += time.perf_counter() - t1
 
     def _common_panels(self) -> None:
         st, s, r = self.stage, self.stage.s, self.stage.regions

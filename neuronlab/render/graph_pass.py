@@ -177,13 +177,20 @@ class GraphPass:
         """Draw into the bound framebuffer's ``viewport`` (x, y, w, h in GL pixels,
         origin bottom-left). ``time`` drives the slow breathing of the answer ring."""
         ctx = self.ctx
+        V = np.asarray(view, np.float32)
+        if not self._empty:
+            # neurons farthest first: eye z is row . V[:, 2] (pyrr's row-vector matrices).
+            # Written before this frame queues any GL work: on llvmpipe, writing a buffer an
+            # earlier frame drew from waits for whatever is already queued to be rasterised.
+            rows = self._ball_rows
+            eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]              # (N,), more negative = farther
+            self.ball_buf.write(rows[np.argsort(eye_z, kind="stable")].tobytes())
         ctx.viewport = tuple(int(v) for v in viewport)
         if clear:
             ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
         if self._empty:
             return
         vw, vh = float(viewport[2]), float(viewport[3])
-        V = np.asarray(view, np.float32)
         v = V.tobytes()
         p = np.asarray(proj, np.float32).tobytes()
         # fog range around the graph's centre depth: the far side dims, the near side is full
@@ -214,10 +221,7 @@ class GraphPass:
             self.prog_line["u_gain"].value = LINE_GAIN
             self.vao_line.render(moderngl.LINES, vertices=2, instances=self.n_wire_lines)
 
-        # 2. neurons, farthest first: eye z is row . V[:, 2] (pyrr's row-vector matrices)
-        rows = self._ball_rows
-        eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]                  # (N,), more negative = farther
-        self.ball_buf.write(rows[np.argsort(eye_z, kind="stable")].tobytes())
+        # 2. neurons, farthest first (sorted above)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         pn = self.prog_neuron
         pn["u_rim"].value = self.palette.inhibit
