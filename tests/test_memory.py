@@ -16,3 +16,143 @@ def test_the_real_trim_can_be_called():
         assert t.update(10.0) is False
     else:
         assert t.update(10.0) is True and t.count == 1
+
+
+# ---------------------------------------------------------------------- allocator settings
+import ctypes  # noqa: E402
+
+import pytest  # noqa: E402
+
+from neuronlab import memory  # noqa: E402
+
+GLIBC = memory.mallinfo() is not None
+
+
+class _FakeMallopt:
+    """Records mallopt calls; accepts every parameter but the arena count."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, param, value):
+        self.calls.append((param, value))
+        return 0 if param == memory.M_ARENA_MAX else 1
+
+
+class _FakeLibc:
+    def __init__(self):
+        self.mallopt = _FakeMallopt()
+
+
+def test_tune_malloc_passes_each_setting_to_mallopt_and_reports_what_was_refused():
+    lib = _FakeLibc()
+    done = memory.tune_malloc(arena_max=2, mmap_threshold=256 * 1024, trim_threshold=2**20, lib=lib)
+    assert lib.mallopt.calls == [(-8, 2), (-3, 256 * 1024), (-1, 2**20)]
+    assert done == {"arena_max": False, "mmap_threshold": True, "trim_threshold": True}
+
+
+def test_tune_malloc_does_nothing_without_glibc():
+    assert memory.tune_malloc(lib=object()) == {}
+    assert memory.mallinfo(lib=object()) is None and memory.malloc_heaps(lib=object()) is None
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc only")
+def test_blocks_over_the_fixed_mmap_threshold_are_mapped_and_given_back_when_freed():
+    # GIVEN the exhibit's settings WHEN a 2 MB block follows the free of an 8 MB one THEN
+    # malloc still maps it on its own (glibc's dynamic threshold would put it in the heap)
+    assert all(memory.tune_malloc().values())
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    libc.free(libc.malloc(8 * 2**20))      # by default this raises the threshold past 2 MB
+    before = memory.mallinfo()
+    p = libc.malloc(2 * 2**20)
+    during = memory.mallinfo()
+    libc.free(p)
+    after = memory.mallinfo()
+    assert during["mmap"] - before["mmap"] >= 2.0
+    assert abs(after["mmap"] - before["mmap"]) < 0.1
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc only")
+def test_mallinfo_counts_small_blocks_in_use_then_free():
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    before = memory.mallinfo()
+    ptrs = [libc.malloc(1024) for _ in range(4096)]        # 4 MB in 1 KB pieces, in the heap
+    during = memory.mallinfo()
+    for p in ptrs:
+        libc.free(p)
+    after = memory.mallinfo()
+    assert during["in_use"] - before["in_use"] >= 4.0
+    assert during["in_use"] - after["in_use"] >= 4.0
+    assert memory.malloc_heaps()[0] >= during["in_use"] - during["mmap"] - 1.0   # main arena
+
+
+# ---------------------------------------------------------------------- where memory goes
+SMAPS = """\
+55d1c0000000-55d1c2000000 rw-p 00000000 00:00 0                          [heap]
+Size:              32768 kB
+Rss:               20480 kB
+Private_Dirty:     20000 kB
+7f0000000000-7f0000400000 rw-p 00000000 00:00 0 
+Rss:                3072 kB
+Private_Dirty:      3072 kB
+7f0000400000-7f0000410000 rwxp 00000000 00:00 0 
+Rss:                  64 kB
+7f1000000000-7f1000100000 r-xp 00000000 08:01 123 /usr/lib/x86_64-linux-gnu/libLLVM-15.so.1
+Rss:                1024 kB
+Private_Dirty:         0 kB
+7f1000100000-7f1000110000 rw-p 00100000 08:01 123 /usr/lib/x86_64-linux-gnu/libLLVM-15.so.1
+Rss:                  64 kB
+Private_Dirty:        64 kB
+7f2000000000-7f2000001000 r--p 00000000 08:01 9 /x/_multiarray_umath.cpython-311-x86_64-linux-gnu.so
+Rss:                   4 kB
+"""
+
+
+def test_smaps_split_groups_mappings_by_heap_anonymous_size_and_library():
+    split = memory.smaps_split(SMAPS)
+    assert split["[heap]"] == 20.0
+    assert split["anon-large"] == 3.0 and split["anon-small"] == 0.0625 and split["#anon"] == 2
+    assert split["libLLVM-15"] == 1.0625                 # both of its mappings
+    assert split["_multiarray_umath"] == 4 / 1024
+    dirty = memory.smaps_split(SMAPS, field="Private_Dirty")
+    assert dirty["[heap]"] == 20000 / 1024 and dirty["libLLVM-15"] == 0.0625
+
+
+def test_smaps_split_of_this_process_adds_up_to_its_resident_size():
+    split = memory.smaps_split()
+    if not split:
+        pytest.skip("no /proc")
+    total = sum(v for k, v in split.items() if k != "#anon")
+    assert abs(total - memory.rss_mb()) < 0.05 * memory.rss_mb() + 2.0
+
+
+def test_sampler_gives_a_line_per_interval_with_changes_since_the_first():
+    s = memory.MemorySampler(every_s=60.0)
+    snaps = iter([{"rss": 100.0, "split": {"[heap]": 10.0, "anon-large": 5.0}, "malloc": {},
+                   "arenas": [10.0]},
+                  {"rss": 103.5, "split": {"[heap]": 12.0, "anon-large": 5.0, "libX": 1.5},
+                   "malloc": {}, "arenas": [12.0, 0.1]}])
+    s.snapshot = lambda: next(snaps)
+    first = s.update(0.0)
+    assert s.update(30.0) is None
+    second = s.update(60.0)
+    assert "rss 100.0(+0.0)" in first
+    assert "rss 103.5(+3.5)" in second and "[heap] 12.0(+2.0)" in second and "libX 1.5(+1.5)" in second
+    assert "arenas MB 12.0 0.1" in second and s.samples == 2
+
+
+def test_trimmer_applies_the_allocator_settings_once_when_made():
+    calls = []
+    t = Trimmer(trim=lambda: None, tune=lambda: calls.append(1) or {"mmap_threshold": True})
+    t.update(120.0)
+    assert calls == [1] and t.settings == {"mmap_threshold": True}
+    assert Trimmer(trim=lambda: None, tune=None).settings == {}
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc only")
+def test_the_exhibits_trimmer_tunes_the_real_allocator():
+    assert Trimmer().settings == {"mmap_threshold": True, "trim_threshold": True}

@@ -24,3 +24,63 @@ def test_short_soak_prints_one_line_with_no_errors_and_no_nan(tmp_path, capsys):
     assert frames > 20 and errors == 0 and nan == 0 and status == 0
     assert float(m.group(7)) > 0
     assert not (tmp_path / "must_not_be_written.npz").exists()   # the gallery's checkpoint is left alone
+
+
+def test_soak_with_a_memory_profile_prints_split_lines_to_stderr(tmp_path, capsys):
+    import argparse
+
+    from neuronlab.cmd import soak
+
+    cfg = tmp_path / "soak.toml"
+    cfg.write_text(f'[log]\npath = "{tmp_path / "neuronlab.log"}"\n')
+    args = argparse.Namespace(minutes=0.04, seed=1, size=(480, 270), config=str(cfg), profile_every=0.5)
+    assert soak.run(args) == 0
+    cap = capsys.readouterr()
+    assert len(cap.out.strip().splitlines()) == 1 and LINE.match(cap.out.strip())
+    mem = [ln for ln in cap.err.splitlines() if ln.startswith("mem: frames")]
+    assert len(mem) >= 3, cap.err
+    assert all("rss " in ln and "[heap] " in ln and "anon-large " in ln for ln in mem)
+
+
+class _FakeApp:
+    """Just what WarmUp reads: a training-data pool."""
+
+    def __init__(self):
+        import types
+
+        import numpy as np
+
+        gen = types.SimpleNamespace(_pool=np.zeros((4, 8)), _count=np.zeros(4, np.int64))
+        self.session = types.SimpleNamespace(generator=gen)
+
+
+def test_warm_up_waits_for_the_pool_and_for_the_resident_size_to_settle():
+    from neuronlab.cmd.soak import WarmUp
+
+    app, w = _FakeApp(), WarmUp(min_s=60, settle_s=60, max_s=900, step_mb=1.0)
+    assert not w.over(app, 0.0, 200.0)
+    app.session.generator._count[:] = 8            # pool full (4 rows of 8)
+    assert not w.over(app, 59.0, 200.5)            # before min_s
+    assert not w.over(app, 100.0, 205.0)           # a new high at 100 s
+    assert not w.over(app, 130.0, 205.9)           # within 1 MB of it: not a new high
+    assert not w.over(app, 159.0, 204.0)
+    assert w.over(app, 160.0, 205.5) and "205.0" in w.why
+
+
+def test_warm_up_ends_at_its_limit_when_the_size_keeps_climbing():
+    from neuronlab.cmd.soak import WarmUp
+
+    app, w = _FakeApp(), WarmUp(min_s=60, settle_s=60, max_s=300, step_mb=1.0)
+    app.session.generator._count[:] = 8
+    for t in range(0, 300, 10):
+        assert not w.over(app, float(t), 200.0 + 0.2 * t)      # a leak of 12 MB a minute
+    assert w.over(app, 300.0, 260.0) and "limit" in w.why
+
+
+def test_a_slow_leak_does_not_hold_the_warm_up_back():
+    from neuronlab.cmd.soak import WarmUp
+
+    app, w = _FakeApp(), WarmUp(min_s=60, settle_s=60, max_s=900, step_mb=1.0)
+    app.session.generator._count[:] = 8
+    ends = [t for t in range(0, 900, 10) if w.over(app, float(t), 200.0 + 0.005 * t)]
+    assert ends and ends[0] == 60                  # 0.3 MB a minute is measured from 60 s
