@@ -81,7 +81,8 @@ class HudPass:
             surface = surface.premul_alpha()       # a new surface: the caller's is untouched
             if self.bgra:
                 panel.texture.use(0)
-                glraw.write_bgra((w, h), surface._pixels_address, surface.get_pitch())
+                pixels = np.frombuffer(surface.get_view("1"), np.uint8)   # (pitch * h,) B,G,R,A rows
+                glraw.write_bgra((w, h), pixels.ctypes.data, surface.get_pitch())
             else:
                 panel.texture.write(surface.get_view("1"))
             panel.version = version
