@@ -7,15 +7,16 @@ read through ``pad.to_network``.
 
 Default settings, with the generator's brush at 10-20 % of the digit's height (1s up to
 1.6 times wider), a tapered smooth warp, style shares set by comparing its inputs with real
-hands on contact sheets (bench/contact_sheet.py; among them an 8 with a narrow foot and a
-wide-loop 9), and an elastic distortion of the training digits (never the test set):
-seed 0 reaches 97.4 % on the test set and 87.5-88.3 % on real hands here (seeds 0-5 at
-300k: 96.3-97.9 % and 84.6-89.8 %, see bench/real_handwriting.py). Longer training reads
-real hands a little better (seeds 0-2: 88.1 % at 300k, 88.5 % at 1M, 88.8 % at 2M
-samples), so the exhibit's network, trained for weeks, does at least as well as this run.
-The exhibit's targets are >= 97 % and >= 90 %; the real-hands one is not reached yet. The
-bars are a little under today's figures, so a regression fails; raise them as the
-generator improves.
+hands on contact sheets (bench/contact_sheet.py; among them an 8 with a narrow foot, a
+wide-loop 9 and a 7 whose low crossbar reaches far left), and an elastic distortion of the
+training digits (never the test set): seed 0 reaches 97.2 % on the test set and 89.0-89.8 %
+on real hands here (seeds 0-5 at 300k: 96.5-97.7 % and 87.6-91.2 %). Over seeds 0-11
+(bench/real_handwriting.py, 'varied' layout) the means are 97.2 % and 90.0 % at 300k
+samples, 97.3 % and 90.0 % at 1M, so the exhibit's network, trained for weeks, does at
+least as well as this run.
+The exhibit's targets are >= 97 % and >= 90 % (means of seeds); one seed scatters about
++-1.5 % around them. The bars are a little under seed 0's figures, so a regression fails;
+raise them as the generator improves.
 """
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 
 SAMPLES = 300_000
 PROCEDURAL_BAR = 0.97
-REAL_BAR = 0.865
+REAL_BAR = 0.88
 
 
 @pytest.fixture(scope="module")

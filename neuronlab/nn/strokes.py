@@ -188,8 +188,9 @@ def style_shares() -> dict[int, list[float]]:
 # digit -> {style index: share}; chosen by comparing the network's inputs with real
 # hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest; the
 # wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
-# upright stem, real hands read worse)
-_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3}, 9: {7: 0.5}}
+# upright stem, real hands read worse); the 7 with a low crossbar reaching far left at 1.5
+# (the crossbar 7 real hands write most, and the one they most often lose to 9)
+_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3, 6: 1.5}, 9: {7: 0.5}}
 
 
 @lru_cache(maxsize=None)
