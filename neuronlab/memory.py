@@ -2,11 +2,11 @@
 
 Owns three things:
 
-* ``Trimmer``: hands freed heap pages back to the OS now and then (``malloc_trim(0)`` once
-  a minute of exhibit time, a few milliseconds). Panels are re-rendered as surfaces of
-  many sizes, and glibc's allocator keeps the freed pieces.
-* ``tune_malloc``: glibc allocator settings applied once at start-up, before the GL
-  context starts the software renderer's threads (see its docstring for the why).
+* ``tune_malloc``: glibc allocator settings (fixed mmap and trim thresholds), applied
+  once at start-up by the app's ``Trimmer`` (see its docstring for the why).
+* ``Trimmer``: applies them, then hands freed heap pages back to the OS now and then
+  (``malloc_trim(0)`` once a minute of exhibit time, a few milliseconds). Panels are
+  re-rendered as surfaces of many sizes, and glibc's allocator keeps the freed pieces.
 * ``smaps_split`` / ``mallinfo`` / ``malloc_heaps`` / ``MemorySampler``: the resident
   size split by mapping (heap, anonymous, each library's pages) and glibc's own in-use vs
   free bytes, so a soak can tell a leak (in-use grows) from fragmentation (free grows) from
@@ -62,8 +62,8 @@ def tune_malloc(arena_max: int | None = None, mmap_threshold: int = 256 * 1024,
       capping them buys nothing here. It is there for drivers whose threads allocate more.
     * ``M_MMAP_THRESHOLD`` fixed: glibc otherwise raises the threshold to the largest
       block ever freed (up to 32 MB), after which full-size pixel buffers and numpy batches
-      come from the heap and leave holes there; fixed, blocks above it are mapped and
-      unmapped whole, and give their pages back at once.
+      come from the heap and leave holes there; fixed, blocks above it that no free piece
+      of the heap fits are mapped and unmapped whole, giving their pages back at once.
     * ``M_TRIM_THRESHOLD``: the top of the heap is returned once this much is free there
       (setting it also stops glibc from moving it with the mmap threshold).
     """

@@ -83,4 +83,19 @@ def test_a_slow_leak_does_not_hold_the_warm_up_back():
     app, w = _FakeApp(), WarmUp(min_s=60, settle_s=60, max_s=900, step_mb=1.0)
     app.session.generator._count[:] = 8
     ends = [t for t in range(0, 900, 10) if w.over(app, float(t), 200.0 + 0.005 * t)]
-    assert ends and ends[0] == 60                  # 0.3 MB a minute is measured from 60 s
+    assert ends and ends[0] == 120                 # 0.3 MB a minute is measured from 2 min on
+
+
+def test_peak_windows_compare_the_highest_reading_early_and_late():
+    from neuronlab.cmd.soak import PeakWindows
+
+    p = PeakWindows(total_s=2000.0, window_s=300.0)
+    # GIVEN a level that swings by 10 MB with what is on screen, and no trend
+    for t in range(100, 2001, 10):
+        p.feed(float(t), 240.0 + (10.0 if (t // 10) % 7 == 0 else 0.0))
+    assert p.start == 250.0 and p.end == 250.0          # growth 0, whatever the last reading
+    # GIVEN the same swings on a leak of 0.2 MB a minute
+    q = PeakWindows(total_s=2000.0, window_s=300.0)
+    for t in range(100, 2001, 10):
+        q.feed(float(t), 240.0 + t / 300.0 + (10.0 if (t // 10) % 7 == 0 else 0.0))
+    assert 5.0 < q.end - q.start < 7.0                  # about 1900 - 400 s apart: 5-6 MB

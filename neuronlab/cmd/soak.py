@@ -10,8 +10,9 @@ The checkpoint goes to a temporary folder (the gallery's own is never touched).
 Ends with exactly one line:
 ``soak: frames F, errors E, nan N, rss start A MB end B MB, rss growth G MB, p99 frame T ms``.
 errors = frames that raised; nan = frames where a shown number (the forward pass, the
-stats, the rate) was not finite; rss start is taken after a warm-up (``WarmUp``: the
-training-data pool full and the resident size no longer climbing; at most a quarter of
+stats, the rate) was not finite; rss start and end are the highest resident size in
+the first and in the last few minutes after a warm-up (``PeakWindows``; ``WarmUp``: the
+training-data pool full and the resident size no longer climbing, at most a quarter of
 the run). Every buffer is
 bounded (frame times go into a fixed histogram), so it can run for 10 hours.
 """
@@ -66,16 +67,44 @@ class WarmUp:
         self.why = ""
 
     def over(self, app, elapsed: float, rss: float) -> bool:
-        if rss > self.high + self.step_mb:
-            self.high, self.high_at = rss, elapsed
         if elapsed >= self.max_s:
             self.why = "the warm-up's time limit"
             return True
-        if elapsed < self.min_s or elapsed - self.high_at < self.settle_s or not bounded_caches_full(app):
+        if elapsed < self.min_s:        # start-up's own peaks are not the level to settle at
+            return False
+        if rss > self.high + self.step_mb:
+            self.high, self.high_at = rss, elapsed
+        if elapsed - self.high_at < self.settle_s or not bounded_caches_full(app):
             return False
         self.why = (f"no new high above {self.high:.1f} MB + {self.step_mb:g} for "
                     f"{elapsed - self.high_at:.0f}s, data pool full")
         return True
+
+
+class PeakWindows:
+    """The soak's rss start and end: the highest resident size in the first ``window_s``
+    after the warm-up and in the last ``window_s`` of the run.
+
+    Why peaks over windows rather than two readings: malloc's in-use bytes follow what is
+    on screen (a scene's panels, the inspector, attract mode), and in a 36-minute soak at
+    1280x720 single readings a minute apart ranged over 237.6-247.2 MB with no trend, so
+    two single readings differ by whatever the monkey happened to be doing. Each window
+    is long enough for the monkey to pass through the exhibit's states; a leak raises the
+    late window's peak above the early one's. Time and the resident size are passed in."""
+
+    def __init__(self, total_s: float, window_s: float):
+        self.total_s, self.window_s = float(total_s), float(window_s)
+        self.start_at = None
+        self.start = self.end = None
+
+    def feed(self, elapsed: float, rss: float) -> None:
+        """A reading after the warm-up (the first one marks its end)."""
+        if self.start_at is None:
+            self.start_at = elapsed
+        if elapsed - self.start_at <= self.window_s:
+            self.start = rss if self.start is None else max(self.start, rss)
+        if elapsed >= self.total_s - self.window_s:
+            self.end = rss if self.end is None else max(self.end, rss)
 
 
 def shown_numbers_finite(app) -> bool:
@@ -212,6 +241,7 @@ def run(args) -> int:
                   max_s=total_s * 0.25)
     t_start = time.perf_counter()
     rss_start = None
+    peaks = PeakWindows(total_s, window_s=min(300.0, total_s * 0.15))
     gl_start = gl_end = 0
     # Optional memory profile (bench/rss_profile.py asks for it): one line to stderr every
     # ``profile_every`` seconds with the resident size split by mapping and malloc's totals.
@@ -234,6 +264,8 @@ def run(args) -> int:
                 if sampler is not None:
                     print(f"mem: warm-up over at {now - t_start:.0f}s ({warm.why}), rss start "
                           f"{rss_start:.1f} MB", file=sys.stderr, flush=True)
+            if rss_start is not None:
+                peaks.feed(now - t_start, rss_mb())
             events, dt = monkey.next(app)
             t0 = time.perf_counter()
             try:
@@ -258,6 +290,10 @@ def run(args) -> int:
         gl_end = app.gl_object_count()
         if rss_start is None:
             rss_start, gl_start = rss_end, gl_end
+        else:
+            log.info("soak: rss single readings start %.1f MB end %.1f MB", rss_start, rss_end)
+            peaks.feed(total_s, rss_end)
+            rss_start, rss_end = peaks.start, peaks.end
         if frames:
             idx = int(np.searchsorted(np.cumsum(hist), math.ceil(0.99 * frames)))
             p99 = (idx + 1) * HIST_MS
