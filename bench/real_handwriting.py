@@ -57,9 +57,29 @@ def sklearn_pads(layout: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return out, d.target.astype(np.int64)
 
 
+def dead_units(model: MLP) -> int:
+    """First-layer units silent (a1 == 0) on every image of the procedural test set."""
+    X, _ = digits.test_set()
+    return int(np.sum(~(model.forward(X).a1 > 0).any(axis=0)))
+
+
+def init_first_bias(model: MLP, how: str, gen_seed: int) -> None:
+    """An experiment knob: 'centre=M' sets b1 = -W1 . mean(generator image) + M, so each
+    first-layer unit starts at M on the typical input; 'const=C' sets b1 = C."""
+    kind, value = how.split("=")
+    if kind == "const":
+        model.params["b1"][...] = float(value)
+    elif kind == "centre":
+        X, _ = digits.DigitGenerator(10_000 + gen_seed).batch(4096)
+        m = X.mean(axis=0)                             # (256,)
+        model.params["b1"][...] = -(m @ model.params["W1"]) + float(value)
+    else:
+        raise SystemExit(f"--init: unknown {how!r}")
+
+
 def evaluate(model: MLP) -> dict[str, float]:
     X, y = digits.test_set()
-    res = {"procedural": model.accuracy(X, y)}
+    res = {"procedural": model.accuracy(X, y), "dead": dead_units(model)}
     clean = pad.to_network(np.stack([digits.clean_digit(k) for k in range(10)]))
     res["clean"] = float(np.mean(model.predict(clean) == np.arange(10)))
     for layout in ("centred", "varied", "small"):
@@ -85,6 +105,8 @@ def main() -> None:
     ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                     help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
     ap.add_argument("--confusion", action="store_true")
+    ap.add_argument("--init", default=None, metavar="KIND=VALUE",
+                    help="first-layer bias at start: centre=M or const=C (an experiment)")
     ap.add_argument("--at", type=int, nargs="+", default=None, metavar="SAMPLES",
                     help="measure one run at each of these sample counts (overrides --samples)")
     a = ap.parse_args()
@@ -99,6 +121,8 @@ def main() -> None:
     results: dict[int, list[dict[str, float]]] = {m: [] for m in marks}
     for seed in a.seeds:
         model = MLP(seed=seed)
+        if a.init:
+            init_first_bias(model, a.init, seed)
         s = TrainSettings(test_every=10**12, **train)
         trainer = Trainer(model, digits.DigitGenerator(seed), s)
         t0 = time.perf_counter()
@@ -116,6 +140,7 @@ def main() -> None:
         rs = results[m]
         if len(rs) > 1:
             print(f"mean at {m}:  " + "  ".join(f"{k} {np.mean([r[k] for r in rs]):.4f}" for k in rs[0]))
+            print(f"dead units per seed at {m}: {[r['dead'] for r in rs]}")
 
 if __name__ == "__main__":
     main()

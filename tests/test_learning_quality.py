@@ -8,11 +8,12 @@ read through ``pad.to_network``.
 Default settings, with the generator's brush at 10-20 % of the digit's height (1s up to
 1.6 times wider), a tapered smooth warp, style shares set by comparing its inputs with real
 hands on contact sheets (bench/contact_sheet.py; among them an 8 with a narrow foot, a
-wide-loop 9 and a 7 whose low crossbar reaches far left), and an elastic distortion of the
-training digits (never the test set): seed 0 reaches 97.2 % on the test set and 89.0-89.8 %
-on real hands here (seeds 0-5 at 300k: 96.5-97.7 % and 87.6-91.2 %). Over seeds 0-11
-(bench/real_handwriting.py, 'varied' layout) the means are 97.2 % and 90.0 % at 300k
-samples, 97.3 % and 90.0 % at 1M, so the exhibit's network, trained for weeks, does at
+wide-loop 9 and a 7 whose low crossbar reaches far left), an elastic distortion of the
+training digits (never the test set) and a learning-rate warm-up over the first 5000
+samples (which keeps first-layer units alive: 5.1 of 16 dead -> 2.6, mean of seeds 0-11):
+seed 0 reaches 97.55 % on the test set and 90.4-91.7 % on real hands here. Over seeds 0-11
+(bench/real_handwriting.py, 'varied' layout) the means are 97.4 % and 91.0 % at 300k
+samples, 97.65 % and 91.2 % at 1M, so the exhibit's network, trained for weeks, does at
 least as well as this run.
 The exhibit's targets are >= 97 % and >= 90 % (means of seeds); one seed scatters about
 +-1.5 % around them. The bars are a little under seed 0's figures, so a regression fails;
@@ -28,7 +29,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 
 SAMPLES = 300_000
 PROCEDURAL_BAR = 0.97
-REAL_BAR = 0.88
+REAL_BAR = 0.89
 
 
 @pytest.fixture(scope="module")

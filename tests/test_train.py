@@ -93,7 +93,7 @@ def test_two_momentum_steps_match_a_hand_computation():
     lr, mu = 0.1, 0.9
     model = MLP(seed=5)
     W0 = model.copy(dtype=np.float64)
-    tr = Trainer(model, Fixed(X, y), TrainSettings(batch=8, lr=lr, momentum=mu))
+    tr = Trainer(model, Fixed(X, y), TrainSettings(batch=8, lr=lr, momentum=mu, lr_warmup_samples=0))
     # by hand, in float64: v1 = -lr g(W0); W1 = W0 + v1; v2 = mu v1 - lr g(W1); W2 = W1 + v2
     g0 = W0.backward(W0.forward(X), y)
     v1 = {k: -lr * g0.param(k) for k in PARAM_NAMES}
@@ -173,7 +173,8 @@ def test_reset_gives_fresh_weights_and_zero_stats():
 def test_velocity_is_zero_after_reset():
     X, y = fixed_batch(8)
     model = MLP(seed=0)
-    tr = Trainer(model, Fixed(X, y), TrainSettings(batch=8, lr=0.1, momentum=0.9))
+    tr = Trainer(model, Fixed(X, y), TrainSettings(batch=8, lr=0.1, momentum=0.9,
+                                                   lr_warmup_samples=0))
     tr.run(5)
     tr.reset(seed=2)
     ref = MLP(seed=2)
@@ -309,7 +310,8 @@ def test_samples_are_prefetched_in_chunks_and_used_in_order():
 def test_the_learning_rate_schedule_decays_by_cosine_then_holds():
     X, y = fixed_batch(8, seed=4)
     tr = Trainer(MLP(seed=0), Fixed(X, y),
-                 TrainSettings(batch=8, lr=0.04, lr_decay_samples=80, lr_final=0.25))
+                 TrainSettings(batch=8, lr=0.04, lr_decay_samples=80, lr_final=0.25,
+                               lr_warmup_samples=0))
     assert tr.current_lr == pytest.approx(0.04)
     tr.run(5)                                   # 40 of 80 samples: halfway down the cosine
     assert tr.current_lr == pytest.approx(0.04 * (0.25 + 0.75 * 0.5))
@@ -318,7 +320,8 @@ def test_the_learning_rate_schedule_decays_by_cosine_then_holds():
     assert tr.lr == pytest.approx(0.04)         # the base rate is untouched by the schedule
     # the step really uses the scheduled rate: from zero velocity, W moves by -current_lr * g
     tr2 = Trainer(MLP(seed=0), Fixed(X, y),
-                  TrainSettings(batch=8, lr=0.04, momentum=0.0, lr_decay_samples=8, lr_final=0.25))
+                  TrainSettings(batch=8, lr=0.04, momentum=0.0, lr_decay_samples=8, lr_final=0.25,
+                                lr_warmup_samples=0))
     tr2.run(1)
     before = {k: v.copy() for k, v in tr2.model.params.items()}
     g = tr2.model.backward(tr2.model.forward(X), y)
@@ -329,3 +332,41 @@ def test_the_learning_rate_schedule_decays_by_cosine_then_holds():
     assert reset_lr == pytest.approx(0.04)
     with pytest.raises(ValueError, match="lr_final"):
         TrainSettings(lr_final=0.0)
+
+
+def test_the_warm_up_ramps_the_rate_linearly_and_each_step_uses_it():
+    # GIVEN a 64-sample warm-up at batch 8 and no decay
+    X, y = fixed_batch(8, seed=4)
+    tr = Trainer(MLP(seed=0), Fixed(X, y),
+                 TrainSettings(batch=8, lr=0.04, momentum=0.0, lr_decay_samples=0,
+                               lr_warmup_samples=64))
+    # THEN the first step takes 8/72 of the rate, one at 32 samples 40/72, then the full rate
+    assert tr.current_lr == pytest.approx(0.04 * 8 / 72)
+    before = {k: v.copy() for k, v in tr.model.params.items()}
+    g = tr.model.backward(tr.model.forward(X), y)
+    tr.run(1)
+    np.testing.assert_allclose(tr.model.params["W3"], before["W3"] - 0.04 * 8 / 72 * g.param("W3"),
+                               rtol=1e-4, atol=1e-7)
+    tr.run(3)
+    assert tr.current_lr == pytest.approx(0.04 * 40 / 72)
+    tr.run(4)
+    assert tr.current_lr == pytest.approx(0.04)
+    tr.reset(1)                                  # a reset warms up again
+    assert tr.current_lr == pytest.approx(0.04 * 8 / 72)
+    with pytest.raises(ValueError, match="lr_warmup_samples"):
+        TrainSettings(lr_warmup_samples=-1)
+
+
+def test_the_momentum_ramp_rises_from_its_start_to_the_setting():
+    X, y = fixed_batch(8, seed=4)
+    tr = Trainer(MLP(seed=0), Fixed(X, y),
+                 TrainSettings(batch=8, momentum=0.9, momentum_start=0.5,
+                               momentum_warmup_samples=80))
+    assert tr.current_momentum == pytest.approx(0.5)
+    tr.run(5)                                    # halfway
+    assert tr.current_momentum == pytest.approx(0.7)
+    tr.run(5)
+    assert tr.current_momentum == pytest.approx(0.9)
+    assert Trainer(MLP(seed=0), Fixed(X, y), TrainSettings()).current_momentum == 0.9
+    with pytest.raises(ValueError, match="momentum_start"):
+        TrainSettings(momentum_start=1.0)

@@ -43,6 +43,13 @@ class TrainSettings:
     momentum: float = 0.9
     lr_decay_samples: int = 300_000  # 0: a constant rate; else cosine from lr down to
     lr_final: float = 0.05           # lr * lr_final over this many samples, then held there
+    lr_warmup_samples: int = 5_000   # 0: none; else the rate rises linearly from ~0 over
+                                     # this many samples (the decay still counts from 0):
+                                     # full-size first steps on all-positive, centred inputs
+                                     # silence first-layer units for good (seeds 0-11: 5.1
+                                     # of 16 dead -> 2.6, real hands 90.0 -> 91.0 %)
+    momentum_warmup_samples: int = 0  # 0: none; else momentum rises linearly from
+    momentum_start: float = 0.5       # momentum_start to momentum over this many samples
     seed: int = 0                    # seeds the fresh weights drawn by reset(None)
     test_every: int = 10_000         # samples between test-accuracy measurements
     test_subset: int = 0             # 0: the whole test set each time; else a rotating slice
@@ -65,6 +72,11 @@ class TrainSettings:
             (0.0 <= self.momentum < 1.0, f"momentum must be in [0, 1), got {self.momentum}"),
             (self.lr_decay_samples >= 0, f"lr_decay_samples must be >= 0, got {self.lr_decay_samples}"),
             (0.0 < self.lr_final <= 1.0, f"lr_final must be in (0, 1], got {self.lr_final}"),
+            (self.lr_warmup_samples >= 0, f"lr_warmup_samples must be >= 0, got {self.lr_warmup_samples}"),
+            (self.momentum_warmup_samples >= 0,
+             f"momentum_warmup_samples must be >= 0, got {self.momentum_warmup_samples}"),
+            (0.0 <= self.momentum_start < 1.0,
+             f"momentum_start must be in [0, 1), got {self.momentum_start}"),
             (self.test_every >= 1, f"test_every must be >= 1, got {self.test_every}"),
             (self.test_subset >= 0, f"test_subset must be >= 0, got {self.test_subset}"),
             (self.epoch_size >= 1, f"epoch_size must be >= 1, got {self.epoch_size}"),
@@ -291,16 +303,34 @@ class Trainer:
     @property
     def current_lr(self) -> float:
         """The rate the next step uses: ``lr`` (what rollbacks lower) times the schedule's
-        factor at ``samples_seen`` -- 1 without a schedule, cosine down to ``lr_final``."""
+        factor at ``samples_seen`` -- a linear warm-up from 0 over ``lr_warmup_samples``,
+        times a cosine decay down to ``lr_final`` over ``lr_decay_samples`` (each 1 when
+        switched off)."""
+        seen = self.stats.samples_seen
+        rate = self.lr
+        w = self.settings.lr_warmup_samples
+        if w > 0 and seen < w:
+            rate *= (seen + self.settings.batch) / (w + self.settings.batch)
         n = self.settings.lr_decay_samples
         if n <= 0:
-            return self.lr
-        t = min(self.stats.samples_seen / n, 1.0)
+            return rate
+        t = min(seen / n, 1.0)
         f = self.settings.lr_final
-        return self.lr * (f + (1.0 - f) * 0.5 * (1.0 + math.cos(math.pi * t)))
+        return rate * (f + (1.0 - f) * 0.5 * (1.0 + math.cos(math.pi * t)))
+
+    @property
+    def current_momentum(self) -> float:
+        """The momentum the next step uses: ``momentum_start`` rising linearly to
+        ``momentum`` over ``momentum_warmup_samples`` (``momentum`` when that is 0)."""
+        s = self.settings
+        w = s.momentum_warmup_samples
+        if w <= 0 or self.stats.samples_seen >= w:
+            return s.momentum
+        t = self.stats.samples_seen / w
+        return s.momentum_start + (s.momentum - s.momentum_start) * t
 
     def _apply_update(self) -> None:
-        self._v_flat *= self.settings.momentum
+        self._v_flat *= self.current_momentum
         np.multiply(self._g_flat, self.current_lr, out=self._tmp_flat)
         self._v_flat -= self._tmp_flat
         P, v = self.model.params, self._v
