@@ -69,6 +69,14 @@ def init_first_bias(model: MLP, how: str, gen_seed: int) -> None:
     kind, value = how.split("=")
     if kind == "const":
         model.params["b1"][...] = float(value)
+    elif kind == "uniform":                            # the mean image as flat grey
+        model.params["b1"][...] = -0.16 * model.params["W1"].sum(axis=0) + float(value)
+    elif kind == "blob":                               # the mean image as a soft 11x7 box
+        c = np.arange(16) + 0.5
+        rows = np.clip((5.5 - np.abs(c - 8)) / 2 + 0.5, 0, 1)
+        cols = np.clip((3.5 - np.abs(c - 8)) / 2 + 0.5, 0, 1)
+        m = 0.5 * np.outer(rows, cols).ravel()         # (256,)
+        model.params["b1"][...] = -(m @ model.params["W1"]) + float(value)
     elif kind == "centre":
         X, _ = digits.DigitGenerator(10_000 + gen_seed).batch(4096)
         m = X.mean(axis=0)                             # (256,)
