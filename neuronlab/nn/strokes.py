@@ -167,6 +167,8 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [arc(0.5, 0.28, 0.21, 0.23, 0, 360),
          chain(line((0.71, 0.28), (0.69, 0.74)),
                bez((0.69, 0.74), (0.68, 1.0), (0.3, 1.0), (0.22, 0.8)))],              # tail curling up at the left
+        [arc(0.52, 0.2, 0.17, 0.16, 0, 360),
+         bez((0.69, 0.2), (0.74, 0.55), (0.78, 1.0), (0.2, 0.88))],                    # small high loop, deep hook
         # (a loop left open at the left, arc 205-510 degrees over a stem, was tried: the
         # generator's own test set reads 22 % of them as the crossbar 7 above, and real
         # hands gain nothing from it once that 7 is in)
