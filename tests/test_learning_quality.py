@@ -8,13 +8,14 @@ read through ``pad.to_network``.
 Default settings, with the generator's brush at 10-20 % of the digit's height (1s up to
 1.6 times wider), a tapered smooth warp, style shares set by comparing its inputs with real
 hands on contact sheets (bench/contact_sheet.py; among them an 8 with a narrow foot, a
-wide-loop 9 and a 7 whose low crossbar reaches far left), an elastic distortion of the
-training digits (never the test set), first-layer biases that start every unit alive on a
-typical input, and a learning-rate warm-up over the first 5000 samples (together: 5.1 of 16
-first-layer units dead after training -> 0.4, mean of seeds 0-11): seed 0 reaches 97.8 % on
-the test set and 90.4-91.4 % on real hands here. Over seeds 0-11 (bench/real_handwriting.py,
-'varied' layout) the means are 97.8 % and 91.1 % at 300k samples, 97.8 % and 91.3 % at 1M,
-so the exhibit's network, trained for weeks, does at least as well as this run.
+wide-loop 9, a 9 with a small high loop and a deep hook, and a 7 whose low crossbar reaches
+far left), an elastic distortion of the training digits (never the test set), first-layer
+biases that start every unit alive on a typical input, and a learning-rate warm-up over the
+first 5000 samples (together: 5.1 of 16 first-layer units dead after training -> 0.75, mean
+of seeds 0-11): seed 0 reaches 97.85 % on the test set and 92.1-93.0 % on real hands here.
+Over seeds 0-11 (bench/real_handwriting.py, 'varied' layout) the means are 97.7 % and 92.0 %
+at 300k samples, 97.8 % and 92.2 % at 1M, so the exhibit's network, trained for weeks, does
+at least as well as this run.
 The exhibit's targets are >= 97 % and >= 90 % (means of seeds); one seed scatters about
 +-1.5 % around them. The bars are a little under seed 0's figures, so a regression fails;
 raise them as the generator improves.
@@ -29,7 +30,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 
 SAMPLES = 300_000
 PROCEDURAL_BAR = 0.97
-REAL_BAR = 0.89
+REAL_BAR = 0.90
 
 
 @pytest.fixture(scope="module")
