@@ -28,7 +28,7 @@ void main() {
     // diameter in px: 2r * P11 / w * (h / 2)
     v_size = in_radius * u_proj[1][1] * u_vp_h / max(gl_Position.w, 1e-3);
     v_fog = clamp((-eye.z - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
-    v_halo = in_glow * mix(1.0, 0.35, v_fog);
+    v_halo = in_glow * mix(1.0, 0.55, v_fog);
     v_ring = in_ring;
     bool wide = v_halo >= 0.03 || in_ring > 0.0;   // a halo or ring to show around it
     float sprite = wide ? max(v_size * u_spread, v_size + 2.0) : v_size + 2.0;  // +2 px: the smoothed edge
@@ -85,7 +85,7 @@ void main() {
     float rim = t * t * sqrt(t);                   // (1 - n.z)^2.5
     vec3 c = v_color * (0.28 + 0.72 * diff) + v_color * v_glow * 0.55
            + vec3(0.9) * spec * (0.35 + 0.5 * v_glow) + u_rim * rim * 0.55;
-    c *= mix(1.0, 0.33, v_fog);
+    c *= mix(1.0, 0.55, v_fog);      // depth cue, gentle: the far side holds the answer neurons
     // premultiplied: the sphere's coverage of its colour, the glow in the rest
     f_color = vec4(c * cover + glow * (1.0 - cover), cover);
 }

@@ -135,15 +135,17 @@ class InspectorScene(Scene):
         total = sum(rows.values) + rows.rest_value + rows.bias
         scale = max([abs(v) for v in rows.values] + [abs(rows.rest_value), abs(bias), abs(z), 1e-6])
         row_h = int(27 * s)
-        label_w = int(120 * s)
-        bar_x = pad + label_w
-        bar_w = width - bar_x - pad - int(110 * s)
-        mid = bar_x + bar_w // 2
         entries = [(source_name(n.layer, i), v, i) for i, v in zip(rows.sources, rows.values)]
         if rows.rest_count:
             entries.append((tr("inspector.rest", n=rows.rest_count), rows.rest_value, None))
         entries.append((tr("inspector.bias"), rows.bias, None))
         small = int(px * 0.85)
+        # the bars start clear of the widest label (so no bar runs over one), at most 45 % in
+        widest = max(text.font(small).size(name)[0] for name, _, _ in entries)
+        label_w = min(max(int(120 * s), widest + int(10 * s)), int(0.45 * width))
+        bar_x = pad + label_w
+        bar_w = width - bar_x - pad - int(110 * s)
+        mid = bar_x + bar_w // 2
         for name, v, src in entries:
             lit = ses.highlight is not None and src is not None and ses.highlight[1] == src
             surf.blit(text.render(name, small, panels.GOLD if lit else panels.DIM), (pad, y + 2))
