@@ -11,6 +11,8 @@ Owns three things:
   size split by mapping (heap, anonymous, each library's pages) and glibc's own in-use vs
   free bytes, so a soak can tell a leak (in-use grows) from fragmentation (free grows) from
   a cache filling (growth that plateaus).
+* ``PyGrowth``: ``tracemalloc`` snapshots every N seconds (time passed in) compared with
+  the first, so Python-level growth late in a long run shows with its traceback.
 
 Everything glibc-specific goes through ctypes and does nothing elsewhere. No import-time
 side effects; time is passed in.
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import math
 import os
 import re
 import tempfile
+import tracemalloc
 
 MB = 2**20
 
@@ -246,3 +250,61 @@ class MemorySampler:
             return None
         self.next_at = now + self.every_s
         return self.line(now, self.snapshot())
+
+    def warm(self, now: float) -> None:
+        """Told by the soak when its warm-up is over; subclasses start tracing there."""
+
+
+class PyGrowth:
+    """Python-level growth: ``start(now)`` starts ``tracemalloc`` (``frames`` deep) and
+    keeps a first snapshot; ``update(now)`` then, every ``every_s``, gives report lines:
+    the resident size, malloc's in-use bytes and the traced total, each with its change
+    since the first, and the ``top`` tracebacks that grew most since the first snapshot.
+    Native growth (in-use rises, the traced total does not) reads apart from a Python
+    structure that fills (one traceback's size climbs snapshot after snapshot).
+    ``stop()`` ends tracing. Tracing slows Python: for profiles, never the exhibit."""
+
+    def __init__(self, every_s: float = 300.0, frames: int = 8, top: int = 15):
+        self.every_s, self.frames, self.top = float(every_s), int(frames), int(top)
+        self.first = None
+        self.first_rss = self.first_in_use = 0.0
+        self.next_at = math.inf
+        self.started_here = False
+
+    def _snap(self):
+        # The tracer's own bookkeeping is not the exhibit's growth.
+        return tracemalloc.take_snapshot().filter_traces(
+            (tracemalloc.Filter(False, tracemalloc.__file__),))
+
+    def start(self, now: float) -> None:
+        if not tracemalloc.is_tracing():
+            tracemalloc.start(self.frames)
+            self.started_here = True
+        self.first = self._snap()
+        self.first_rss = rss_mb()
+        self.first_in_use = (mallinfo() or {}).get("in_use", 0.0)
+        self.next_at = now + self.every_s
+
+    def update(self, now: float) -> list[str] | None:
+        if self.first is None or now < self.next_at:
+            return None
+        self.next_at = now + self.every_s
+        snap = self._snap()
+        rss, in_use = rss_mb(), (mallinfo() or {}).get("in_use", 0.0)
+        traced = sum(s.size for s in snap.statistics("filename")) / MB
+        traced0 = sum(s.size for s in self.first.statistics("filename")) / MB
+        lines = [f"t {now:6.0f}s rss {rss:.1f}({rss - self.first_rss:+.1f}) malloc in_use "
+                 f"{in_use:.1f}({in_use - self.first_in_use:+.1f}) traced "
+                 f"{traced:.2f}({traced - traced0:+.2f}) MB"]
+        diff = snap.compare_to(self.first, "traceback")
+        for i, st in enumerate(diff[: self.top]):
+            lines.append(f"  #{i + 1} {st.size_diff / 1024:+.1f} KiB now {st.size / 1024:.1f} KiB "
+                         f"count {st.count_diff:+d} ({st.count})")
+            for fr in list(st.traceback)[::-1]:      # the allocation site first
+                lines.append(f"      {fr.filename}:{fr.lineno}")
+        return lines
+
+    def stop(self) -> None:
+        if self.started_here:
+            tracemalloc.stop()
+            self.started_here = False

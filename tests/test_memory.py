@@ -174,3 +174,34 @@ def test_trimmer_applies_the_allocator_settings_once_when_made():
 @pytest.mark.skipif(not GLIBC, reason="glibc only")
 def test_the_exhibits_trimmer_tunes_the_real_allocator():
     assert Trimmer().settings == {"mmap_threshold": True, "trim_threshold": True}
+
+
+_KEPT: list = []
+
+
+def _grow_a_python_list(n: int) -> None:
+    _KEPT.extend(bytes(1024) for _ in range(n))      # n blocks of ~1 KiB, kept alive
+
+
+def test_python_growth_names_the_line_that_grew_since_the_first_snapshot():
+    import tracemalloc
+
+    was_tracing = tracemalloc.is_tracing()
+    g = memory.PyGrowth(every_s=60.0, frames=4, top=3)
+    assert g.update(1000.0) is None                  # nothing before start
+    g.start(0.0)
+    try:
+        _grow_a_python_list(2000)
+        assert g.update(59.0) is None                # not yet due
+        lines = g.update(60.0)
+        head, top = lines[0], lines[1]
+        traced = float(head.split("traced ")[1].split("(")[1].split(")")[0])
+        assert traced >= 2000 * 1024 / memory.MB    # the ~2 MB kept shows in the total
+        grew_kib = float(top.split()[1])
+        assert 2000 <= grew_kib < 2600 and "count +2000" in top
+        assert "test_memory.py" in lines[2]          # the allocation site comes first
+        assert g.update(90.0) is None and g.update(120.0) is not None
+    finally:
+        _KEPT.clear()
+        g.stop()
+    assert tracemalloc.is_tracing() == was_tracing

@@ -26,16 +26,24 @@ def test_short_soak_prints_one_line_with_no_errors_and_no_nan(tmp_path, capsys):
     assert not (tmp_path / "must_not_be_written.npz").exists()   # the gallery's checkpoint is left alone
 
 
-def test_soak_with_a_memory_profile_prints_split_lines_to_stderr(tmp_path, capsys):
+def test_soak_with_a_memory_profile_prints_split_lines_to_stderr(tmp_path, capsys, monkeypatch):
     import argparse
 
     from neuronlab.cmd import soak
 
     cfg = tmp_path / "soak.toml"
     cfg.write_text(f'[log]\npath = "{tmp_path / "neuronlab.log"}"\n')
+    warmed = []
+
+    class Sampler(soak.MemorySampler):
+        def warm(self, now):
+            warmed.append(now)
+
+    monkeypatch.setattr(soak, "MemorySampler", Sampler)
     args = argparse.Namespace(minutes=0.04, seed=1, size=(480, 270), config=str(cfg), profile_every=0.5)
     assert soak.run(args) == 0
     cap = capsys.readouterr()
+    assert len(warmed) == 1 and 0.4 < warmed[0] < 2.4   # told once, when the warm-up ended
     assert len(cap.out.strip().splitlines()) == 1 and LINE.match(cap.out.strip())
     mem = [ln for ln in cap.err.splitlines() if ln.startswith("mem: frames")]
     assert len(mem) >= 3, cap.err

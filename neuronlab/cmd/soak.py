@@ -262,6 +262,7 @@ def run(args) -> int:
                 gl_start = app.gl_object_count()
                 log.info("soak: warm-up over at %.0fs (%s)", now - t_start, warm.why)
                 if sampler is not None:
+                    sampler.warm(now - t_start)
                     print(f"mem: warm-up over at {now - t_start:.0f}s ({warm.why}), rss start "
                           f"{rss_start:.1f} MB", file=sys.stderr, flush=True)
             if rss_start is not None:
