@@ -89,6 +89,7 @@ class App:
         self.grabbed: dict = {}   # pointer id -> "button" | "scene" | "graph" (who got its DOWN)
         self.last_arrays = None
         self.history_loss: list[float] = []
+        self._stats_rows = None   # (tick, rows) the stats panel shows: sampled 8 times a second
         self.history_acc: list[float] = []
         self.running = True
         self.gradcheck = gradcheck() if run_gradcheck else None
@@ -443,7 +444,12 @@ class App:
             badge = (self.tr("gradcheck.passed", error=f"{gc.worst_rel_error:.1e}"), panels.GOOD)
         else:
             badge = (self.tr("gradcheck.failed", error=f"{gc.worst_rel_error:.1e}"), panels.BAD)
-        box = st.panel("stats", ("stats", st.tick, tuple(rows), badge, self.lang),
+        # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
+        # and re-uploaded at most that often while training changes them every frame
+        if self._stats_rows is None or self._stats_rows[0] != st.tick or not ses.training_active:
+            self._stats_rows = (st.tick, tuple(rows))
+        rows = list(self._stats_rows[1])
+        box = st.panel("stats", ("stats", tuple(rows), badge, self.lang),
                        lambda: panels.stats_panel(self.tr, s, rows, badge), r.left.topleft)
         plot_w = r.left.w
         st.panel("plot", ("plot", len(self.history_loss), st.tick // 4, self.lang),

@@ -240,3 +240,20 @@ def test_the_training_sample_on_display_never_flashes_and_stays_true(app):
         fw = app.session.model.forward(app.session.x)
         np.testing.assert_allclose(app.session.fw.p, fw.p, rtol=1e-5, atol=1e-7)
     assert 3 <= changes <= 6
+
+
+def test_stats_panel_follows_training_at_most_eight_times_a_second(app):
+    # GIVEN training at speed, the numbers change every frame
+    app.switch_scene("graph")
+    app.session.set_speed(4)
+    frames(app, 5)
+    versions, seen = [], []
+    for _ in range(60):                       # one second at 60 fps
+        frames(app, 1)
+        versions.append(app.stage.cache["stats"][2])
+        seen.append(app.session.trainer.stats.samples_seen)
+    # THEN the samples seen moved every frame, yet the panel was re-rendered (a new
+    # version to upload) at most once per eighth of a second
+    assert len(set(seen)) == 60
+    assert 6 <= len(set(map(id, versions))) <= 9
+    app.session.set_speed(0)
