@@ -127,8 +127,8 @@ def test_ball_shader_light_is_the_unit_vector_it_names():
     np.testing.assert_allclose(got, named / np.linalg.norm(named), atol=2e-6)
 
 
-@pytest.mark.parametrize("fade", [1.0, 0.5])
-def test_translucent_hud_panel_blends_like_straight_alpha_over_the_stage(gl_ctx, fade):
+@pytest.mark.parametrize("fade, raw_gl", [(1.0, True), (0.5, True), (1.0, False), (0.5, False)])
+def test_translucent_hud_panel_blends_like_straight_alpha_over_the_stage(gl_ctx, fade, raw_gl):
     import pygame
 
     from neuronlab.render.hud_pass import HudPass
@@ -139,6 +139,7 @@ def test_translucent_hud_panel_blends_like_straight_alpha_over_the_stage(gl_ctx,
     surf = pygame.Surface((40, 30), pygame.SRCALPHA)
     surf.fill((*src, a))
     hud = HudPass(gl_ctx)
+    hud.bgra = hud.bgra and raw_gl   # False: moderngl's own upload, where libGL is not at hand
     fbo = create_offscreen_framebuffer(gl_ctx, (64, 48))
     try:
         fbo.use()
