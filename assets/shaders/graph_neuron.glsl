@@ -14,7 +14,7 @@ in vec3 in_pos;
 in float in_radius;
 in vec3 in_color;
 in float in_glow;
-in float in_ring;          // 0 none, 1 answer, 2 selected
+in float in_ring;          // 0 none, 1 answer, 2 selected, -1 no halo (the ball alone)
 out vec3 v_color;
 out float v_glow;          // the sphere's own glow
 out float v_halo;          // the halo's strength, fog included (0: no halo)
@@ -29,8 +29,8 @@ void main() {
     v_size = in_radius * u_proj[1][1] * u_vp_h / max(gl_Position.w, 1e-3);
     v_fog = clamp((-eye.z - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
     v_halo = in_glow * mix(1.0, 0.55, v_fog);
-    v_ring = in_ring;
-    bool wide = v_halo >= 0.03 || in_ring > 0.0;   // a halo or ring to show around it
+    v_ring = max(in_ring, 0.0);
+    bool wide = (v_halo >= 0.03 && in_ring >= 0.0) || in_ring > 0.0;   // a halo or ring to show
     float sprite = wide ? max(v_size * u_spread, v_size + 2.0) : v_size + 2.0;  // +2 px: the smoothed edge
     gl_PointSize = max(sprite, 1.0);
     v_scale = max(sprite, 1.0) / max(v_size, 1e-3);

@@ -117,6 +117,7 @@ class GraphPass:
         self._wire_ends = np.concatenate([layout.positions[layout.wire_src],
                                           layout.positions[layout.wire_dst]], axis=1)
         self._ball_rows = np.zeros((n, 9), np.float32)
+        self._ring_base = np.where(layout.layer_of == 0, -1.0, 0.0).astype(np.float32)  # (N,)
         self._ball_rows[:, :3] = layout.positions
         self._label_rows = np.zeros((10, 7), np.float32)
         self._label_rows[:, :3] = layout.positions[layout.layer_slices[3]]
@@ -136,7 +137,9 @@ class GraphPass:
         rows[:, 3] = arrays.ball_radius
         rows[:, 4:7] = arrays.ball_rgb
         rows[:, 7] = arrays.ball_glow
-        rows[:, 8] = 0.0
+        # ring column: 0 none, 1 answer, 2 selected, -1 no halo (the input sheet: its balls sit
+        # so close that their neighbours hide a halo, which would cost a quarter of the pass)
+        rows[:, 8] = self._ring_base
         if arrays.highlight >= 0:
             rows[arrays.highlight, 8] = 1.0
         if arrays.selected >= 0:
