@@ -98,6 +98,36 @@ def test_warm_wire_is_warm_on_screen(gl_ctx, lay):
         gp.release()
 
 
+@pytest.mark.parametrize("layer, i", [(0, 0), (2, 5)])
+def test_selected_neuron_gets_its_ring_even_when_silent(gl_ctx, lay, layer, i):
+    # GIVEN a neuron that does not fire at all (no glow), on the input sheet or hidden
+    pal = Palette()
+    gp = GraphPass(gl_ctx, lay, pal)
+    fbo = create_offscreen_framebuffer(gl_ctx, SIZE)
+    k = lay.neuron(layer, i)
+    view, proj = _camera()
+    try:
+        pics = []
+        for selected in (-1, k):
+            arrays = _arrays(lay, pal)
+            arrays.wire_rgba[:, 3] = 0.0
+            arrays.ball_glow[k] = 0.0
+            arrays.selected = selected
+            gp.update(arrays)
+            fbo.use()
+            gp.draw(view, proj, (0, 0, *SIZE))
+            pics.append(read_rgb(fbo).astype(int))
+        # THEN selecting it draws a bright ring around it, and nothing far from it changes
+        diff = np.abs(pics[1] - pics[0]).sum(axis=2)
+        x, y = _pixel(lay.positions[k], view, proj)
+        yy, xx = np.nonzero(diff > 30)
+        assert diff.max() > 150, diff.max()
+        assert len(xx) >= 6 and np.hypot(xx - x, yy - y).max() < 25
+    finally:
+        release_framebuffer(fbo)
+        gp.release()
+
+
 def _live_counts(ctx, top=2048):
     """How many buffers, textures, vertex arrays and programs the driver holds now
     (asked through glIs* on the current context, not through moderngl's bookkeeping)."""

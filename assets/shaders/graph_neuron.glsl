@@ -62,13 +62,13 @@ void main() {
     if (v_halo > 0.0) {
         float fall = 1.0 - smoothstep(0.9, u_spread, r);
         glow = v_color * v_halo * 0.55 * fall * fall;
-        if (v_ring > 0.0) {
-            float q = (r - 1.45) / 0.09;     // q*q, not pow(q, 2.0): pow is undefined for q < 0
-            glow += (v_ring > 1.5 ? u_select : u_accent) * exp(-q * q) * 0.9;
-        }
+    }
+    if (v_ring > 0.0) {                      // drawn whether or not the neuron glows
+        float q = (r - 1.45) / 0.09;         // q*q, not pow(q, 2.0): pow is undefined for q < 0
+        glow += (v_ring > 1.5 ? u_select : u_accent) * exp(-q * q) * 0.9;
     }
     if (cover <= 0.0) {
-        if (r > u_spread || v_halo <= 0.0) discard;
+        if (r > u_spread || (v_halo <= 0.0 && v_ring <= 0.0)) discard;
         f_color = vec4(glow, 0.0);
         return;
     }

@@ -187,7 +187,10 @@ class GraphPass:
             # earlier frame drew from waits for whatever is already queued to be rasterised.
             rows = self._ball_rows
             eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]              # (N,), more negative = farther
-            self.ball_buf.write(rows[np.argsort(eye_z, kind="stable")].tobytes())
+            order = np.argsort(eye_z, kind="stable")
+            # the answer and the selected neuron last: their rings lie over close neighbours
+            order = np.concatenate([order[rows[order, 8] <= 0], order[rows[order, 8] > 0]])
+            self.ball_buf.write(rows[order].tobytes())
         ctx.viewport = tuple(int(v) for v in viewport)
         if clear:
             ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
