@@ -22,8 +22,8 @@ from neuronlab import strings
 from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Tap, Zoom
 from neuronlab.input.pointer import PointerInput, WheelEvent
 from neuronlab.math3d import picking
-from neuronlab.memory import Trimmer
 from neuronlab.math3d.camera import OrbitCamera, projection_matrix, target_plane_point, view_matrix
+from neuronlab.memory import Trimmer
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.nn.mlp import N_PARAMS
 from neuronlab.render import context, glraw, programs
@@ -89,8 +89,8 @@ class App:
         self.grabbed: dict = {}   # pointer id -> "button" | "scene" | "graph" (who got its DOWN)
         self.last_arrays = None
         self.history_loss: list[float] = []
-        self._stats_rows = None   # (tick, rows) the stats panel shows: sampled 8 times a second
         self.history_acc: list[float] = []
+        self._stats_rows = None   # ((tick, lang), rows) the stats panel shows: sampled 8 times a second
         self.running = True
         self.gradcheck = gradcheck() if run_gradcheck else None
         self.stage = self._make_stage()
@@ -423,20 +423,6 @@ class App:
     def _common_panels(self) -> None:
         st, s, r = self.stage, self.stage.s, self.stage.regions
         ses = self.session
-        stats = ses.trainer.stats
-        rate = stats.samples_per_sec if ses.training_active else 0.0
-        acc = stats.test_accuracy
-        rows = [
-            (self.tr("stat.epoch"), f"{stats.epoch}"),
-            (self.tr("stat.samples"), f"{stats.samples_seen:,}"),
-            (self.tr("stat.loss"), panels.fmt_num(stats.train_loss, 3)),
-            (self.tr("stat.accuracy"), f"{acc * 100:.1f} %" if acc is not None else "—"),
-            (self.tr("stat.parameters"), f"{N_PARAMS:,}"),
-            (self.tr("stat.status"), self.tr(f"status.{ses.status}")),
-            (self.tr("stat.speed"), self.tr("stat.speed_value", rate=f"{rate:,.0f}")),
-            (self.tr("stat.lr"), f"{ses.trainer.current_lr:.4g}"),
-            (self.tr("stat.batch"), f"{ses.settings.batch}"),
-        ]
         gc = self.gradcheck
         if gc is None:
             badge = (self.tr("gradcheck.pending"), panels.GOLD)
@@ -446,8 +432,9 @@ class App:
             badge = (self.tr("gradcheck.failed", error=f"{gc.worst_rel_error:.1e}"), panels.BAD)
         # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
         # and re-uploaded at most that often while training changes them every frame
-        if self._stats_rows is None or self._stats_rows[0] != st.tick or not ses.training_active:
-            self._stats_rows = (st.tick, tuple(rows))
+        sample = (st.tick, self.lang)
+        if self._stats_rows is None or self._stats_rows[0] != sample or not ses.training_active:
+            self._stats_rows = (sample, tuple(self._stats_rows_now()))
         rows = list(self._stats_rows[1])
         box = st.panel("stats", ("stats", tuple(rows), badge, self.lang),
                        lambda: panels.stats_panel(self.tr, s, rows, badge), r.left.topleft)
@@ -461,6 +448,24 @@ class App:
         st.panel("legend", ("legend", self.lang),
                  lambda: panels.legend_panel(self.tr, s, self.palette),
                  lambda size: (r.left.x, legend_bottom - size[1]))
+
+    def _stats_rows_now(self) -> list[tuple[str, str]]:
+        """The stats panel's (label, value) rows for the session as it is now."""
+        ses = self.session
+        stats = ses.trainer.stats
+        rate = stats.samples_per_sec if ses.training_active else 0.0
+        acc = stats.test_accuracy
+        return [
+            (self.tr("stat.epoch"), f"{stats.epoch}"),
+            (self.tr("stat.samples"), f"{stats.samples_seen:,}"),
+            (self.tr("stat.loss"), panels.fmt_num(stats.train_loss, 3)),
+            (self.tr("stat.accuracy"), f"{acc * 100:.1f} %" if acc is not None else "—"),
+            (self.tr("stat.parameters"), f"{N_PARAMS:,}"),
+            (self.tr("stat.status"), self.tr(f"status.{ses.status}")),
+            (self.tr("stat.speed"), self.tr("stat.speed_value", rate=f"{rate:,.0f}")),
+            (self.tr("stat.lr"), f"{ses.trainer.current_lr:.4g}"),
+            (self.tr("stat.batch"), f"{ses.settings.batch}"),
+        ]
 
     def _plot(self, width: int) -> pygame.Surface:
         s = self.stage.s

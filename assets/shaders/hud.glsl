@@ -1,7 +1,8 @@
 // HUD panels: one textured quad per panel, positioned in window pixels. The texture holds
 // premultiplied alpha and the fragment shader is the bare texture fetch: with blending
 // (ONE, ONE_MINUS_SRC_ALPHA), B8G8R8A8 texels and NEAREST sampling of a window-aligned
-// quad, llvmpipe takes its fast path. A fading panel uses hud_fade instead.
+// quad, llvmpipe takes its fast path. With FADE defined (a fading panel) the whole
+// premultiplied texel is scaled by u_alpha.
 #version 330 core
 #if defined VERTEX_SHADER
 uniform vec2 u_screen;   // viewport size in px
@@ -16,9 +17,16 @@ void main() {
 }
 #elif defined FRAGMENT_SHADER
 uniform sampler2D u_tex;
+#if defined FADE
+uniform float u_alpha;
+#endif
 in vec2 v_uv;
 out vec4 f_color;
 void main() {
+#if defined FADE
+    f_color = texture(u_tex, v_uv) * u_alpha;
+#else
     f_color = texture(u_tex, v_uv);
+#endif
 }
 #endif

@@ -46,7 +46,7 @@ MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
 LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
-LINE_GAIN = 0.76         # a line's pixel value per unit of quad light: same light on the display
+LINE_GAIN = 0.76           # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph
 LABEL_GAP = 0.5           # world units from the output ball's centre (clear of the biggest ball)
 

@@ -42,11 +42,11 @@ class _Panel:
 
 class HudPass:
     def __init__(self, ctx: moderngl.Context, program: moderngl.Program | None = None):
-        """``program``: the ``hud`` program (loaded here if not given); the ``hud_fade``
-        one for panels shown with alpha < 1 is loaded here."""
+        """``program``: the ``hud`` program (loaded here if not given); its FADE variant,
+        for panels shown with alpha < 1, is loaded here."""
         self.ctx = ctx
         self.prog = program if program is not None else load_program(ctx, "hud")
-        self.prog_fade = load_program(ctx, "hud_fade")
+        self.prog_fade = load_program(ctx, "hud", defines=("FADE",))
         corners = np.array([0, 0, 1, 0, 0, 1, 1, 1], dtype="f4")
         self.vbo = ctx.buffer(corners.tobytes())
         self.vao = ctx.vertex_array(self.prog, [(self.vbo, "2f", "in_corner")])
