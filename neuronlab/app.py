@@ -17,6 +17,7 @@ import time
 import moderngl
 import numpy as np
 import pygame
+from threadpoolctl import threadpool_limits
 
 from neuronlab import strings
 from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Tap, Zoom
@@ -56,6 +57,11 @@ class App:
                  train_settings=None, model=None, px_per_mm=2.71, vsync=True, run_gradcheck=True,
                  touch=None):
         self.present = present
+        # One BLAS thread for the whole process. The network's matrices are small (32 x 256 at
+        # most per step, 2000 x 256 for the test set) and gain nothing from more, while an idle
+        # OpenBLAS worker spins on a core the software renderer's threads need: measured at
+        # 1920x1080, about 3 CPU-ms a frame and 3-4 fps (bench/exhibit.py).
+        threadpool_limits(limits=1, user_api="blas")
         self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
         self.size = self.window.get_size()
         self.palette = palette or Palette()

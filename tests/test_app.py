@@ -257,3 +257,12 @@ def test_stats_panel_follows_training_at_most_eight_times_a_second(app):
     assert len(set(seen)) == 60
     assert 6 <= len(set(map(id, versions))) <= 9
     app.session.set_speed(0)
+
+
+def test_the_exhibit_keeps_numpys_blas_to_one_thread(app):
+    """Idle BLAS workers would spin on the cores the software renderer rasterises with."""
+    from threadpoolctl import threadpool_info
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is not visible to threadpoolctl"
+    assert all(lib["num_threads"] == 1 for lib in blas)
