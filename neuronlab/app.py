@@ -374,10 +374,14 @@ class App:
             self.history_acc.append(float(st.test_accuracy) if st.test_accuracy is not None else float("nan"))
             del self.history_loss[:-300], self.history_acc[:-300]
         t3 = time.perf_counter()
+        # Wait for the frame to be drawn before presenting it: at most one frame is ever in
+        # flight. Where presenting does not wait (an offscreen window, some drivers without
+        # vsync) frames would otherwise queue up inside the renderer, each holding its own
+        # binned scene -- on llvmpipe malloc's in-use memory then swung between about 35 and
+        # 120 MB with the queue's depth -- and a visitor's touch would show frames late.
+        self.ctx.finish()
         if self.present:
             pygame.display.flip()
-        else:
-            self.ctx.finish()
         self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
 

@@ -266,3 +266,18 @@ def test_the_exhibit_keeps_numpys_blas_to_one_thread(app):
     blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
     assert blas, "numpy's BLAS is not visible to threadpoolctl"
     assert all(lib["num_threads"] == 1 for lib in blas)
+
+
+def test_a_presented_frame_is_drawn_to_the_end_before_it_is_shown(app, monkeypatch):
+    """At most one frame in flight: where presenting does not wait for the renderer (an
+    offscreen window), queued frames would each hold a binned scene and a touch would show late."""
+    calls = []
+    ctx_finish = app.ctx.finish
+    monkeypatch.setattr(app.ctx, "finish", lambda: (calls.append("finish"), ctx_finish())[1])
+    monkeypatch.setattr(pygame.display, "flip", lambda: calls.append("flip"))
+    monkeypatch.setattr(app, "present", True)
+    frames(app, 3)
+    assert calls.count("flip") == 3
+    for i, c in enumerate(calls):
+        if c == "flip":
+            assert "finish" in calls[:i] and calls[i - 1] == "finish"
