@@ -15,6 +15,10 @@ from neuronlab.nn.mlp import MLP, Forward, Grads
 from neuronlab.nn.train import Trainer, TrainSettings
 
 LAYER_SIZES = (256, 16, 12, 10)
+# new training digits drawn per frame: at least this many at once (each draw costs ~0.4 ms
+# before ~30 us a sample), at most the generator's own most economical chunk
+FRESH_CHUNK_MIN = 16
+FRESH_CHUNK_MAX = digits.FRESH_CHUNK
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,23 @@ class Session:
         the held sample's forward pass is re-run on the weights as they change."""
         if not self.training_active:
             return 0
+        self._pace_fresh_draws()
         done = self.trainer.run(self.iters_per_frame)
         if done:
             self._after_steps(done, now)
         return done
+
+    def _pace_fresh_draws(self) -> None:
+        """New training digits are drawn in chunks sized to what a frame's iterations owe,
+        so they come due with every prefetch of the trainer (1024 samples: every 2nd frame
+        at x16). The generator's default chunk (256, cheapest per sample) came due only
+        every 16th frame at x16 once the pool was full, and drawing it took 7-10 ms on that
+        one frame, 15-20 ms beside the renderer: a visible hitch about 4 times a second. 32
+        new digits cost ~1.7 ms. While the pool fills a frame owes 256: the economical chunk."""
+        gen = self.generator
+        rate = gen.fresh if gen.pool_full else gen.fill
+        owed = self.iters_per_frame * self.settings.batch * rate   # new samples per frame
+        gen.chunk = int(min(FRESH_CHUNK_MAX, max(FRESH_CHUNK_MIN, round(owed))))
 
     def step_one(self) -> None:
         """Pause, then take exactly one training step on one sample."""
