@@ -1,4 +1,5 @@
-// Faint graph wires: one plain 1-px GL line per wire (no smoothing), additive.
+// Faint graph wires: one plain 1-px GL line per wire (no smoothing), additive; both
+// vertices of a line carry its ends and colour, in_end says which one it is.
 // A smoothed quad costs llvmpipe two long triangles; a line is one primitive, about half
 // the cost. Faint wires are about 1 px wide as quads anyway. Brightness: the quad's light
 // per unit length (its width; x 1/max(|cos|, |sin|), since a 1-px line lights one pixel per

@@ -81,17 +81,17 @@ class GraphPass:
         self.prog_spark = load_program(ctx, "graph_spark")
         self.prog_label = load_program(ctx, "graph_label")
 
-        # per-vertex rows: neuron (pos 3, radius 1, rgb 3, glow 1, ring 1); per-instance rows:
-        # wire (p0 3, p1 3, rgba 4), pulse (pos 3, size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
+        # per-vertex rows: neuron (pos 3, radius 1, rgb 3, glow 1, ring 1), line (end 1, p0 3,
+        # p1 3, rgba 4); per-instance rows: wire quad (p0 3, p1 3, rgba 4), pulse (pos 3,
+        # size 1, rgba 4), label (anchor 3, rgb 3, digit 1)
         self.ball_buf = ctx.buffer(reserve=n * 9 * 4, dynamic=True)
         self.wire_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
-        self.line_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
+        self.line_buf = ctx.buffer(reserve=w * 2 * 11 * 4, dynamic=True)   # 2 vertices a line
         self.pulse_buf = ctx.buffer(reserve=MAX_PULSES * 8 * 4, dynamic=True)
         self.label_buf = ctx.buffer(reserve=10 * 7 * 4, dynamic=True)
         strip = np.array([0, -1, 1, -1, 0, 1, 1, 1], np.float32)  # (x along, y across)
         quad = np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32)
         self.strip_buf = ctx.buffer(strip.tobytes())
-        self.ends_buf = ctx.buffer(np.array([0, 1], np.float32).tobytes())
         self.quad_buf = ctx.buffer(quad.tobytes())
         self.vao_neuron = ctx.vertex_array(self.prog_neuron, [
             (self.ball_buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color", "in_glow", "in_ring")])
@@ -99,8 +99,7 @@ class GraphPass:
             (self.strip_buf, "2f", "in_corner"),
             (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
         self.vao_line = ctx.vertex_array(self.prog_line, [
-            (self.ends_buf, "1f", "in_end"),
-            (self.line_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
+            (self.line_buf, "1f 3f 3f 4f", "in_end", "in_p0", "in_p1", "in_rgba")])
         self.vao_spark = ctx.vertex_array(self.prog_spark, [
             (self.pulse_buf, "3f 1f 4f/i", "in_pos", "in_size", "in_rgba")])
         self.vao_label = ctx.vertex_array(self.prog_label, [
@@ -154,7 +153,13 @@ class GraphPass:
         if len(quads):
             self.wire_buf.write(quads.tobytes())
         if len(lines):
-            self.line_buf.write(lines.tobytes())
+            # one plain draw of 2 vertices a line, not an instance a line: llvmpipe's vertex
+            # stage runs 8 vertices at a time, so 2-vertex instances waste most of it
+            # (~0.5 ms of the main thread for a bold digit's ~3500 lines)
+            verts = np.empty((len(lines), 2, 11), np.float32)   # (L, end, 1 + 6 ends + 4 colour)
+            verts[:, 0, 0], verts[:, 1, 0] = 0.0, 1.0
+            verts[:, :, 1:] = lines[:, None, :]
+            self.line_buf.write(verts.tobytes())
         self.n_wires_drawn = len(vis)
         self.n_wire_lines = len(lines)
 
@@ -225,7 +230,7 @@ class GraphPass:
             self.prog_line["u_width"].value = WIRE_WIDTH
             self.prog_line["u_intensity"].value = self.wire_intensity
             self.prog_line["u_gain"].value = LINE_GAIN
-            self.vao_line.render(moderngl.LINES, vertices=2, instances=self.n_wire_lines)
+            self.vao_line.render(moderngl.LINES, vertices=2 * self.n_wire_lines)
 
         # 2. neurons, farthest first (sorted above)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
@@ -255,7 +260,7 @@ class GraphPass:
         """Free every GL object this pass made."""
         for obj in (self.vao_neuron, self.vao_wire, self.vao_line, self.vao_spark,
                     self.vao_label, self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
-                    self.label_buf, self.strip_buf, self.ends_buf, self.quad_buf, self.atlas,
+                    self.label_buf, self.strip_buf, self.quad_buf, self.atlas,
                     self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark,
                     self.prog_label):
             obj.release()
