@@ -499,6 +499,7 @@ class App:
 
         kinds = (moderngl.Texture, moderngl.Buffer, moderngl.VertexArray, moderngl.Program,
                  moderngl.Framebuffer, moderngl.Renderbuffer)
+        gc.collect()   # unreachable objects still in a cycle are not live: count what is
         return sum(1 for o in gc.get_objects() if isinstance(o, kinds))
 
     # ------------------------------------------------------------------ output
