@@ -46,6 +46,7 @@ MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
 LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
+WIRE_TRIM = 0.85          # wires end this far into each ball's radius (see update)
 LINE_GAIN = 0.76           # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph
 LABEL_GAP = 0.5           # world units from the output ball's centre (clear of the biggest ball)
@@ -115,6 +116,8 @@ class GraphPass:
         # wire endpoints never move: (W, 6) p0, p1
         self._wire_ends = np.concatenate([layout.positions[layout.wire_src],
                                           layout.positions[layout.wire_dst]], axis=1)
+        span = layout.positions[layout.wire_dst] - layout.positions[layout.wire_src]   # (W, 3)
+        self._wire_dir = (span / np.linalg.norm(span, axis=1, keepdims=True)).astype(np.float32)
         self._ball_rows = np.zeros((n, 9), np.float32)
         self._ring_base = np.where(layout.layer_of == 0, -1.0, 0.0).astype(np.float32)  # (N,)
         self._ball_rows[:, :3] = layout.positions
@@ -146,7 +149,16 @@ class GraphPass:
 
         vis = visible_wires(arrays.wire_rgba, WIRE_VISIBILITY_FLOOR / max(self.wire_intensity, 1e-6))
         wires = np.empty((len(vis), 10), np.float32)  # (V, 6) ends + (V, 4) colour
-        wires[:, :6] = self._wire_ends[vis]
+        # Each wire runs from sphere edge to sphere edge, not centre to centre: the part
+        # inside a ball is covered by it (neurons are drawn after the wires, opaque), and
+        # on llvmpipe every pixel of line length costs: 6.7 % less length at the home view
+        # (366,978 -> 342,244 px for 1268 wires at 1920x1080), the picture the same but
+        # for a few rim pixels.
+        # WIRE_TRIM < 1 keeps the ends under the balls' smoothed rims.
+        ends, d = self._wire_ends[vis], self._wire_dir[vis]                    # (V, 6), (V, 3)
+        r = arrays.ball_radius * WIRE_TRIM                                      # (N,)
+        wires[:, 0:3] = ends[:, 0:3] + d * r[self.layout.wire_src[vis], None]
+        wires[:, 3:6] = ends[:, 3:6] - d * r[self.layout.wire_dst[vis], None]
         wires[:, 6:] = arrays.wire_rgba[vis]
         thin = wires[:, 9] < LINE_MAX_ALPHA            # (V,) faint: a plain line will do
         lines, quads = wires[thin], wires[~thin]
