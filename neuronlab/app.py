@@ -445,8 +445,8 @@ class App:
         sample = (st.tick, self.lang)
         if self._stats_rows is None or self._stats_rows[0] != sample or not ses.training_active:
             self._stats_rows = (sample, tuple(self._stats_rows_now()))
-        rows = list(self._stats_rows[1])
-        box = st.panel("stats", ("stats", tuple(rows), badge, self.lang),
+        rows = self._stats_rows[1]
+        box = st.panel("stats", ("stats", rows, badge, self.lang),
                        lambda: panels.stats_panel(self.tr, s, rows, badge), r.left.topleft)
         plot_w = r.left.w
         st.panel("plot", ("plot", len(self.history_loss), st.tick // 4, self.lang),
