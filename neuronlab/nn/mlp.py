@@ -147,14 +147,22 @@ class MLP:
         raise AttributeError(name)
 
     # -- passes -------------------------------------------------------------
-    def forward(self, x: np.ndarray) -> Forward:
-        """Forward pass; ``x`` is (256,) or (B, 256)."""
+    def forward(self, x: np.ndarray, alive: tuple[np.ndarray, np.ndarray] | None = None) -> Forward:
+        """Forward pass; ``x`` is (256,) or (B, 256).
+
+        ``alive``: optional boolean masks (16,) and (12,) of the hidden units left on; a
+        unit switched off has its activation forced to 0 (its ``z`` is still computed).
+        Without it the pass is exactly the plain one."""
         P = self.params
         x = np.asarray(x, dtype=self.dtype)
         z1 = x @ P["W1"] + P["b1"]      # (B, 256) @ (256, 16) -> (B, 16)
         a1 = np.maximum(z1, 0)
+        if alive is not None:
+            a1 = np.where(alive[0], a1, self.dtype.type(0))
         z2 = a1 @ P["W2"] + P["b2"]     # (B, 16) @ (16, 12) -> (B, 12)
         a2 = np.maximum(z2, 0)
+        if alive is not None:
+            a2 = np.where(alive[1], a2, self.dtype.type(0))
         z3 = a2 @ P["W3"] + P["b3"]     # (B, 12) @ (12, 10) -> (B, 10)
         p = softmax(z3)
         return Forward(x, z1, a1, z2, a2, z3, p)
@@ -181,8 +189,8 @@ class MLP:
         db1 = dz1.sum(axis=0)
         return Grads(dW1, db1, dW2, db2, dW3, db3, dz1, dz2, dz3)
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.argmax(self.forward(x).z3, axis=-1)
+    def predict(self, x: np.ndarray, alive: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        return np.argmax(self.forward(x, alive).z3, axis=-1)
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         return float(np.mean(self.predict(X) == y))
