@@ -83,6 +83,7 @@ def test_change_its_mind_with_nothing_to_erase():
 
 def test_the_map_is_exact_in_float64_against_a_float64_pass(model):
     m64 = model.copy(dtype=np.float64)
+    checked = 0
     for x in _inputs():
         e = effective_map(model, x)
         fw64 = m64.forward(np.asarray(x, np.float64))
@@ -90,3 +91,5 @@ def test_the_map_is_exact_in_float64_against_a_float64_pass(model):
             continue       # a unit on the edge of firing rounds differently in float64
         for c in range(10):
             assert abs(e.explain(c).total - fw64.z3[c]) < 1e-9
+        checked += 1
+    assert checked >= 20
