@@ -2,7 +2,6 @@
 training), the pace back at the chosen speed after, and x64 still racing."""
 import math
 
-import numpy as np
 import pytest
 
 from neuronlab.nn import digits
