@@ -28,6 +28,16 @@ N_WEIGHTS: int = sum(int(np.prod(PARAM_SHAPES[k])) for k in ("W1", "W2", "W3")) 
 FIRST_BIAS_MARGIN: float = 0.3
 
 
+def param_views(flat: np.ndarray) -> dict[str, np.ndarray]:
+    """Views of one flat (4446,) buffer shaped like every parameter, in PARAM_NAMES order."""
+    views, at = {}, 0
+    for k in PARAM_NAMES:
+        n = int(np.prod(PARAM_SHAPES[k]))
+        views[k] = flat[at:at + n].reshape(PARAM_SHAPES[k])
+        at += n
+    return views
+
+
 def typical_input() -> np.ndarray:
     """A data-free stand-in for the mean network input, (256,): the pad path scales a
     digit to 12 cells tall and centres its ink, so averaged over digits the ink is about

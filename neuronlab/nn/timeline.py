@@ -20,20 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES
+from neuronlab.nn.mlp import MLP, PARAM_NAMES, param_views
 
 
 def _flatten(model: MLP) -> np.ndarray:
     return np.concatenate([model.params[k].ravel() for k in PARAM_NAMES]).astype(np.float32)
-
-
-def _unflatten(flat: np.ndarray) -> dict[str, np.ndarray]:
-    out, at = {}, 0
-    for k in PARAM_NAMES:
-        n = int(np.prod(PARAM_SHAPES[k]))
-        out[k] = flat[at:at + n].reshape(PARAM_SHAPES[k])
-        at += n
-    return out
 
 
 @dataclass(frozen=True)
@@ -46,7 +37,7 @@ class Snapshot:
     @property
     def params(self) -> dict[str, np.ndarray]:
         """Read-only views shaped like the model's parameters."""
-        return _unflatten(self.flat)
+        return param_views(self.flat)
 
     def model(self) -> MLP:
         """A standalone network with these weights."""
@@ -138,7 +129,7 @@ class Timeline:
         """Put the live weights back, bit for bit. Does nothing if already at now."""
         if self._now is None:
             return
-        model.set_params(_unflatten(self._now))
+        model.set_params(param_views(self._now))
         self._now = None
         self.showing = None
 
