@@ -301,6 +301,19 @@ def format_percent(lang: str, fraction: float | None, digits: int = 1) -> str:
     return pattern.apply(fraction, loc)
 
 
+def format_significant(lang: str, x: float | None, significant: int = 4) -> str:
+    """``x`` to ``significant`` digits without trailing zeros, like Python's ``.4g`` but in
+    ``lang``'s marks: 0.05 -> "0,05" (de), 0.0125 -> "0,0125"."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    rounded = float(f"{x:.{significant}g}")
+    digits = max(0, significant - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    pattern, loc = _pattern(lang, "decimal", digits)
+    pattern = copy.copy(pattern)
+    pattern.frac_prec = (0, digits)
+    return pattern.apply(rounded, loc)
+
+
 def number(x: float, lang: str, decimals: int = 0) -> str:
     """``12345.6`` -> "12,345.6" (en) or "12.345,6" (de): grouped, ``decimals`` places."""
     return format_decimal(lang, x, decimals)
