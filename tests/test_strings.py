@@ -122,3 +122,10 @@ def test_the_bundled_font_draws_every_character():
         chars = sorted(all_characters())
         missing = [c for c, m in zip(chars, f.metrics("".join(chars))) if m is None]
         assert missing == [], (bold, missing)
+
+
+def test_french_punctuation_keeps_its_space_on_the_line():
+    # French sets a space before : ; ? ! that must not wrap onto a line of its own
+    loose = [k for k, v in catalogue("fr").items() for mark in ":;?!" if f" {mark}" in v]
+    assert loose == []
+    assert any("\u00a0:" in v for v in catalogue("fr").values())

@@ -1,0 +1,104 @@
+"""Every text of the Graph scene fits its panel or button, in every shipped language.
+
+The scene is rendered at 1920x1080 through the real App; every text surface is tagged with
+its string, and every panel surface records where texts land on it, so a string that runs
+past its panel's edge is named with its language. Buttons shrink a long label to fit: they
+are held to drawing it whole, at no less than 80 % of its size.
+"""
+import os
+import sys
+from types import SimpleNamespace
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from neuronlab import strings  # noqa: E402
+from neuronlab.app import App  # noqa: E402
+from neuronlab.ui import text, widgets  # noqa: E402
+
+SIZE = (1920, 1080)
+MARGIN = 4        # px kept clear of a panel's 2-px border
+MIN_SHRINK = 0.8  # a button label drawn at less than this share of its size is too long
+
+
+class _Text(pygame.Surface):
+    label = ""
+
+
+class _Panel(pygame.Surface):
+    """A panel surface that remembers every tagged text blitted onto it."""
+
+    def blit(self, source, dest, area=None, special_flags=0):
+        if isinstance(source, _Text):
+            rect = pygame.Rect(dest if len(dest) == 4 else (*dest, 0, 0))
+            self.texts.append((source.label, pygame.Rect(rect.topleft, source.get_size())))
+        return super().blit(source, dest, area, special_flags)
+
+
+@pytest.fixture
+def traced(monkeypatch):
+    panels: list[_Panel] = []
+    real_render, real_panel = text.render, widgets.panel_surface
+
+    def render(label, px, colour, bold=False):
+        plain = real_render(label, px, colour, bold)
+        tagged = _Text(plain.get_size(), pygame.SRCALPHA)
+        tagged.label = label
+        return tagged
+
+    def panel_surface(size, *args, **kw):
+        plain = real_panel(size, *args, **kw)
+        p = _Panel(plain.get_size(), pygame.SRCALPHA)
+        p.texts = []
+        panels.append(p)
+        return p
+
+    monkeypatch.setattr(text, "render", render)
+    for mod in list(sys.modules.values()):
+        if (getattr(mod, "__name__", "").startswith("neuronlab")
+                and getattr(mod, "panel_surface", None) is real_panel):
+            monkeypatch.setattr(mod, "panel_surface", panel_surface)
+    return panels
+
+
+def _overflows(panels):
+    bad = []
+    for p in panels:
+        w, h = p.get_size()
+        for label, r in p.texts:
+            if r.left < MARGIN or r.right > w - MARGIN or r.top < 0 or r.bottom > h:
+                bad.append((label, tuple(r), (w, h)))
+    return bad
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+@pytest.mark.parametrize("gc_error", [1.234e-9, 3.21e-5])   # the check passed, failed
+def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, trained_model):
+    app = App(SIZE, present=False, seed=3, lang=lang, model=trained_model.copy(), run_gradcheck=False)
+    try:
+        app.gradcheck = SimpleNamespace(worst_rel_error=gc_error)
+        for _ in range(3):
+            app.frame(1 / 60, events=[])
+        app.session.set_speed(0)
+        app._layout_controls()
+        app.frame(1 / 60, events=[])
+        texts = {label for p in traced for label, _ in p.texts}
+        # the scene's panels really were drawn, in this language
+        for key in ("title", "stat.accuracy", "super.title", "output.title", "known.title",
+                    "legend.forward"):
+            assert strings.t(key, lang) in texts, key
+        bad = _overflows(traced)
+        assert bad == [], "\n".join(map(str, bad))
+
+        buttons = [b for bar in app._bars() if bar is not None for b in bar.buttons]
+        assert len(buttons) >= 12
+        for b in buttons:
+            full = text.font(b.font_px, True).size(b.label)[0]   # active labels are bold
+            room = b.rect.w - 8
+            assert full * MIN_SHRINK <= room, (lang, b.label, full, room)
+            shrunk = max(12, int(b.font_px * room / full)) if full > room else b.font_px
+            assert text.font(shrunk, True).size(b.label)[0] <= room, (lang, b.label)
+    finally:
+        app.close()
