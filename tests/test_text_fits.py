@@ -2,7 +2,7 @@
 
 The scene is rendered at 1920x1080 through the real App; every text surface is tagged with
 its string, and every panel surface records where texts land on it, so a string that runs
-past its panel's edge is named with its language. Buttons shrink a long label to fit: they
+past its panel's edge, or into another text of the panel, is named with its language. Buttons shrink a long label to fit: they
 are held to drawing it whole, at no less than 80 % of its size.
 """
 import os
@@ -16,11 +16,17 @@ import pytest  # noqa: E402
 
 from neuronlab import strings  # noqa: E402
 from neuronlab.app import App  # noqa: E402
+from neuronlab.session import Neuron  # noqa: E402
 from neuronlab.ui import text, widgets  # noqa: E402
 
 SIZE = (1920, 1080)
 MARGIN = 4        # px kept clear of a panel's 2-px border
 MIN_SHRINK = 0.8  # a button label drawn at less than this share of its size is too long
+# texts that show the scene's own panels were drawn
+SCENE_KEYS = {"graph": ("super.title", "output.title", "known.title"),
+              "inspector": ("inspector.title", "bright.title"),
+              "draw": ("draw.title",),
+              "probe": ("probe.title", "output.title")}
 
 
 class _Text(pygame.Surface):
@@ -64,21 +70,40 @@ def traced(monkeypatch):
 
 
 def _overflows(panels):
+    """Texts past their panel's edge, and pairs of texts that run into each other."""
     bad = []
     for p in panels:
         w, h = p.get_size()
-        for label, r in p.texts:
+        for i, (label, r) in enumerate(p.texts):
             if r.left < MARGIN or r.right > w - MARGIN or r.top < 0 or r.bottom > h:
-                bad.append((label, tuple(r), (w, h)))
+                bad.append(("past the edge", label, tuple(r), (w, h)))
+            # a glyph box's top and bottom rows are mostly empty: lines may touch there
+            core = r.inflate(0, -r.h // 4)
+            for other, o in p.texts[i + 1:]:
+                if core.colliderect(o.inflate(0, -o.h // 4)) and (other, o) != (label, r):
+                    bad.append(("overlap", label, other))
     return bad
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
 @pytest.mark.parametrize("gc_error", [1.234e-9, 3.21e-5])   # the check passed, failed
 def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, trained_model):
+    _check_scene("graph", lang, gc_error, traced, trained_model)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+@pytest.mark.parametrize("scene", ["inspector", "draw", "probe"])
+def test_every_other_scene_text_fits_its_panel(lang, scene, traced, trained_model):
+    _check_scene(scene, lang, 1.234e-9, traced, trained_model)
+
+
+def _check_scene(scene, lang, gc_error, traced, trained_model):
     app = App(SIZE, present=False, seed=3, lang=lang, model=trained_model.copy(), run_gradcheck=False)
     try:
         app.gradcheck = SimpleNamespace(worst_rel_error=gc_error)
+        if scene == "inspector":
+            app.session.select(Neuron(2, 4))
+        app.switch_scene(scene)
         for _ in range(3):
             app.frame(1 / 60, events=[])
         app.session.set_speed(0)
@@ -86,8 +111,7 @@ def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, trained_m
         app.frame(1 / 60, events=[])
         texts = {label for p in traced for label, _ in p.texts}
         # the scene's panels really were drawn, in this language
-        for key in ("title", "stat.accuracy", "super.title", "output.title", "known.title",
-                    "legend.forward"):
+        for key in ("title", "stat.accuracy", "legend.forward") + SCENE_KEYS[scene]:
             assert strings.t(key, lang) in texts, key
         bad = _overflows(traced)
         assert bad == [], "\n".join(map(str, bad))
