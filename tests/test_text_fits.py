@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 
 from neuronlab import strings  # noqa: E402
 from neuronlab.app import App  # noqa: E402
+from neuronlab.scenes.base import Stage  # noqa: E402
 from neuronlab.session import Neuron  # noqa: E402
 from neuronlab.ui import text, widgets  # noqa: E402
 
@@ -46,6 +47,17 @@ class _Panel(pygame.Surface):
 @pytest.fixture
 def traced(monkeypatch):
     panels: list[_Panel] = []
+    real_stage_panel = Stage.panel
+
+    def stage_panel(self, name, key, render, pos):
+        rect = real_stage_panel(self, name, key, render, pos)
+        placed[name] = rect
+        return rect
+
+    placed: dict = {}
+    panels_on_screen.clear()
+    panels_on_screen.append(placed)
+    monkeypatch.setattr(Stage, "panel", stage_panel)
     real_render, real_panel = text.render, widgets.panel_surface
 
     def render(label, px, colour, bold=False):
@@ -67,6 +79,9 @@ def traced(monkeypatch):
                 and getattr(mod, "panel_surface", None) is real_panel):
             monkeypatch.setattr(mod, "panel_surface", panel_surface)
     return panels
+
+
+panels_on_screen: list[dict] = []
 
 
 def _overflows(panels):
@@ -115,6 +130,16 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
             assert strings.t(key, lang) in texts, key
         bad = _overflows(traced)
         assert bad == [], "\n".join(map(str, bad))
+        # longer texts make taller panels: none may grow into a neighbour or off the screen
+        placed = panels_on_screen[0]
+        # a scene's "_bg" panel is the backdrop its other panels are laid on
+        shown = [(n, placed[n]) for n in sorted(app.stage.shown) if n in placed]
+        screen = pygame.Rect((0, 0), SIZE)
+        assert [n for n, r in shown if not screen.contains(r)] == []
+        shown = [(n, r) for n, r in shown if not n.endswith("_bg")]
+        touching = [(a, b) for i, (a, ra) in enumerate(shown) for b, rb in shown[i + 1:]
+                    if ra.colliderect(rb)]
+        assert touching == [], (lang, touching)
 
         buttons = [b for bar in app._bars() if bar is not None for b in bar.buttons]
         assert len(buttons) >= 12
