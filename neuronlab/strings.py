@@ -314,6 +314,15 @@ def format_significant(lang: str, x: float | None, significant: int = 4) -> str:
     return pattern.apply(rounded, loc)
 
 
+def format_scientific(lang: str, x: float | None, digits: int = 1) -> str:
+    """``x`` as mantissa and power of ten with ``lang``'s decimal mark: 1.2E-09 (en),
+    1,2E-09 (de)."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return _numbers.format_scientific(x, format="0." + "0" * max(1, int(digits)) + "E00",
+                                      locale=_locale(lang))
+
+
 def number(x: float, lang: str, decimals: int = 0) -> str:
     """``12345.6`` -> "12,345.6" (en) or "12.345,6" (de): grouped, ``decimals`` places."""
     return format_decimal(lang, x, decimals)

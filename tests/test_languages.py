@@ -146,6 +146,15 @@ def test_numbers_are_written_the_way_each_language_writes_them(lang, count, pct,
     assert strings.format_decimal(lang, 0.12, 3, signed=True)[0] == "+"
 
 
+def test_significant_and_scientific_forms():
+    assert strings.format_significant("de", 0.05) == "0,05"
+    assert strings.format_significant("en", 0.0125) == "0.0125"
+    assert strings.format_significant("fr", 0.123456) == "0,1235"
+    assert strings.format_significant("de", 0.0) == "0"
+    assert strings.format_scientific("en", 1.234e-9) == "1.2E-09"
+    assert strings.format_scientific("de", 3.21e-5, 2) == "3,21E-05"
+
+
 def test_number_edge_cases():
     assert strings.format_count("de", 1234567.6) == "1.234.568"
     assert strings.format_percent("de", 1.0, 0) == f"100{NBSP}%"

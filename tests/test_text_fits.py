@@ -151,3 +151,19 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
             assert text.font(shrunk, True).size(b.label)[0] <= room, (lang, b.label)
     finally:
         app.close()
+
+
+def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(traced, trained_model):
+    app = App(SIZE, present=False, seed=3, lang="de", model=trained_model.copy(), run_gradcheck=False)
+    try:
+        app.session.set_speed(0)   # what is drawn is what the session holds afterwards
+        app.frame(1 / 60, events=[])
+        p = app.session.fw.p.astype(float)
+        out = next(q for q in traced if any(t == strings.t("output.title", "de") for t, _ in q.texts))
+        shown = [t for t, _ in out.texts]
+        for d in range(10):
+            assert strings.format_decimal("de", p[d], 3) in shown, d
+        assert strings.t("output.sum", "de", total=strings.format_decimal("de", p.sum(), 3)) in shown
+        assert any("," in t and "." not in t for t in shown if t[:1].isdigit())
+    finally:
+        app.close()
