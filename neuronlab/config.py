@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from neuronlab.strings import LANGUAGES
+from neuronlab import strings
 from neuronlab.nn.train import TrainSettings
 from neuronlab.view.palette import Palette
 
@@ -79,6 +79,29 @@ def _not_empty(text: str) -> str | None:
     return "should not be empty" if not text.strip() else None
 
 
+def _language(code: str) -> str | None:
+    """A language code must have a catalogue; the list is read when the config is, so a
+    language added to the locale folder is accepted without a code change."""
+    have = strings.languages()
+    if code in have:
+        return None
+    near = [c for c in have if c == code.lower() or c == re.split(r"[-_]", code.lower())[0]]
+    hint = f" (did you mean {toml_repr(near[0])}?)" if near else ""
+    return (f"is a language with no catalogue{hint}: installed are "
+            f"{', '.join(map(toml_repr, have))}; a language is a file "
+            f"<locale>/<code>/LC_MESSAGES/{strings.DOMAIN}.po (docs/kiosk.md)")
+
+
+def _languages(codes: tuple) -> str | None:
+    for code in codes:
+        reason = _language(code)
+        if reason:
+            return f"has {toml_repr(code)}, which {reason}"
+    if len(set(codes)) != len(codes):
+        return "names a language twice"
+    return None
+
+
 def _path(text: str) -> Path:
     return Path(os.path.expandvars(os.path.expanduser(text)))
 
@@ -111,8 +134,8 @@ class KioskConfig:
     idle_timeout_s: float = _opt(90.0, lo=5, hi=3600)
     hint_after_s: float = _opt(3.0, lo=1, hi=600)
     # Languages the attract tour shows in turn, one per loop; empty keeps ui.language.
-    attract_language_cycle: tuple[str, ...] = _opt(LANGUAGES, length=(0, 8), item=str,
-                                                    choices=LANGUAGES)
+    attract_language_cycle: tuple[str, ...] = _opt(strings.DEFAULT_OFFER, length=(0, 8), item=str,
+                                                    check=_languages)
     px_per_mm: float = _opt(GALLERY_PX_PER_MM, lo=0.5, hi=40.0)
     min_touch_mm: float = _opt(9.0, lo=5.0, hi=30.0)
     tap_ms: float = _opt(300.0, lo=50, hi=2000)
@@ -173,7 +196,10 @@ class LogConfig:
 
 @dataclass(frozen=True)
 class UIConfig:
-    language: str = _opt("en", choices=LANGUAGES)
+    language: str = _opt("en", check=_language)
+    # The languages the language button offers, in order: with two it toggles, with more it
+    # opens a picker that names each in its own words.
+    languages: tuple[str, ...] = _opt(strings.DEFAULT_OFFER, length=(1, 16), item=str, check=_languages)
     scale: float = _opt(1.0, lo=0.5, hi=3.0)
 
 
@@ -333,7 +359,13 @@ def _cross_checks(cfg: Config, where: str, problems: list[str]) -> Config:
         problems.append(f"{where}: [kiosk] finger_expire_s = {toml_repr(k.finger_expire_s)} "
                         f"should be more than exit_hold_s ({k.exit_hold_s:g}); using {fallback:g}")
         k = replace(k, finger_expire_s=fallback)
-    return replace(cfg, kiosk=k)
+    ui = cfg.ui
+    if ui.language not in ui.languages:
+        problems.append(f"{where}: [ui] language = {toml_repr(ui.language)} is not one of "
+                        f"languages ({', '.join(map(toml_repr, ui.languages))}); using "
+                        f"{toml_repr(ui.languages[0])}")
+        ui = replace(ui, language=ui.languages[0])
+    return replace(cfg, kiosk=k, ui=ui)
 
 
 def config_from_dict(data: dict, where: str = "config") -> tuple[Config, list[str]]:

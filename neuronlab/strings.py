@@ -1,303 +1,205 @@
-"""Every text a visitor can read, in every language, in one table.
+"""Every text a visitor can read and every number shown, in the visitor's language.
 
-``t(key, lang, **fmt)`` looks a text up; a key missing in a language falls back to English,
-and nothing here ever raises, so a typo costs a visible key name, not a crashed exhibit.
-German addresses the visitor as "du", as museums for all ages usually do. Numbers go through
-``number()`` / ``percent()`` so German gets its decimal comma.
+The texts live in gettext catalogues, the format translators' tools (Poedit, Weblate,
+``pybabel``) read and write, under ``assets/locale`` (see ``locale_dirs()``):
 
-Texts are short, one idea per line, readable at arm's length; ``{name}`` marks a value
-filled in at run time and every language uses the same names.
+- ``neuronlab.pot``: the English source. Each entry's ``msgctxt`` is the key the code asks
+  for (``stat.epoch``), its ``msgid`` the English text.
+- ``<code>/LC_MESSAGES/neuronlab.po`` (or a ``.mo`` made by ``msgfmt``): one language each.
+  A folder added there is a language on offer, with no code change; ``[ui] languages``
+  chooses which of them the language button offers.
+
+A ``.po`` is compiled at load time (Babel) and read through the standard ``gettext``
+runtime, so an entry that is missing, fuzzy or still empty, or whose English has changed
+since it was translated, shows the English text. ``t(key, lang, **fmt)`` never raises: an
+unknown key shows the key itself, a missing value leaves its ``{name}`` showing, a garbled
+catalogue is logged and shows English. Every language uses the same ``{name}`` fields.
+
+Numbers go through ``format_count`` / ``format_decimal`` / ``format_percent``, which follow
+each language's CLDR rules through Babel: German "115.328" and "97,9 %", French
+"115 328", English "115,328" and "97.9%".
 """
 from __future__ import annotations
 
+import copy
+import gettext
+import io
+import logging
+import math
+import os
+import re
 import string
+from functools import lru_cache
+from pathlib import Path
 
-LANGUAGES = ("en", "de")
+from babel import Locale, UnknownLocaleError
+from babel import numbers as _numbers
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        # --- title and language -------------------------------------------------------
-        "title": "Neuron Lab",
-        "intro": "A real neural network is learning to read handwritten digits, right here.",
-        "language.switch": "Deutsch",  # the button shows the language it switches to
-        # --- stats --------------------------------------------------------------------
-        "stat.epoch": "Epoch",
-        "stat.samples": "Digits seen",
-        "stat.loss": "Training loss",
-        "stat.accuracy": "Test accuracy",
-        "stat.parameters": "Parameters",
-        "stat.status": "Status",
-        "stat.speed": "Speed",
-        "stat.speed_value": "{rate} digits/s",
-        "stat.lr": "Learning rate η",
-        "stat.batch": "Batch size",
-        "status.idle": "waiting",
-        "status.training": "learning",
-        "status.paused": "paused",
-        "status.probing": "being tested",
-        "status.drawing": "reading your drawing",
-        # --- gradient check badge -----------------------------------------------------
-        "gradcheck.pending": "∇-check: measuring…",
-        "gradcheck.passed": "∇-check passed · error {error}",
-        "gradcheck.failed": "∇-check FAILED · error {error}",
-        # --- legend -------------------------------------------------------------------
-        "legend.title": "How to read it",
-        "legend.forward": "Forward: the signal flows in",
-        "legend.excite": "Warm line: pushes up (+ weight)",
-        "legend.inhibit": "Cool line: holds back (− weight)",
-        "legend.backward": "Backward: blame flows back",
-        "legend.pulse": "Pulse: a correction on its way →",
-        "legend.lines": "Lines = what it has learned (weights)",
-        "legend.balls": "Balls = how strongly each neuron fires for this image",
-        "wires.title": "Lines show",
-        "wires.signal": "Signal",
-        "wires.weight": "Weight",
-        "wires.gradient": "Correction",
-        # --- camera -------------------------------------------------------------------
-        "camera.hint": "One finger: turn · Two fingers: move · Pinch: zoom · Tap a ball: look inside",
-        "camera.reset": "Reset view",
-        # --- layers, and what is known vs learned ---------------------------------------
-        "layer.input": "Input",
-        "layer.hidden1": "Hidden 1",
-        "layer.hidden2": "Hidden 2",
-        "layer.output": "Output",
-        "known.title": "What we give it, what it works out",
-        "known.input": "Given: the pixels of the image",
-        "known.hidden1": "Worked out: its weights and their meaning. No answers given here.",
-        "known.hidden2": "Worked out: its weights and their meaning. No answers given here.",
-        "known.output": "Given: what each neuron means and the right answer. Worked out: its weights.",
-        "known.explain": ("Nobody set a single line by hand: every weight is found by training. "
-                          "We chose the layers and their sizes. The hidden neurons never see "
-                          "the answer; they only get blame passed back from the output."),
-        # --- inside the neuron ----------------------------------------------------------
-        "inspector.title": "Inside the neuron",
-        "inspector.pick": "Tap a ball to choose a neuron",
-        "inspector.neuron": "{layer} · neuron {index}",
-        "inspector.sum": "Its sum, one input at a time",
-        "inspector.from": "from {layer} {index}",
-        "inspector.bias": "Bias",
-        "inspector.total": "Total z",
-        "inspector.relu": "ReLU(z): anything below 0 becomes 0",
-        "inspector.softmax": "Softmax: its chance p",
-        "inspector.rest": "The other {n}, added up",
-        "inspector.looks_for": "What it looks for",
-        "features.title": "What the 16 neurons of Hidden 1 look for · tap one",
-        "mistakes.title": "Test digits it gets wrong right now · tap one",
-        "mistakes.none": "It reads every test digit here correctly",
-        "mistakes.count": "{n} of {total} wrong",
-        "inspector.pixel": "Its pixel: row {row}, column {col}",
-        "inspector.target": "Right answer",
-        "inspector.error": "Error",
-        "inspector.close": "Close",
-        "bright.title": "Why is a line bright?",
-        "bright.body": ("Each line carries one number: how strongly its neuron fires, times "
-                        "its weight. Strong firing or a big weight makes a bright line. Warm "
-                        "lines push the next neuron up, cool lines hold it back. Touch a bar "
-                        "to light up its line."),
-        # --- supervision ----------------------------------------------------------------
-        "super.title": "Learning from examples",
-        "super.image": "The image (always given)",
-        "super.answer": "Right answer",
-        "super.guess": "Network's guess",
-        "super.loss": "Loss: how wrong it was",
-        "super.correction": "Correction sent backward",
-        "super.explain": ("While it learns, each image comes with its answer, and every weight "
-                          "moves a little towards it. In a test the answer stays hidden: the "
-                          "network has to find it alone."),
-        "super.withheld": "Answer hidden: the network is on its own",
-        # --- output panel ---------------------------------------------------------------
-        "output.title": "The 10 answer neurons",
-        "output.explain": "They compete. Softmax turns their scores into chances.",
-        "output.sum": "All 10 together: {total}",
-        "output.guess": "Its guess: {digit}",
-        # --- probe and draw -------------------------------------------------------------
-        "probe.title": "Test it",
-        "probe.step": "Choose a digit to send it in. Watch the network answer.",
-        "probe.clean": "Send a clean digit",
-        "probe.random": "Random test image",
-        "draw.title": "Draw a digit",
-        "draw.step1": "1. Draw a digit with your finger",
-        "draw.step2": "2. Watch the network fire",
-        "draw.step3": "3. Read its guess on the right",
-        "draw.paint": "Paint",
-        "draw.eraser": "Eraser",
-        "draw.clear": "Clear",
-        "draw.receives": "What the network sees",
-        # --- about the data -------------------------------------------------------------
-        "data.title": "Where the digits come from",
-        "data.body": ("A program draws them stroke by stroke, in many handwriting styles. "
-                      "Each one is shifted, turned, stretched and smudged a little, so no "
-                      "two are alike: this is called augmentation."),
-        "data.mnist": ("Not MNIST: that famous collection of real handwriting uses 28×28 "
-                       "images. Ours are 16×16, so every line stays visible."),
-        "data.arch": "256 → 16 → 12 → 10 · ReLU · softmax · momentum SGD",
-        # --- controls -------------------------------------------------------------------
-        "speed.title": "Speed",
-        "speed.pause": "Pause",
-        "speed.play": "Play",
-        "speed.step": "One step",
-        "speed.level": "×{n}",
-        "scene.graph": "Graph",
-        "scene.inspect": "Inspect",
-        "scene.draw": "Draw",
-        "scene.probe": "Test",
-        "reset.button": "Start over",
-        "reset.learning": "Learning from scratch…",
-        # --- attract mode and hints -------------------------------------------------------
-        "attract.invite": "Touch to explore",
-        "attract.tour_draw": "Someone draws a digit…",
-        "attract.tour_fire": "…and the network fires, layer by layer",
-        "attract.tour_neuron": "Inside one neuron: its sum, step by step",
-        "attract.tour_learn": "From nothing, it learns to read",
-        "hint.draw": "Try drawing a digit",
-        "hint.tap": "Tap a ball to look inside",
-        "notice.diverged": "Learning rate too high: went back a step and slowed down to η = {lr}",
-    },
-    "de": {
-        "title": "Neuronen-Labor",
-        "intro": "Ein echtes neuronales Netz lernt gerade, handgeschriebene Ziffern zu lesen.",
-        "language.switch": "English",
-        "stat.epoch": "Epoche",
-        "stat.samples": "Gesehene Ziffern",
-        "stat.loss": "Trainingsfehler",
-        "stat.accuracy": "Trefferquote im Test",
-        "stat.parameters": "Parameter",
-        "stat.status": "Status",
-        "stat.speed": "Tempo",
-        "stat.speed_value": "{rate} Ziffern/s",
-        "stat.lr": "Lernrate η",
-        "stat.batch": "Stapelgröße",
-        "status.idle": "wartet",
-        "status.training": "lernt",
-        "status.paused": "pausiert",
-        "status.probing": "wird getestet",
-        "status.drawing": "liest deine Zeichnung",
-        "gradcheck.pending": "∇-Prüfung: misst…",
-        "gradcheck.passed": "∇-Prüfung bestanden · Fehler {error}",
-        "gradcheck.failed": "∇-Prüfung FEHLGESCHLAGEN · Fehler {error}",
-        "legend.title": "So liest du das Bild",
-        "legend.forward": "Vorwärts: das Signal fließt hinein",
-        "legend.excite": "Warme Linie: treibt an (+ Gewicht)",
-        "legend.inhibit": "Kühle Linie: bremst (− Gewicht)",
-        "legend.backward": "Rückwärts: die Schuld fließt zurück",
-        "legend.pulse": "Puls: eine Korrektur unterwegs →",
-        "legend.lines": "Linien = was es gelernt hat (Gewichte)",
-        "legend.balls": "Kugeln = wie stark jedes Neuron bei diesem Bild feuert",
-        "wires.title": "Linien zeigen",
-        "wires.signal": "Signal",
-        "wires.weight": "Gewicht",
-        "wires.gradient": "Korrektur",
-        "camera.hint": ("Ein Finger: drehen · Zwei Finger: verschieben · Spreizen: zoomen · "
-                        "Kugel antippen: hineinschauen"),
-        "camera.reset": "Ansicht zurücksetzen",
-        "layer.input": "Eingabe",
-        "layer.hidden1": "Versteckt 1",
-        "layer.hidden2": "Versteckt 2",
-        "layer.output": "Ausgabe",
-        "known.title": "Was wir vorgeben, was es selbst findet",
-        "known.input": "Vorgegeben: die Pixel des Bildes",
-        "known.hidden1": "Selbst gefunden: die Gewichte und ihre Bedeutung. Hier gibt es keine Antworten.",
-        "known.hidden2": "Selbst gefunden: die Gewichte und ihre Bedeutung. Hier gibt es keine Antworten.",
-        "known.output": ("Vorgegeben: was jedes Neuron bedeutet und die richtige Antwort. "
-                         "Selbst gefunden: die Gewichte."),
-        "known.explain": ("Keine einzige Linie wurde von Hand eingestellt: Jedes Gewicht findet "
-                          "das Training. Wir haben nur die Schichten und ihre Größe gewählt. "
-                          "Die versteckten Neuronen sehen nie die Antwort; sie bekommen nur "
-                          "die Schuld, die von der Ausgabe zurückkommt."),
-        "inspector.title": "Im Inneren des Neurons",
-        "inspector.pick": "Tippe auf eine Kugel, um ein Neuron zu wählen",
-        "inspector.neuron": "{layer} · Neuron {index}",
-        "inspector.sum": "Seine Summe, Eingang für Eingang",
-        "inspector.from": "von {layer} {index}",
-        "inspector.bias": "Bias",
-        "inspector.total": "Summe z",
-        "inspector.relu": "ReLU(z): alles unter 0 wird 0",
-        "inspector.softmax": "Softmax: seine Chance p",
-        "inspector.rest": "Die übrigen {n}, zusammengezählt",
-        "inspector.looks_for": "Wonach es sucht",
-        "features.title": "Wonach die 16 Neuronen von Schicht 1 suchen · tippe eines an",
-        "mistakes.title": "Testziffern, die es gerade falsch liest · tippe eine an",
-        "mistakes.none": "Alle Testziffern hier liest es richtig",
-        "mistakes.count": "{n} von {total} falsch",
-        "inspector.pixel": "Sein Pixel: Zeile {row}, Spalte {col}",
-        "inspector.target": "Richtige Antwort",
-        "inspector.error": "Fehler",
-        "inspector.close": "Schließen",
-        "bright.title": "Warum leuchtet eine Linie?",
-        "bright.body": ("Jede Linie trägt eine Zahl: wie stark ihr Neuron feuert, mal ihr "
-                        "Gewicht. Starkes Feuern oder ein großes Gewicht ergibt eine helle "
-                        "Linie. Warme Linien treiben das nächste Neuron an, kühle bremsen es. "
-                        "Tippe auf einen Balken, dann leuchtet seine Linie auf."),
-        "super.title": "Lernen an Beispielen",
-        "super.image": "Das Bild (immer vorgegeben)",
-        "super.answer": "Richtige Antwort",
-        "super.guess": "Tipp des Netzes",
-        "super.loss": "Fehler: wie falsch es lag",
-        "super.correction": "Korrektur, rückwärts geschickt",
-        "super.explain": ("Beim Lernen kommt jedes Bild mit seiner Antwort, und jedes Gewicht "
-                          "rückt ein Stück in ihre Richtung. Im Test bleibt die Antwort "
-                          "verborgen: Das Netz muss sie allein finden."),
-        "super.withheld": "Antwort verborgen: das Netz ist auf sich gestellt",
-        "output.title": "Die 10 Antwort-Neuronen",
-        "output.explain": "Sie treten gegeneinander an. Softmax macht aus ihren Werten Chancen.",
-        "output.sum": "Alle 10 zusammen: {total}",
-        "output.guess": "Sein Tipp: {digit}",
-        "probe.title": "Teste es",
-        "probe.step": "Wähle eine Ziffer und schick sie hinein. Schau, was das Netz antwortet.",
-        "probe.clean": "Saubere Ziffer schicken",
-        "probe.random": "Zufälliges Testbild",
-        "draw.title": "Zeichne eine Ziffer",
-        "draw.step1": "1. Zeichne eine Ziffer mit dem Finger",
-        "draw.step2": "2. Sieh zu, wie das Netz feuert",
-        "draw.step3": "3. Rechts steht sein Tipp",
-        "draw.paint": "Malen",
-        "draw.eraser": "Radierer",
-        "draw.clear": "Löschen",
-        "draw.receives": "Was das Netz sieht",
-        "data.title": "Woher die Ziffern kommen",
-        "data.body": ("Ein Programm zeichnet sie Strich für Strich, in vielen Handschriften. "
-                      "Jede wird ein wenig verschoben, gedreht, gestreckt und verwischt, "
-                      "damit keine der anderen gleicht. Das nennt man Augmentierung."),
-        "data.mnist": ("Nicht MNIST: Diese berühmte Sammlung echter Handschrift hat Bilder "
-                       "mit 28×28 Pixeln. Unsere haben 16×16, damit jede Linie sichtbar bleibt."),
-        "data.arch": "256 → 16 → 12 → 10 · ReLU · Softmax · SGD mit Momentum",
-        "speed.title": "Tempo",
-        "speed.pause": "Pause",
-        "speed.play": "Weiter",
-        "speed.step": "Ein Schritt",
-        "speed.level": "×{n}",
-        "scene.graph": "Netz",
-        "scene.inspect": "Hineinschauen",
-        "scene.draw": "Zeichnen",
-        "scene.probe": "Testen",
-        "reset.button": "Neu anfangen",
-        "reset.learning": "Lernt von vorn…",
-        "attract.invite": "Berühre den Bildschirm und entdecke",
-        "attract.tour_draw": "Jemand zeichnet eine Ziffer…",
-        "attract.tour_fire": "…und das Netz feuert, Schicht für Schicht",
-        "attract.tour_neuron": "Blick in ein Neuron: seine Summe, Schritt für Schritt",
-        "attract.tour_learn": "Aus dem Nichts lernt es lesen",
-        "hint.draw": "Zeichne doch mal eine Ziffer",
-        "hint.tap": "Tippe auf eine Kugel und schau hinein",
-        "notice.diverged": "Lernrate zu hoch: einen Schritt zurück, jetzt langsamer mit η = {lr}",
-    },
-}
+log = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
+DOMAIN = "neuronlab"
+SOURCE_LANGUAGE = "en"
+# What the language button offers when the config names nothing: today's two-language toggle.
+DEFAULT_OFFER = ("en", "de")
+# A language folder's name: "fr", "pt_BR", "gsw" (what gettext and Babel accept).
+CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
+# Extra folders searched before the bundled one (os.pathsep-separated): a museum's own
+# catalogues, kept outside the installed package.
+LOCALE_ENV = "NEURONLAB_LOCALE_DIR"
 
-# Decimal and thousands marks per language.
-_MARKS = {"en": (".", ","), "de": (",", ".")}
+
+def bundled_locale_dir() -> Path:
+    """The catalogues that ship with the exhibit: the one place that knows where assets lie."""
+    return Path(__file__).resolve().parents[1] / "assets" / "locale"
+
+
+def locale_dirs() -> tuple[Path, ...]:
+    """Where catalogues are looked for, first match wins: ``$NEURONLAB_LOCALE_DIR``, then
+    the bundled folder."""
+    extra = [Path(p) for p in os.environ.get(LOCALE_ENV, "").split(os.pathsep) if p.strip()]
+    return (*extra, bundled_locale_dir())
+
+
+def _catalogue_file(folder: Path, code: str) -> Path | None:
+    for ext in (".po", ".mo"):
+        path = folder / code / "LC_MESSAGES" / (DOMAIN + ext)
+        if path.is_file():
+            return path
+    return None
+
+
+def _scan(dirs: tuple[Path, ...]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for sub in sorted(folder.iterdir()):
+            if sub.name in found or sub.name == SOURCE_LANGUAGE or not CODE_RE.fullmatch(sub.name):
+                continue
+            path = _catalogue_file(folder, sub.name)
+            if path is not None:
+                found[sub.name] = path
+    return found
+
+
+def languages() -> tuple[str, ...]:
+    """Every language there is a catalogue for, English first, the rest by code."""
+    return (SOURCE_LANGUAGE, *sorted(_scan(locale_dirs())))
+
+
+def _read_po(path: Path, locale: str | None):
+    from babel.messages.pofile import read_po  # only needed while loading
+
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=locale, domain=DOMAIN, abort_invalid=True)
+
+
+def _compile(path: Path, code: str) -> gettext.NullTranslations:
+    """A catalogue as the gettext runtime reads it: a .po compiled to .mo in memory."""
+    if path.suffix == ".mo":
+        with open(path, "rb") as fh:
+            return gettext.GNUTranslations(fh)
+    from babel.messages.mofile import write_mo
+
+    buf = io.BytesIO()
+    write_mo(buf, _read_po(path, code))  # fuzzy entries are left out, as msgfmt does
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+class _Library:
+    """The English source and every language's full table, loaded once per set of folders."""
+
+    def __init__(self, dirs: tuple[Path, ...]):
+        self.english: dict[str, str] = {}
+        template = next((d / (DOMAIN + ".pot") for d in dirs if (d / (DOMAIN + ".pot")).is_file()), None)
+        if template is None:
+            log.error("no %s.pot in %s: texts show their keys", DOMAIN, ", ".join(map(str, dirs)))
+        else:
+            try:
+                self.english = {m.context: m.id for m in _read_po(template, None)
+                                if m.id and m.context and isinstance(m.id, str)}
+            except Exception as err:  # a garbled template: keys show, the exhibit runs
+                log.error("cannot read %s (%s): texts show their keys", template, err)
+        self.files = _scan(dirs)
+        self.tables: dict[str, dict[str, str]] = {SOURCE_LANGUAGE: self.english}
+
+    def table(self, code: str) -> dict[str, str]:
+        table = self.tables.get(code)
+        if table is None:
+            table = self.english
+            path = self.files.get(code)
+            if path is not None:
+                try:
+                    cat = _compile(path, code)
+                    table = {key: cat.pgettext(key, en) for key, en in self.english.items()}
+                except Exception as err:  # garbled file: this language shows English
+                    log.warning("cannot read %s (%s): %s shows English", path, err, code)
+            self.tables[code] = table
+        return table
+
+    def translated(self, code: str) -> dict[str, str]:
+        """The entries ``code`` really translates (not falling back to English)."""
+        if code == SOURCE_LANGUAGE:
+            return dict(self.english)
+        path = self.files.get(code)
+        if path is None:
+            return {}
+        if path.suffix == ".mo":
+            from babel.messages.mofile import read_mo
+
+            with open(path, "rb") as fh:
+                cat = read_mo(fh)
+        else:
+            cat = _read_po(path, code)
+        out = {}
+        for key, en in self.english.items():
+            m = cat.get(en, context=key)
+            if m is not None and m.string and not m.fuzzy:
+                out[key] = m.string
+        return out
+
+
+@lru_cache(maxsize=4)
+def _library(env: str) -> _Library:
+    return _Library(locale_dirs())
+
+
+def _lib() -> _Library:
+    # keyed on the variable, not the resolved folders: t() runs many times a frame
+    return _library(os.environ.get(LOCALE_ENV, ""))
+
+
+def reload() -> None:
+    """Forget loaded catalogues (after a catalogue file changed on disk)."""
+    _library.cache_clear()
+    _pattern.cache_clear()
+
+
+def keys() -> tuple[str, ...]:
+    """Every key of the English source, in catalogue order."""
+    return tuple(_lib().english)
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """``{key: text}`` for what ``lang``'s own catalogue translates (English: the source)."""
+    return _lib().translated(lang)
+
+
+def english(key: str) -> str | None:
+    return _lib().english.get(key)
 
 
 def t(key: str, lang: str, **fmt: object) -> str:
     """The text for ``key`` in ``lang`` (English where missing), with ``{name}`` filled in.
 
-    Never raises: an unknown key returns the key itself, a missing value leaves its
-    ``{name}`` showing, so a slip is visible in testing but cannot stop the exhibit.
+    ``language.switch`` is not a catalogue entry: it is the own name of the language the
+    two-language button switches to (``next_language``).
     """
-    text = STRINGS.get(lang, {}).get(key)
-    if text is None:
-        text = STRINGS["en"].get(key, key)
+    if key == "language.switch":
+        return language_name(next_language(lang))
+    lib = _lib()
+    text = lib.table(lang).get(key) or lib.english.get(key, key)
     if not fmt and "{" not in text:
         return text
     try:
@@ -315,10 +217,28 @@ class _Keep(dict):
 
 def placeholders(text: str) -> set[str]:
     """The ``{name}`` fields a text expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:  # an unmatched brace: report it as a field no English text has
+        return {"<unmatched brace>"}
 
 
-def next_language(lang: str, cycle: tuple[str, ...] = LANGUAGES) -> str:
+def language_name(code: str) -> str:
+    """A language's own name (Deutsch, Français): its catalogue's ``language.name``, else
+    CLDR's (Babel), else the code."""
+    lib = _lib()
+    if code == SOURCE_LANGUAGE or code in lib.files:
+        own = lib.table(code).get("language.name")
+        if own and (code == SOURCE_LANGUAGE or own != lib.english.get("language.name")):
+            return own
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+def next_language(lang: str, cycle: tuple[str, ...] = DEFAULT_OFFER) -> str:
     """The language after ``lang`` in ``cycle`` (for the language button and attract mode)."""
     if not cycle:
         return lang
@@ -327,23 +247,103 @@ def next_language(lang: str, cycle: tuple[str, ...] = LANGUAGES) -> str:
     return cycle[(cycle.index(lang) + 1) % len(cycle)]
 
 
+def switch_label(lang: str, offered: tuple[str, ...]) -> str:
+    """What the language button says: with two languages on offer, the other one's own name
+    (one tap switches); with more, the current one's (a tap opens the picker)."""
+    if len(offered) > 2:
+        return language_name(lang)
+    return language_name(next_language(lang, offered))
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=16)
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+@lru_cache(maxsize=128)
+def _pattern(lang: str, kind: str, digits: int):
+    """The language's own decimal or percent pattern with exactly ``digits`` decimals."""
+    loc = _locale(lang)
+    pattern = copy.copy((loc.percent_formats if kind == "percent" else loc.decimal_formats)[None])
+    pattern.frac_prec = (digits, digits)
+    return pattern, loc
+
+
+def format_decimal(lang: str, x: float | None, digits: int = 3, signed: bool = False) -> str:
+    """``x`` with exactly ``digits`` decimals in ``lang``'s marks ("0,123" in German);
+    ``signed`` writes a plus on values >= 0 too. Not a finite number: a dash."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    pattern, loc = _pattern(lang, "decimal", max(0, int(digits)))
+    if not signed:
+        return pattern.apply(x, loc)
+    sign = _numbers.get_plus_sign_symbol(loc) if x >= 0 else _numbers.get_minus_sign_symbol(loc)
+    return sign + pattern.apply(abs(x), loc)
+
+
+def format_count(lang: str, n: int | float | None) -> str:
+    """A whole count with ``lang``'s grouping: "115,328" (en), "115.328" (de), "115 328" (fr)."""
+    if n is None or not math.isfinite(n):
+        return "—"
+    return format_decimal(lang, round(n), 0)
+
+
+def format_percent(lang: str, fraction: float | None, digits: int = 1) -> str:
+    """``0.979`` -> "97.9%" (en), "97,9 %" (de, fr, es), "97,9%" (nl)."""
+    if fraction is None or not math.isfinite(fraction):
+        return "—"
+    pattern, loc = _pattern(lang, "percent", max(0, int(digits)))
+    return pattern.apply(fraction, loc)
+
+
+def format_significant(lang: str, x: float | None, significant: int = 4) -> str:
+    """``x`` to ``significant`` digits without trailing zeros, like Python's ``.4g`` but in
+    ``lang``'s marks: 0.05 -> "0,05" (de), 0.0125 -> "0,0125"."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    rounded = float(f"{x:.{significant}g}")
+    digits = max(0, significant - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    pattern, loc = _pattern(lang, "decimal", digits)
+    pattern = copy.copy(pattern)
+    pattern.frac_prec = (0, digits)
+    return pattern.apply(rounded, loc)
+
+
+def format_scientific(lang: str, x: float | None, digits: int = 1) -> str:
+    """``x`` as mantissa and power of ten with ``lang``'s decimal mark: 1.2E-09 (en),
+    1,2E-09 (de)."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return _numbers.format_scientific(x, format="0." + "0" * max(1, int(digits)) + "E00",
+                                      locale=_locale(lang))
+
+
 def number(x: float, lang: str, decimals: int = 0) -> str:
-    """``12345.6`` -> ``"12,345.6"`` (en) or ``"12.345,6"`` (de)."""
-    dec, thou = _MARKS.get(lang, _MARKS["en"])
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", dec).replace("\0", thou)
+    """``12345.6`` -> "12,345.6" (en) or "12.345,6" (de): grouped, ``decimals`` places."""
+    return format_decimal(lang, x, decimals)
 
 
 def percent(fraction: float, lang: str, decimals: int = 1) -> str:
-    """``0.973`` -> ``"97.3%"`` (en) or ``"97,3 %"`` (de, with the space German typesetting uses)."""
-    value = number(fraction * 100.0, lang, decimals)
-    return value + ("\u00a0%" if lang == "de" else "%")
+    return format_percent(lang, fraction, decimals)
 
 
 def all_characters() -> set[str]:
-    """Every character any text uses: what the bundled font must be able to draw."""
-    chars = set("0123456789.,%×")
-    for table in STRINGS.values():
-        for text in table.values():
+    """Every character any text or number uses: what the bundled font must be able to draw."""
+    chars = set("0123456789+-%×—")
+    lib = _lib()
+    for code in languages():
+        for text in lib.table(code).values():
             chars.update(text)
+        chars.update(format_decimal(code, -12345.5, 1, signed=True) + format_percent(code, 0.5))
+        chars.update(format_decimal(code, 1.0, 1, signed=True))
+    chars.discard("\n")
     return chars
+
+
+# What the language button offers before the config is read, and what attract mode cycles.
+LANGUAGES = languages()

@@ -126,7 +126,9 @@ def test_wrong_type_or_value_one_line_naming_file_key_and_default(tmp_path, line
     ("state", 'checkpoint = ""', "checkpoint"),
     ("log", "backups = 0", "backups"),
     ("log", 'level = "loud"', "level"),
-    ("ui", 'language = "fr"', "language"),
+    ("ui", 'language = "xx"', "language"),
+    ("ui", 'languages = ["en", "klingon"]', "languages"),
+    ("ui", "languages = []", "languages"),
     ("colours", 'text = "white"', "text"),
 ])
 def test_each_section_rejects_bad_values(tmp_path, section, line, key):

@@ -1,34 +1,46 @@
-"""The strings table: every language says the same things with the same slots."""
+"""The catalogues: every language says the same things with the same slots."""
 from __future__ import annotations
 
 import pytest
 
-from neuronlab.strings import (LANGUAGE_NAMES, LANGUAGES, STRINGS, all_characters,
-                               next_language, number, percent, placeholders, t)
+from neuronlab import strings
+from neuronlab.strings import (DEFAULT_OFFER, all_characters, catalogue, english, keys,
+                               language_name, languages, next_language, number, percent,
+                               placeholders, switch_label, t)
+
+SHIPPED = ("en", "de", "es", "fr", "nl")
+# Texts that are rightly the same as the English in a language (names, symbols, loanwords).
+SAME_OK = {
+    "de": {"stat.status", "speed.level", "wires.signal", "speed.pause", "inspector.bias",
+           "stat.lr", "data.arch"},
+    "es": {"speed.level", "inspector.total", "inspector.error"},
+    "fr": {"speed.level", "inspector.total", "wires.signal", "wires.gradient", "speed.pause"},
+    "nl": {"speed.level", "stat.parameters", "stat.status", "inspector.neuron", "inspector.bias"},
+}
 
 
-def test_every_language_has_exactly_the_english_keys():
-    assert set(STRINGS) == set(LANGUAGES)
-    en = set(STRINGS["en"])
-    for lang in LANGUAGES:
-        assert set(STRINGS[lang]) == en, (lang, en ^ set(STRINGS[lang]))
+def test_the_five_languages_ship():
+    assert set(SHIPPED) <= set(languages())
+    assert languages()[0] == "en"
 
 
-def test_placeholders_match_across_languages():
-    for key, text in STRINGS["en"].items():
-        for lang in LANGUAGES:
-            assert placeholders(STRINGS[lang][key]) == placeholders(text), (lang, key)
+@pytest.mark.parametrize("lang", SHIPPED[1:])
+def test_every_language_translates_every_key(lang):
+    missing = [k for k in keys() if not catalogue(lang).get(k, "").strip()]
+    assert missing == [], (lang, missing)
 
 
-def test_no_text_is_empty_or_untranslated_by_accident():
-    # Texts that are legitimately the same in both languages (names, symbols, loanwords).
-    same_ok = {"stat.status", "speed.level", "wires.signal", "speed.pause", "inspector.bias",
-               "stat.lr", "data.arch"}
-    for key, text in STRINGS["en"].items():
-        assert text.strip(), key
-        assert STRINGS["de"][key].strip(), key
-        if key not in same_ok:
-            assert STRINGS["de"][key] != text, key
+@pytest.mark.parametrize("lang", SHIPPED[1:])
+def test_placeholders_match_english(lang):
+    table = catalogue(lang)
+    wrong = [k for k in keys() if placeholders(table[k]) != placeholders(english(k))]
+    assert wrong == [], (lang, wrong)
+
+
+@pytest.mark.parametrize("lang", SHIPPED[1:])
+def test_no_text_is_left_in_english_by_accident(lang):
+    same = {k for k in keys() if catalogue(lang)[k] == english(k)}
+    assert same <= SAME_OK[lang], same - SAME_OK[lang]
 
 
 def test_the_texts_the_exhibit_needs_are_there():
@@ -42,20 +54,18 @@ def test_the_texts_the_exhibit_needs_are_there():
               "inspector.rest", "bright.body", "super.withheld", "output.sum", "probe.clean",
               "probe.random", "draw.eraser", "draw.clear", "draw.receives", "data.body",
               "speed.pause", "speed.step", "scene.graph", "scene.inspect", "scene.draw",
-              "scene.probe", "reset.button", "language.switch", "attract.invite",
+              "scene.probe", "reset.button", "language.name", "attract.invite",
               "attract.tour_draw", "attract.tour_fire", "attract.tour_neuron",
               "attract.tour_learn", "hint.draw", "hint.tap", "notice.diverged",
               "reset.learning"]
-    missing = [k for k in needed if k not in STRINGS["en"]]
-    assert missing == []
+    assert [k for k in needed if k not in keys()] == []
 
 
-def test_t_formats_and_falls_back_to_english(monkeypatch):
+def test_t_formats_and_falls_back_to_english():
     assert t("inspector.rest", "en", n=240) == "The other 240, added up"
     assert t("inspector.rest", "de", n=240) == "Die übrigen 240, zusammengezählt"
-    monkeypatch.setitem(STRINGS, "de", {k: v for k, v in STRINGS["de"].items() if k != "hint.tap"})
-    assert t("hint.tap", "de") == STRINGS["en"]["hint.tap"]
-    assert t("hint.tap", "xx") == STRINGS["en"]["hint.tap"]  # unknown language
+    assert t("inspector.rest", "fr", n=240) == "Les 240 autres, additionnées"
+    assert t("hint.tap", "xx") == english("hint.tap") == "Tap a ball to look inside"
 
 
 def test_t_never_raises():
@@ -64,14 +74,21 @@ def test_t_never_raises():
     assert t("title", "en", unused=1) == "Neuron Lab"
 
 
-def test_language_button_names_the_other_language():
-    for lang in LANGUAGES:
-        other = next_language(lang)
-        assert other != lang
-        assert t("language.switch", lang) == LANGUAGE_NAMES[other]
+def test_each_language_has_its_own_name():
+    names = {code: language_name(code) for code in SHIPPED}
+    assert names == {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Français",
+                     "nl": "Nederlands"}
+
+
+def test_language_button_names_the_language_it_switches_to():
+    assert DEFAULT_OFFER == ("en", "de")
+    assert t("language.switch", "en") == "Deutsch" and t("language.switch", "de") == "English"
     assert next_language("de", ("en", "de")) == "en"
     assert next_language("fr", ("en", "de")) == "en"
     assert next_language("en", ()) == "en"
+    assert switch_label("fr", ("fr", "nl")) == "Nederlands"
+    # with more than two on offer the button names the current language (it opens a picker)
+    assert switch_label("es", SHIPPED) == "Español"
 
 
 @pytest.mark.parametrize("x, lang, dec, want", [
@@ -91,5 +108,24 @@ def test_percent():
 
 def test_all_characters_lists_what_the_font_must_draw():
     chars = all_characters()
-    assert {"η", "∇", "ü", "ß", "→", "−", "…"} <= chars
+    assert {"η", "∇", "ü", "ß", "→", "−", "…", "é", "ñ", "¿", "\u202f"} <= chars
     assert "\t" not in chars
+
+
+def test_the_bundled_font_draws_every_character():
+    pygame = pytest.importorskip("pygame")
+    from neuronlab.ui import text
+
+    pygame.font.init()
+    for bold in (False, True):
+        f = text.font(20, bold)
+        chars = sorted(all_characters())
+        missing = [c for c, m in zip(chars, f.metrics("".join(chars))) if m is None]
+        assert missing == [], (bold, missing)
+
+
+def test_french_punctuation_keeps_its_space_on_the_line():
+    # French sets a space before : ; ? ! that must not wrap onto a line of its own
+    loose = [k for k, v in catalogue("fr").items() for mark in ":;?!" if f" {mark}" in v]
+    assert loose == []
+    assert any("\u00a0:" in v for v in catalogue("fr").values())

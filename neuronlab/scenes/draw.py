@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.strings import format_decimal
 from neuronlab.ui import panels, text
 from neuronlab.ui.paintpad import PaintPad
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
@@ -139,7 +140,7 @@ def _compact_output(stage: Stage, p: np.ndarray, guess: int, width: int, height:
     surf = panel_surface((width, height))
     big = text.render(stage.tr("output.guess", digit=guess), int(px * 1.15), panels.GOOD, bold=True)
     surf.blit(big, (pad, pad))
-    total = text.render(stage.tr("output.sum", total=f"{float(np.sum(p, dtype=np.float64)):.3f}"),
+    total = text.render(stage.tr("output.sum", total=format_decimal(stage.lang, float(np.sum(p, dtype=np.float64)), 3)),
                         int(px * 0.8), panels.DIM)
     surf.blit(total, (width - pad - total.get_width(), pad + int(4 * s)))
     top = pad + int(px * 1.6) + int(px * 0.9)
@@ -153,7 +154,7 @@ def _compact_output(stage: Stage, p: np.ndarray, guess: int, width: int, height:
         hgt = max(2, int((bottom - top) * pr))
         pygame.draw.rect(surf, panels.GOOD if d == guess else (120, 140, 190),
                          (x, bottom - hgt, bar_w, hgt), border_radius=4)
-        v = text.render(f"{pr:.2f}", int(px * 0.62), panels.WHITE)
+        v = text.render(format_decimal(stage.lang, pr, 2), int(px * 0.62), panels.WHITE)
         surf.blit(v, (x + bar_w // 2 - v.get_width() // 2, top - v.get_height()))
         lab = text.render(str(d), px, panels.WHITE, bold=d == guess)
         surf.blit(lab, (x + bar_w // 2 - lab.get_width() // 2, bottom + 2))

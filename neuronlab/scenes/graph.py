@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.strings import format_decimal, format_percent
 from neuronlab.scenes.strips import FeatureStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
@@ -29,10 +30,10 @@ def supervision_panel(stage: Stage, width: int) -> pygame.Surface:
     W = panels.WHITE
     rows = [
         (tr("super.answer"), str(label) if label is not None else tr("super.withheld"), W),
-        (tr("super.guess"), f"{guess}  ({float(fw.p[guess]) * 100:.0f} %)", W),
+        (tr("super.guess"), f"{guess}  ({format_percent(stage.lang, float(fw.p[guess]), 0)})", W),
     ]
     if label is not None:
-        rows.append((tr("super.loss"), f"{fw.loss(label):.3f}", W))
+        rows.append((tr("super.loss"), format_decimal(stage.lang, fw.loss(label), 3), W))
     yy = panels.value_rows(surf, rows, x0, width - pad, y, px)
     note = tr("super.correction") if not probing else tr("super.withheld")
     text.blit_wrapped(surf, note, (x0, yy + int(4 * s)), int(px * 0.8), width - x0 - pad, panels.DIM)
@@ -72,7 +73,7 @@ class GraphScene(Scene):
         p = ses.fw.p
         guess = int(np.argmax(p))
         out = stage.panel("output", ("out", tick, ses.input_version, stage.lang, w),
-                          lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w),
+                          lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w, stage.lang),
                           (side.x, sup.bottom + int(12 * s)))
         stage.panel("known", ("known", stage.lang, w),
                     lambda: known_learned_panel(stage, w), (side.x, out.bottom + int(12 * s)))

@@ -13,6 +13,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.strings import format_decimal
 from neuronlab.scenes.strips import FeatureStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
@@ -107,6 +108,10 @@ class InspectorScene(Scene):
     def render(self, stage: Stage, width: int) -> pygame.Surface:
         ses, tr, s = stage.session, stage.tr, stage.s
         side = stage.regions.side
+
+        def num(x: float, signed: bool = False) -> str:
+            return format_decimal(stage.lang, x, 3, signed)
+
         px, pad = int(21 * s), int(16 * s)
         n = ses.selected
         self.bar_rects = []
@@ -122,7 +127,7 @@ class InspectorScene(Scene):
         if n.layer == 0:
             r, c = divmod(n.index, 16)
             v = float(ses.x[n.index])
-            surf.blit(text.render(tr("inspector.pixel", row=r, col=c) + f" = {v:.3f}", px, panels.WHITE), (pad, y))
+            surf.blit(text.render(tr("inspector.pixel", row=r, col=c) + f" = {num(v)}", px, panels.WHITE), (pad, y))
             y += int(px * 1.6)
             img = ses.x.reshape(16, 16).copy()
             pic = panels.digit_image(img, int(14 * s), grid=False)
@@ -153,7 +158,7 @@ class InspectorScene(Scene):
             colour = panels.WARM if v > 0 else panels.COOL
             rect = pygame.Rect(mid if v > 0 else mid - length, y + 4, max(1, length), row_h - 10)
             pygame.draw.rect(surf, colour if not lit else (255, 255, 255), rect, border_radius=4)
-            val = text.render(f"{v:+.3f}", small, panels.WHITE)
+            val = text.render(num(v, True), small, panels.WHITE)
             surf.blit(val, (width - pad - val.get_width(), y + 2))
             if src is not None:
                 self.bar_rects.append((pygame.Rect(side.x, side.y + y, width, row_h), src))
@@ -161,14 +166,14 @@ class InspectorScene(Scene):
         pygame.draw.line(surf, (120, 130, 160), (mid, y - row_h * len(entries)), (mid, y), 1)
         pygame.draw.line(surf, (120, 130, 160), (pad, y + 4), (width - pad, y + 4), 2)
         y += int(12 * s)
-        surf.blit(text.render(f"{tr('inspector.total')} = {z:+.3f}", px, panels.WHITE, bold=True), (pad, y))
-        check = text.render(f"Σ = {total:+.3f}", small, panels.DIM)
+        surf.blit(text.render(f"{tr('inspector.total')} = {num(z, True)}", px, panels.WHITE, bold=True), (pad, y))
+        check = text.render(f"Σ = {num(total, True)}", small, panels.DIM)
         surf.blit(check, (width - pad - check.get_width(), y + 3))
         y += int(px * 1.6)
         if n.layer == 3:
-            line, value = tr("inspector.softmax"), f"p = {act:.3f}"
+            line, value = tr("inspector.softmax"), f"p = {num(act)}"
         else:
-            line, value = tr("inspector.relu"), f"a = ReLU({z:+.3f}) = {act:.3f}"
+            line, value = tr("inspector.relu"), f"a = ReLU({num(z, True)}) = {num(act)}"
         surf.blit(text.render(value, px, panels.GOOD, bold=True), (pad, y))
         y += int(px * 1.4)
         surf.blit(text.render(line, small, panels.DIM), (pad, y))
@@ -182,6 +187,6 @@ class InspectorScene(Scene):
             target = 1.0 if ses.label == n.index else 0.0
             # y is this neuron's target: 1 if the right answer is its digit, else 0.
             line = (f"{tr('inspector.target')}: {ses.label}  ·  y = {target:.0f}  ·  "
-                    f"{tr('inspector.error')}: p − y = {act - target:+.3f}")
+                    f"{tr('inspector.error')}: p − y = {num(act - target, True)}")
             surf.blit(text.render(line, small, panels.GOLD), (pad, y))
         return surf

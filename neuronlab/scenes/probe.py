@@ -7,6 +7,7 @@ import pygame
 
 from neuronlab.nn import digits
 from neuronlab.scenes.base import Scene, Stage
+from neuronlab.strings import format_decimal
 from neuronlab.scenes.strips import MistakeStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
@@ -76,7 +77,7 @@ class ProbeScene(Scene):
         p = ses.fw.p
         guess = int(np.argmax(p))
         stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, side.w),
-                    lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w),
+                    lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w, stage.lang),
                     (side.x, res.bottom + int(12 * s)))
 
     def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
@@ -98,7 +99,7 @@ class ProbeScene(Scene):
         rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?", panels.WHITE),
                 (tr("super.guess"), str(guess), right)]
         if ses.label is not None:
-            rows.append((tr("super.loss"), f"{ses.fw.loss(ses.label):.3f}", panels.WHITE))
+            rows.append((tr("super.loss"), format_decimal(stage.lang, ses.fw.loss(ses.label), 3), panels.WHITE))
         y = panels.value_rows(surf, rows, x0, width - pad, pad, px)
         text.blit_wrapped(surf, tr("super.withheld"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
         return surf

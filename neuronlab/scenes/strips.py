@@ -11,6 +11,7 @@ import numpy as np
 import pygame
 
 from neuronlab.scenes.base import Stage
+from neuronlab.strings import format_count
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -107,7 +108,8 @@ class MistakeStrip:
         surf = panel_surface(rect.size, radius=int(12 * s))
         title = tr("mistakes.title") if len(self.indices) else tr("mistakes.none")
         surf.blit(text.render(title, int(18 * s), panels.GOLD, bold=True), (int(10 * s), int(8 * s)))
-        count = text.render(tr("mistakes.count", n=self.wrong_total, total=len(ses.test_y)), int(16 * s), panels.DIM)
+        count = text.render(tr("mistakes.count", n=format_count(stage.lang, self.wrong_total),
+                              total=format_count(stage.lang, len(ses.test_y))), int(16 * s), panels.DIM)
         surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
         cell = max(1, item // 16)
         for k, r in enumerate(_item_rects(rect, item, len(self.indices), s)):

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pygame
 
+from neuronlab.strings import format_decimal
 from neuronlab.ui import text
 from neuronlab.ui.widgets import panel_surface
 
@@ -23,11 +24,10 @@ BAD = (255, 90, 90)
 GOLD = (255, 210, 90)
 
 
-def fmt_num(v: float, digits: int = 3) -> str:
-    """A number as the HUD prints it; never 'nan' (callers guard, this is the last line)."""
-    if v is None or not math.isfinite(v):
-        return "—"
-    return f"{v:+.{digits}f}" if digits and v < 0 else f"{v:.{digits}f}"
+def fmt_num(v: float, digits: int = 3, lang: str = "en") -> str:
+    """A number as the HUD prints it, in ``lang``'s marks; never 'nan' (callers guard, this
+    is the last line)."""
+    return format_decimal(lang, v, digits)
 
 
 def _title(surf, label, x, y, px, colour=GOLD) -> int:
@@ -97,8 +97,10 @@ def legend_panel(tr, s: float, palette) -> pygame.Surface:
     return surf
 
 
-def output_bars(tr, s: float, p: np.ndarray, guess: int, label: int | None, width: int) -> pygame.Surface:
-    """The 10 softmax probabilities as bars, their sum, the guess highlighted."""
+def output_bars(tr, s: float, p: np.ndarray, guess: int, label: int | None, width: int,
+                lang: str = "en") -> pygame.Surface:
+    """The 10 softmax probabilities as bars, their sum, the guess highlighted; numbers in
+    ``lang``'s marks."""
     px, pad = int(22 * s), int(14 * s)
     row = int(30 * s)
     h = pad * 2 + int(px * 1.5) + row * 10 + int(px * 1.6)
@@ -112,11 +114,11 @@ def output_bars(tr, s: float, p: np.ndarray, guess: int, label: int | None, widt
         surf.blit(text.render(str(d), px, GOLD if d == label else WHITE, bold=True), (pad, y))
         pygame.draw.rect(surf, (40, 50, 75), (bar_x, y + 4, bar_w, row - 10), border_radius=6)
         pygame.draw.rect(surf, colour, (bar_x, y + 4, max(2, int(bar_w * prob)), row - 10), border_radius=6)
-        v = text.render(f"{prob:.3f}", int(px * 0.9), WHITE)
+        v = text.render(format_decimal(lang, prob, 3), int(px * 0.9), WHITE)
         surf.blit(v, (width - pad - v.get_width(), y + 2))
         y += row
     total = float(np.sum(p, dtype=np.float64))
-    surf.blit(text.render(tr("output.sum", total=f"{total:.3f}"), int(px * 0.9), DIM), (pad, y + 4))
+    surf.blit(text.render(tr("output.sum", total=format_decimal(lang, total, 3)), int(px * 0.9), DIM), (pad, y + 4))
     return surf
 
 

@@ -1,0 +1,169 @@
+"""Every text of the Graph scene fits its panel or button, in every shipped language.
+
+The scene is rendered at 1920x1080 through the real App; every text surface is tagged with
+its string, and every panel surface records where texts land on it, so a string that runs
+past its panel's edge, or into another text of the panel, is named with its language. Buttons shrink a long label to fit: they
+are held to drawing it whole, at no less than 80 % of its size.
+"""
+import os
+import sys
+from types import SimpleNamespace
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from neuronlab import strings  # noqa: E402
+from neuronlab.app import App  # noqa: E402
+from neuronlab.scenes.base import Stage  # noqa: E402
+from neuronlab.session import Neuron  # noqa: E402
+from neuronlab.ui import text, widgets  # noqa: E402
+
+SIZE = (1920, 1080)
+MARGIN = 4        # px kept clear of a panel's 2-px border
+MIN_SHRINK = 0.8  # a button label drawn at less than this share of its size is too long
+# texts that show the scene's own panels were drawn
+SCENE_KEYS = {"graph": ("super.title", "output.title", "known.title"),
+              "inspector": ("inspector.title", "bright.title"),
+              "draw": ("draw.title",),
+              "probe": ("probe.title", "output.title")}
+
+
+class _Text(pygame.Surface):
+    label = ""
+
+
+class _Panel(pygame.Surface):
+    """A panel surface that remembers every tagged text blitted onto it."""
+
+    def blit(self, source, dest, area=None, special_flags=0):
+        if isinstance(source, _Text):
+            rect = pygame.Rect(dest if len(dest) == 4 else (*dest, 0, 0))
+            self.texts.append((source.label, pygame.Rect(rect.topleft, source.get_size())))
+        return super().blit(source, dest, area, special_flags)
+
+
+@pytest.fixture
+def traced(monkeypatch):
+    panels: list[_Panel] = []
+    real_stage_panel = Stage.panel
+
+    def stage_panel(self, name, key, render, pos):
+        rect = real_stage_panel(self, name, key, render, pos)
+        placed[name] = rect
+        return rect
+
+    placed: dict = {}
+    panels_on_screen.clear()
+    panels_on_screen.append(placed)
+    monkeypatch.setattr(Stage, "panel", stage_panel)
+    real_render, real_panel = text.render, widgets.panel_surface
+
+    def render(label, px, colour, bold=False):
+        plain = real_render(label, px, colour, bold)
+        tagged = _Text(plain.get_size(), pygame.SRCALPHA)
+        tagged.label = label
+        return tagged
+
+    def panel_surface(size, *args, **kw):
+        plain = real_panel(size, *args, **kw)
+        p = _Panel(plain.get_size(), pygame.SRCALPHA)
+        p.texts = []
+        panels.append(p)
+        return p
+
+    monkeypatch.setattr(text, "render", render)
+    for mod in list(sys.modules.values()):
+        if (getattr(mod, "__name__", "").startswith("neuronlab")
+                and getattr(mod, "panel_surface", None) is real_panel):
+            monkeypatch.setattr(mod, "panel_surface", panel_surface)
+    return panels
+
+
+panels_on_screen: list[dict] = []
+
+
+def _overflows(panels):
+    """Texts past their panel's edge, and pairs of texts that run into each other."""
+    bad = []
+    for p in panels:
+        w, h = p.get_size()
+        for i, (label, r) in enumerate(p.texts):
+            if r.left < MARGIN or r.right > w - MARGIN or r.top < 0 or r.bottom > h:
+                bad.append(("past the edge", label, tuple(r), (w, h)))
+            # a glyph box's top and bottom rows are mostly empty: lines may touch there
+            core = r.inflate(0, -r.h // 4)
+            for other, o in p.texts[i + 1:]:
+                if core.colliderect(o.inflate(0, -o.h // 4)) and (other, o) != (label, r):
+                    bad.append(("overlap", label, other))
+    return bad
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+@pytest.mark.parametrize("gc_error", [1.234e-9, 3.21e-5])   # the check passed, failed
+def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, trained_model):
+    _check_scene("graph", lang, gc_error, traced, trained_model)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+@pytest.mark.parametrize("scene", ["inspector", "draw", "probe"])
+def test_every_other_scene_text_fits_its_panel(lang, scene, traced, trained_model):
+    _check_scene(scene, lang, 1.234e-9, traced, trained_model)
+
+
+def _check_scene(scene, lang, gc_error, traced, trained_model):
+    app = App(SIZE, present=False, seed=3, lang=lang, model=trained_model.copy(), run_gradcheck=False)
+    try:
+        app.gradcheck = SimpleNamespace(worst_rel_error=gc_error)
+        if scene == "inspector":
+            app.session.select(Neuron(2, 4))
+        app.switch_scene(scene)
+        for _ in range(3):
+            app.frame(1 / 60, events=[])
+        app.session.set_speed(0)
+        app._layout_controls()
+        app.frame(1 / 60, events=[])
+        texts = {label for p in traced for label, _ in p.texts}
+        # the scene's panels really were drawn, in this language
+        for key in ("title", "stat.accuracy", "legend.forward") + SCENE_KEYS[scene]:
+            assert strings.t(key, lang) in texts, key
+        bad = _overflows(traced)
+        assert bad == [], "\n".join(map(str, bad))
+        # longer texts make taller panels: none may grow into a neighbour or off the screen
+        placed = panels_on_screen[0]
+        # a scene's "_bg" panel is the backdrop its other panels are laid on
+        shown = [(n, placed[n]) for n in sorted(app.stage.shown) if n in placed]
+        screen = pygame.Rect((0, 0), SIZE)
+        assert [n for n, r in shown if not screen.contains(r)] == []
+        shown = [(n, r) for n, r in shown if not n.endswith("_bg")]
+        touching = [(a, b) for i, (a, ra) in enumerate(shown) for b, rb in shown[i + 1:]
+                    if ra.colliderect(rb)]
+        assert touching == [], (lang, touching)
+
+        buttons = [b for bar in app._bars() if bar is not None for b in bar.buttons]
+        assert len(buttons) >= 12
+        for b in buttons:
+            full = text.font(b.font_px, True).size(b.label)[0]   # active labels are bold
+            room = b.rect.w - 8
+            assert full * MIN_SHRINK <= room, (lang, b.label, full, room)
+            shrunk = max(12, int(b.font_px * room / full)) if full > room else b.font_px
+            assert text.font(shrunk, True).size(b.label)[0] <= room, (lang, b.label)
+    finally:
+        app.close()
+
+
+def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(traced, trained_model):
+    app = App(SIZE, present=False, seed=3, lang="de", model=trained_model.copy(), run_gradcheck=False)
+    try:
+        app.session.set_speed(0)   # what is drawn is what the session holds afterwards
+        app.frame(1 / 60, events=[])
+        p = app.session.fw.p.astype(float)
+        out = next(q for q in traced if any(t == strings.t("output.title", "de") for t, _ in q.texts))
+        shown = [t for t, _ in out.texts]
+        for d in range(10):
+            assert strings.format_decimal("de", p[d], 3) in shown, d
+        assert strings.t("output.sum", "de", total=strings.format_decimal("de", p.sum(), 3)) in shown
+        assert any("," in t and "." not in t for t in shown if t[:1].isdigit())
+    finally:
+        app.close()
