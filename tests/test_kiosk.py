@@ -9,9 +9,12 @@ import pygame
 import pytest
 
 from neuronlab.app import App
+from neuronlab.commands import SetLanguage
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.kiosk import CornerExit, FrameGuard, KioskController, recover
 from neuronlab.session import Neuron
+
+from helpers import command, switch
 
 SIZE = (1280, 720)
 
@@ -30,6 +33,7 @@ def kiosk(app):
     app.kiosk = k
     app.running = True
     k.recover()
+    app.frame(1 / 60, events=[])   # the clean state lands before the test's first touch
     yield k
     k.recover()
     app.kiosk = None
@@ -57,11 +61,11 @@ def assert_finite_state(app):
 
 
 def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
-    app.switch_scene("draw")
+    switch(app, "draw")
     pad = app.scenes["draw"].pad
     pad.down("x", 8, 8); pad.up("x")
     app.camera.orbit(300, 0)
-    app.set_language("de")
+    command(app, SetLanguage("de"))
     run_frames(app, 45, dt=0.25)               # 11.25 s without a touch
     assert kiosk.attract and app.lang == "en"  # visitor state reset on the way in
     # Play on until the tour has a neuron open in the inspector, then touch it.
@@ -73,7 +77,7 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
     sel = app.session.selected
     # Touch exactly where the selected neuron is drawn: without swallowing, it would be a tap.
     from neuronlab.math3d.camera import project
-    view, proj = app._matrices()
+    view, proj = app.matrices()
     k = app.layout.neuron(sel.layer, sel.index)
     xy, _ = project(app.layout.positions[k:k + 1], view, proj, (0, 0, *app.size))
     x, y = map(float, xy[0])
@@ -86,7 +90,7 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
     assert app.session.source == "training" and app.session.training_active
     assert app.session.iters_per_frame == 4
     assert not app.scenes["draw"].pad.image.any()
-    assert app.grabbed == {}
+    assert app.router.grabbed == {}
 
 
 def test_activity_keeps_attract_away_and_hints_follow_the_scene(app, kiosk):
@@ -98,7 +102,7 @@ def test_activity_keeps_attract_away_and_hints_follow_the_scene(app, kiosk):
     run_frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
     assert kiosk.hint_key() == "hint.tap"
     assert "hint" in app.hud.order            # on screen this frame
-    app.switch_scene("draw")
+    switch(app, "draw")
     assert kiosk.hint_key() == "hint.draw"     # empty pad
     app.scenes["draw"].pad.down("y", 5, 5)
     assert kiosk.hint_key() is None            # something drawn: no hint
@@ -112,7 +116,7 @@ def test_event_storm_leaves_a_valid_state(app, kiosk):
     live: dict[int, tuple[float, float]] = {}
     for frame in range(260):
         if frame % 40 == 0:
-            app.switch_scene(scenes[(frame // 40) % 4])
+            switch(app, scenes[(frame // 40) % 4])
         events = []
         for _ in range(40):
             fid = int(rng.integers(5))
@@ -212,7 +216,8 @@ def test_frame_guard_and_recovery(app, kiosk):
     assert not g.failed(0.0) and not g.failed(1.0) and g.failed(2.0)
     g2 = FrameGuard(max_failures=3, window_s=10)
     assert not any(g2.failed(t) for t in (0.0, 20.0, 40.0, 60.0))
-    app.switch_scene("inspector")
+    switch(app, "inspector")
     app.session.select(Neuron(2, 3))
     recover(app)
+    app.frame(1 / 60, events=[])               # the reset lands at the frame's commands
     assert app.scene_name == "graph" and app.session.selected is None

@@ -12,6 +12,8 @@ from neuronlab.app import App
 from neuronlab.nn import digits, pad
 from neuronlab.session import Neuron
 
+from helpers import switch
+
 SIZE = (1280, 720)
 
 
@@ -29,7 +31,7 @@ def tap(app, x, y, fid=3):
 
 
 def test_each_clean_digit_sent_from_probe_is_answered_correctly(app):
-    app.switch_scene("probe")
+    switch(app, "probe")
     probe = app.scenes["probe"]
     answers = {}
     for d in range(10):
@@ -46,9 +48,9 @@ def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
     # paused: a frame renders the state it started from, and training within it may move
     # the sample on display, so the bars and the session agree only when nothing trains
     app.session.set_speed(0)
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.session.select(Neuron(2, 4))
-    app.switch_scene("inspector")
+    switch(app, "inspector")
     app.frame(1 / 60, events=[])
     insp = app.scenes["inspector"]
     assert insp.bar_rects, "the inspector lists bars"
@@ -69,14 +71,14 @@ def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
 
 
 def test_the_language_button_switches_every_panel_to_german_and_back(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.frame(1 / 60, events=[])
-    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    lang_button = next(b for b in app.controls.bar.buttons if b.action == ("lang",))
     tap(app, *lang_button.rect.center)
     assert app.lang == "de"
-    graph_button = next(b for b in app.controls.buttons if b.action == ("scene", "graph"))
+    graph_button = next(b for b in app.controls.bar.buttons if b.action == ("scene", "graph"))
     assert graph_button.label == strings.t("scene.graph", "de")
     assert strings.t("super.title", "de") != strings.t("super.title", "en")
-    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    lang_button = next(b for b in app.controls.bar.buttons if b.action == ("lang",))
     tap(app, *lang_button.rect.center)
     assert app.lang == "en"

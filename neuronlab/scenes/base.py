@@ -12,7 +12,8 @@ from typing import Callable
 
 import pygame
 
-from neuronlab.ui.widgets import Button, ButtonBar
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 
 
 @dataclass
@@ -74,6 +75,14 @@ class Stage:
         self.panel(name, bar.key(), lambda: bar.render()[0], bar.bounds().topleft)
 
 
+def titled_background(stage: Stage, title_key: str, width: int, height: int) -> pygame.Surface:
+    """The panel behind a scene's tools: a plain panel with the scene's title."""
+    s = stage.s
+    surf = panel_surface((width, max(height, 10)))
+    surf.blit(text.render(stage.tr(title_key), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
+    return surf
+
+
 class Scene:
     name = "scene"
 
@@ -88,6 +97,10 @@ class Scene:
 
     def layout(self, stage: Stage) -> None:
         """(Re)build widgets for the current regions."""
+
+    def arrange(self, stage: Stage) -> None:
+        """Compute this frame's rectangles from the session (after the update, before
+        drawing): drawing draws them, and the next frame's touches hit-test them."""
 
     def on_button(self, stage: Stage, button: Button) -> None:
         """A button of this scene was tapped."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.ui import panels, text
 from neuronlab.ui.paintpad import PaintPad
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
@@ -97,7 +97,7 @@ class DrawScene(Scene):
         pr = self.pad_rect(stage)
         bar_bottom = self.bar.bounds().bottom if self.bar.buttons else pr.bottom
         stage.panel("draw_bg", ("bg", stage.lang, side.w, pr.size, bar_bottom),
-                    lambda: self._background(stage, side.w, bar_bottom - side.y + int(16 * s)), side.topleft)
+                    lambda: titled_background(stage, "draw.title", side.w, bar_bottom - side.y + int(16 * s)), side.topleft)
         cell = pr.w // 16
         stage.panel("pad", ("pad", self.pad.version, pr.size),
                     lambda: panels.digit_image(self.pad.image, cell, grid=True, tint=(255, 236, 200)), pr.topleft)
@@ -112,12 +112,6 @@ class DrawScene(Scene):
         out_w = side.w - recv_w - int(10 * s)
         stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, stage.lang, out_w, h),
                     lambda: _compact_output(stage, p, guess, out_w, h), (side.x + recv_w + int(10 * s), y))
-
-    def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
-        s = stage.s
-        surf = panel_surface((width, max(height, 10)))
-        surf.blit(text.render(stage.tr("draw.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
-        return surf
 
     def _receives(self, stage: Stage, width: int, height: int) -> pygame.Surface:
         """The network's true input (after the pad-to-network path)."""

@@ -6,7 +6,7 @@ import numpy as np
 import pygame
 
 from neuronlab.nn import digits
-from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.scenes.strips import MistakeStrip
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
@@ -68,7 +68,7 @@ class ProbeScene(Scene):
         bottom = self.bar.bounds().bottom
         self.mistakes.show(stage)
         stage.panel("probe_bg", ("pbg", stage.lang, side.w, bottom),
-                    lambda: self._background(stage, side.w, bottom - side.y + int(16 * s)), side.topleft)
+                    lambda: titled_background(stage, "probe.title", side.w, bottom - side.y + int(16 * s)), side.topleft)
         stage.buttons("probe_buttons", self.bar)
         y = bottom + int(28 * s)
         res = stage.panel("probe_result", ("pres", ses.input_version, ses.train_version, stage.lang, side.w),
@@ -78,12 +78,6 @@ class ProbeScene(Scene):
         stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, side.w),
                     lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w),
                     (side.x, res.bottom + int(12 * s)))
-
-    def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
-        s = stage.s
-        surf = panel_surface((width, height))
-        surf.blit(text.render(stage.tr("probe.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
-        return surf
 
     def _result(self, stage: Stage, width: int) -> pygame.Surface:
         ses, tr, s = stage.session, stage.tr, stage.s
