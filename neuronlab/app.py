@@ -25,7 +25,7 @@ import pygame
 from threadpoolctl import threadpool_limits
 
 from neuronlab import commands as cmd
-from neuronlab.bootstrap import build_app, palette_from_config  # noqa: F401  (the public entry points)
+from neuronlab.bootstrap import build_app, palette_from_config
 from neuronlab.common_panels import CommonPanels
 from neuronlab.controls import commands_for, layout_controls, layout_key
 from neuronlab.exhibit import Exhibit
@@ -43,6 +43,8 @@ from neuronlab.scenes.inspector import InspectorScene
 from neuronlab.scenes.probe import ProbeScene
 from neuronlab.session import Session
 from neuronlab.view.palette import Palette
+
+__all__ = ["App", "build_app", "main", "make_scenes", "palette_from_config"]
 
 log = logging.getLogger("neuronlab")
 
@@ -136,7 +138,6 @@ class App:
         vp = self.ctx.screen.viewport[2:] if self.present else self.size
         return lens_matrices(self.camera, self.stage.regions, self.size, vp)
 
-    _matrices = matrices
 
     def pick(self, x: float, y: float):
         view, proj = self.matrices()

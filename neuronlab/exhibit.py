@@ -67,8 +67,7 @@ class Exhibit:
         self.applied = 0                   # commands carried out so far
         self._queue: deque = deque(maxlen=MAX_QUEUE)
         self.stage = Stage(session, self.tr, Regions.for_size(tuple(size)), self.palette,
-                           show or (lambda *a, **k: None))
-        self.stage.request_scene = lambda name: self.apply(cmd.SwitchScene(name))
+                           show or (lambda *a, **k: None), self.apply)
         self.stage.lang = lang
         self.stage.tick = 0
         if self.scene is not None:

@@ -26,3 +26,35 @@ def command(app, *commands):
 
 def switch(app, name):
     command(app, cmd.SwitchScene(name))
+
+
+def reset(app, speed=4, lang="en"):
+    """A clean exhibit for the next test: graph scene, training at ``speed``, nothing
+    selected or lit, camera home, signal wires, no kiosk controller, the loop running."""
+    app.kiosk = None
+    app.running = True
+    command(app, cmd.ResetVisitor(language=lang, speed=speed), cmd.SetWiresMode("signal"))
+
+
+def app_fixtures(size=(1280, 720), trained=False, **kw):
+    """``(shared_app, app)`` fixtures: one headless App per module (a window and its GL
+    context are costly) and, per test, that App reset to a clean exhibit. With
+    ``trained`` the network is a copy of the session's trained model."""
+    import pytest
+
+    from neuronlab.app import App
+
+    @pytest.fixture(scope="module")
+    def shared_app(request):
+        model = request.getfixturevalue("trained_model").copy() if trained else None
+        a = App(size, present=False, model=model, **kw)
+        yield a
+        a.close()
+
+    @pytest.fixture
+    def app(shared_app):
+        reset(shared_app)
+        yield shared_app
+        shared_app.kiosk = None
+
+    return shared_app, app

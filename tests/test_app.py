@@ -7,33 +7,17 @@ import numpy as np
 import pygame
 import pytest
 
-from neuronlab.app import App
 from neuronlab.math3d.camera import project
 from neuronlab.nn import digits, pad
 from neuronlab.scenes.inspector import sum_rows
 from neuronlab.session import Neuron
 
-from helpers import switch
+from helpers import app_fixtures, finger, frames, switch
 
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=3, iters_per_frame=4, run_gradcheck=True)
-    yield a
-    a.close()
-
-
-def finger(kind, x, y, fid=1):
-    et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
-    return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-
-
-def frames(app, n, events=()):
-    app.frame(1 / 60, events=list(events))
-    for _ in range(n - 1):
-        app.frame(1 / 60, events=[])
+shared_app, app = app_fixtures(SIZE, seed=3, iters_per_frame=4, run_gradcheck=True)
 
 
 def projected(app, layer, index):

@@ -4,21 +4,17 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 import numpy as np
-import pytest
 
-from neuronlab.app import App
 from neuronlab.config import KioskConfig
 from neuronlab.kiosk import PULSE_HZ, KioskController
 from neuronlab.scenes.attract import AttractTour
 
+from helpers import app_fixtures
+
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=2, iters_per_frame=4, run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, seed=2, iters_per_frame=4, run_gradcheck=False)
 
 
 def play(app, tour, seconds, dt=0.05, render_every=60, watch=None):

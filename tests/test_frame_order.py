@@ -11,29 +11,23 @@ import numpy as np
 import pytest
 
 from neuronlab import commands as cmd
-from neuronlab.app import App
 from neuronlab.scenes.attract import AttractTour
 from neuronlab.session import Neuron
 from neuronlab.view import anim as anim_mod
 
-from helpers import command, frames
+from helpers import app_fixtures, command, frames
 
 SIZE = (640, 360)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=4, iters_per_frame=4, run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, seed=4, iters_per_frame=4, run_gradcheck=False)
 
 
 @pytest.fixture
 def clean(app):
-    """A reset exhibit, paused in the graph, before each test."""
-    command(app, cmd.ResetVisitor(speed=4), cmd.SetSpeed(0))
-    yield app
-    app.kiosk = None
+    """A reset exhibit, paused in the graph."""
+    command(app, cmd.SetSpeed(0))
+    return app
 
 
 def test_commands_wait_for_the_frame_and_are_applied_once_at_one_point(clean, monkeypatch):
@@ -123,21 +117,26 @@ def test_the_loss_history_gets_its_points_as_training_steps_not_as_the_sample_ch
     assert len(hist) == n
 
 
-def test_the_stats_show_a_dash_for_speed_until_it_is_measured(clean):
+def test_the_stats_show_a_dash_for_speed_until_it_is_measured():
     from neuronlab import strings
-    from neuronlab.common_panels import DASH, speed_text
+    from neuronlab.common_panels import DASH, speed_text, stats_rows
+    from neuronlab.session import Session
 
-    app = clean
-    ses = app.session
-    command(app, cmd.Reset(), cmd.SetSpeed(4))
-    ses.trainer.stats.samples_per_sec = 0.0        # as at start, before a window has passed
-    tr = app.exhibit.tr
+    # GIVEN a fresh session, training: no rate window has passed yet
+    ses = Session(seed=1)
+    tr = lambda key, **fmt: strings.t(key, "en", **fmt)   # noqa: E731
+    assert ses.training_active and ses.trainer.stats.samples_per_sec == 0.0
     assert speed_text(tr, ses) == DASH
-    frames(app, 40)
+    assert (tr("stat.speed"), DASH) in stats_rows(tr, ses)
+    # WHEN it has trained long enough to measure, THEN the measured rate is shown
+    for _ in range(100_000):
+        ses.update()
+        if ses.trainer.stats.samples_per_sec > 0:
+            break
     rate = ses.trainer.stats.samples_per_sec
     assert rate > 0
     assert speed_text(tr, ses) == strings.t("stat.speed_value", "en", rate=f"{rate:,.0f}")
-    command(app, cmd.SetSpeed(0))
+    ses.set_speed(0)                               # paused: nothing is trained
     assert speed_text(tr, ses) == strings.t("stat.speed_value", "en", rate="0")
 
 

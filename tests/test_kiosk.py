@@ -8,22 +8,17 @@ import numpy as np
 import pygame
 import pytest
 
-from neuronlab.app import App
 from neuronlab.commands import SetLanguage
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.kiosk import CornerExit, FrameGuard, KioskController, recover
 from neuronlab.session import Neuron
 
-from helpers import command, switch
+from helpers import app_fixtures, command, finger, frames, switch
 
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=5, iters_per_frame=4, run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, seed=5, iters_per_frame=4, run_gradcheck=False)
 
 
 @pytest.fixture
@@ -38,17 +33,6 @@ def kiosk(app):
     k.recover()
     app.kiosk = None
     app.running = True
-
-
-def finger(kind, x, y, fid=1):
-    et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
-    return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-
-
-def run_frames(app, n, dt=1 / 60, events=()):
-    app.frame(dt, events=list(events))
-    for _ in range(n - 1):
-        app.frame(dt, events=[])
 
 
 def assert_finite_state(app):
@@ -66,7 +50,7 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
     pad.down("x", 8, 8); pad.up("x")
     app.camera.orbit(300, 0)
     command(app, SetLanguage("de"))
-    run_frames(app, 45, dt=0.25)               # 11.25 s without a touch
+    frames(app, 45, dt=0.25)               # 11.25 s without a touch
     assert kiosk.attract and app.lang == "en"  # visitor state reset on the way in
     # Play on until the tour has a neuron open in the inspector, then touch it.
     for _ in range(2000):
@@ -83,7 +67,7 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
     x, y = map(float, xy[0])
     app.frame(1 / 60, events=[finger("down", x, y)])
     app.frame(0.05, events=[finger("up", x, y)])
-    run_frames(app, 30)                        # past any double-tap window
+    frames(app, 30)                        # past any double-tap window
     assert not kiosk.attract
     assert app.scene_name == "graph"
     assert app.session.selected is None and app.session.highlight is None
@@ -96,10 +80,10 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
 def test_activity_keeps_attract_away_and_hints_follow_the_scene(app, kiosk):
     for i in range(30):                        # 30 s, a touch every second
         x = 300 + i
-        run_frames(app, 4, dt=0.25, events=[finger("down", x, 500, fid=2), finger("up", x, 500, fid=2)])
+        frames(app, 4, dt=0.25, events=[finger("down", x, 500, fid=2), finger("up", x, 500, fid=2)])
     assert not kiosk.attract and kiosk.attract_count == 0
     assert kiosk.hint_key() is None
-    run_frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
+    frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
     assert kiosk.hint_key() == "hint.tap"
     assert "hint" in app.hud.order            # on screen this frame
     switch(app, "draw")
@@ -171,14 +155,14 @@ def test_corner_gesture_exits(app, kiosk):
     c = 25 * kiosk.cfg.px_per_mm / 2
     w = SIZE[0]
     app.frame(1 / 60, events=[finger("down", c, c, fid=8)])
-    run_frames(app, 22, dt=0.25)                # 5.5 s held
+    frames(app, 22, dt=0.25)                # 5.5 s held
     app.frame(1 / 60, events=[finger("up", c, c, fid=8)])
     assert kiosk.exit_status is None
-    run_frames(app, 4, dt=0.25)                 # 1 s later, within the 3 s step
+    frames(app, 4, dt=0.25)                 # 1 s later, within the 3 s step
     app.frame(1 / 60, events=[finger("down", w - c, c, fid=9)])
-    run_frames(app, 16, dt=0.25)                # 4 s: not yet
+    frames(app, 16, dt=0.25)                # 4 s: not yet
     assert kiosk.exit_status is None and app.running
-    run_frames(app, 6, dt=0.25)
+    frames(app, 6, dt=0.25)
     assert kiosk.exit_status == TECHNICIAN_EXIT_STATUS and not app.running
     app.frame(1 / 60, events=[finger("up", w - c, c, fid=9)])
 
@@ -206,7 +190,7 @@ def test_divergence_notice_shows_the_new_rate(app, kiosk):
     app.frame(1 / 60, events=[])
     assert kiosk.notice_lr == pytest.approx(old * 0.5)
     assert "notice_diverged" in app.hud.order
-    run_frames(app, 30, dt=0.25)               # 7.5 s later it has gone
+    frames(app, 30, dt=0.25)               # 7.5 s later it has gone
     assert "notice_diverged" not in app.hud.order
     ses.trainer.lr = old
 

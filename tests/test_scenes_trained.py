@@ -4,30 +4,22 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 import numpy as np
-import pygame
-import pytest
 
 from neuronlab import strings
-from neuronlab.app import App
 from neuronlab.nn import digits, pad
 from neuronlab.session import Neuron
 
-from helpers import switch
+from helpers import app_fixtures, finger, switch
 
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app(trained_model):
-    a = App(SIZE, present=False, seed=5, model=trained_model.copy(), run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, trained=True, seed=5, run_gradcheck=False)
 
 
 def tap(app, x, y, fid=3):
-    ev = dict(touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+    app.frame(1 / 60, events=[finger("down", x, y, fid)])
+    app.frame(1 / 60, events=[finger("up", x, y, fid)])
 
 
 def test_each_clean_digit_sent_from_probe_is_answered_correctly(app):
@@ -58,15 +50,14 @@ def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
     contrib, _, _ = app.session.contributions(Neuron(2, 4))
     assert src == int(np.argmax(np.abs(contrib)))  # the first bar is the largest contribution
     x, y = rect.center
-    ev = dict(touch_id=1, finger_id=8, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
+    app.frame(1 / 60, events=[finger("down", x, y, 8)])
     app.frame(1 / 60, events=[])
     assert app.session.highlight == (2, src, 4)
     k = app.layout.wire_index(2, src, 4)
     arrays = app.last_arrays
     assert tuple(arrays.wire_rgba[k]) == (1.0, 1.0, 1.0, 1.0)
     assert arrays.ball_glow[app.layout.neuron(1, src)] > 0.5
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+    app.frame(1 / 60, events=[finger("up", x, y, 8)])
     assert app.session.highlight is None
 
 

@@ -1,9 +1,10 @@
 """Scene: one screen's behaviour (enter / exit / on_pointer / update / panels).
 
-A scene changes the session and describes its HUD panels; it never draws GL. The
-``Stage`` it is given is everything a scene may use: the session, the strings lookup,
-the UI scale, the screen regions, and ``panel()``, which renders a panel only when its
-content key changed.
+A scene describes its HUD panels and never draws GL. The ``Stage`` it is given is
+everything a scene may use: the session, the strings lookup, the UI scale, the screen
+regions, ``panel()`` (renders a panel only when its content key changed) and ``apply``
+(queues a command for the frame's one point of change). ``arrange`` lays out what both
+drawing and touch read; ``on_button`` is reached through a ``SceneButton`` command.
 """
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ class Stage:
     regions: Regions
     palette: object
     show: Callable  # show(name, surface, pos, version)
+    # apply(command): how a scene asks for a change beyond itself (another scene, ...);
+    # it lands at the frame's one point of change, like every command.
+    apply: Callable = lambda command: None
     cache: dict = field(default_factory=dict)
     shown: set = field(default_factory=set)
 

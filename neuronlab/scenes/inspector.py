@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from neuronlab.commands import Highlight, Select
 from neuronlab.scenes.base import Scene, Stage
 from neuronlab.scenes.strips import FeatureStrip
+from neuronlab.session import Neuron
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -137,20 +139,18 @@ class InspectorScene(Scene):
         k = self.features.hit(stage, ev.x, ev.y)
         if k is not None:
             if ev.kind == "down":
-                from neuronlab.session import Neuron
-
-                ses.select(Neuron(1, k))
-                ses.highlight = None
+                stage.apply(Select(Neuron(1, k)))
+                stage.apply(Highlight(None))
             return ev.kind != "hover"
         if ses.selected is None or ses.selected.layer == 0:
             return False
         side = stage.regions.side
         if ev.kind in ("down", "move", "hover") and side.collidepoint(ev.x, ev.y):
             src = self._bar_at(ev.x, ev.y)
-            ses.highlight = (ses.selected.layer, src, ses.selected.index) if src is not None else None
+            stage.apply(Highlight((ses.selected.layer, src, ses.selected.index) if src is not None else None))
             return ev.kind != "hover"
         if ev.kind in ("up", "cancel"):
-            ses.highlight = None
+            stage.apply(Highlight(None))
         return side.collidepoint(ev.x, ev.y)
 
     def panels(self, stage: Stage) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 
 from neuronlab.nn import digits
+from neuronlab.commands import SceneButton
 from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.scenes.strips import MistakeStrip
 from neuronlab.ui import panels, text
@@ -52,14 +53,18 @@ class ProbeScene(Scene):
             stage.session.probe(digits.clean_digit(int(what)), int(what))
 
     def on_button(self, stage: Stage, button: Button) -> None:
+        if isinstance(button.action, tuple) and button.action[0] == "mistake":
+            ses = stage.session
+            idx = button.action[1]
+            ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+            return
         self.send(stage, button.action)
 
     def on_pointer(self, stage: Stage, ev) -> bool:
         idx = self.mistakes.hit(stage, ev.x, ev.y)
         if idx is not None:
             if ev.kind == "down":
-                ses = stage.session
-                ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+                stage.apply(SceneButton(self.name, ("mistake", int(idx))))
             return ev.kind != "hover"
         return stage.regions.side.collidepoint(ev.x, ev.y) and ev.kind != "hover"
 
