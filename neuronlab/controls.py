@@ -4,6 +4,11 @@ which commands a tap on each one makes.
 ``layout_controls`` is a pure function of the screen regions and the exhibit's snapshot;
 drawing (``Stage.buttons``) and hit-testing (the pointer router) both read what it
 returns. ``commands_for`` turns a tapped button into typed commands (``commands.py``).
+
+A new common control: a command in ``commands.py`` and its handling in ``Exhibit._do``;
+a ``Button`` here with a tuple action (``("kind", value)``), its ``active`` state read
+from the snapshot (a field ``layout_key`` includes, so the bar is rebuilt when it
+changes); and its branch in ``commands_for``.
 """
 from __future__ import annotations
 

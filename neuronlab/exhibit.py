@@ -65,7 +65,8 @@ class Exhibit:
         # Called by ResetVisitor before anything else: the app lets go of every finger.
         self.release_fingers: Callable[[], None] = lambda: None
         self.applied = 0                   # commands carried out so far
-        self._queue: deque = deque(maxlen=MAX_QUEUE)
+        self._queue: deque = deque()
+        self.dropped = 0                   # commands refused because the queue was full
         self.stage = Stage(session, self.tr, Regions.for_size(tuple(size)), self.palette,
                            show or (lambda *a, **k: None), self.apply)
         self.stage.lang = lang
@@ -94,12 +95,18 @@ class Exhibit:
 
     # ------------------------------------------------------------------ changing
     def apply(self, command) -> None:
-        """Queue ``command``; it takes effect at the frame's next ``flush``."""
+        """Queue ``command``; it takes effect at the frame's next ``flush``. A full queue
+        (a touch storm) refuses the newest, so what was asked first still happens in order."""
+        if len(self._queue) >= MAX_QUEUE:
+            if self.dropped == 0:
+                log.warning("command queue full (%d): further commands dropped this frame", MAX_QUEUE)
+            self.dropped += 1
+            return
         self._queue.append(command)
 
     def flush(self) -> int:
         """Carry out the queued commands in order; returns how many. Called once a frame."""
-        n = 0
+        n, self.dropped = 0, 0
         while self._queue:
             self._do(self._queue.popleft())
             n += 1

@@ -5,6 +5,12 @@ everything a scene may use: the session, the strings lookup, the UI scale, the s
 regions, ``panel()`` (renders a panel only when its content key changed) and ``apply``
 (queues a command for the frame's one point of change). ``arrange`` lays out what both
 drawing and touch read; ``on_button`` is reached through a ``SceneButton`` command.
+
+A scene's own button: put it in ``self.bar`` in ``layout`` with a non-tuple action (the
+router hit-tests ``scene.bar``; a tap becomes ``SceneButton(scene, action)``) and handle
+the action in ``on_button``, which runs at the frame's point of change. A change beyond
+the scene goes out as a command (``stage.apply``). A continuous control (a slider) owns
+its finger through ``on_pointer`` and emits commands from there.
 """
 from __future__ import annotations
 
