@@ -100,7 +100,7 @@ class ShowDrawing:
 
 @dataclass(frozen=True)
 class Pen:
-    """A pen on the Draw pad that is not a finger (the tour's): down / move / up at a cell."""
+    """A pen on the Draw pad (a visitor's finger or the tour's): down / move / up at a cell."""
 
     pid: object
     kind: str                      # "down" | "move" | "up"

@@ -173,7 +173,9 @@ class Exhibit:
             if draw is not None and draw.pad.image.any():
                 ses.draw(draw.pad.image.copy())
         elif isinstance(c, cmd.Pen):
-            self._pen(c)
+            draw = self.scenes.get("draw")
+            if draw is not None:
+                draw.pen(self.stage, c)
         elif isinstance(c, cmd.ClearPad):
             draw = self.scenes.get("draw")
             if draw is not None:
@@ -215,18 +217,6 @@ class Exhibit:
         self.stage.cache.clear()
         if self.scene is not None:
             self.scene.layout(self.stage)
-
-    def _pen(self, c) -> None:
-        draw = self.scenes.get("draw")
-        if draw is None:
-            return
-        if c.kind == "down":
-            draw.pad.down(c.pid, c.x, c.y)
-        elif c.kind == "move":
-            draw.pad.move(c.pid, c.x, c.y)
-        else:
-            draw.pad.up(c.pid)
-        draw.feed(self.stage)   # the graph fires as the ink lands
 
     def _start_demo(self) -> None:
         ses = self.session

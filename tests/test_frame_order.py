@@ -153,3 +153,24 @@ def test_the_inspector_draws_the_bars_its_layout_step_placed(clean):
     assert insp.sums is sums                             # ...and never refills it
     side = app.stage.regions.side
     assert all(side.contains(r) for r, _ in insp.bar_rects)
+
+
+def test_a_stroke_cut_by_leaving_the_scene_leaves_no_stray_ink(clean):
+    from helpers import finger
+
+    app = clean
+    command(app, cmd.SwitchScene("draw"), cmd.ClearPad())
+    draw = app.scenes["draw"]
+    r = draw.pad_rect(app.stage)
+    x, y = r.x + 4.5 * r.w / 16, r.y + 4.5 * r.h / 16
+    b = next(b for b in app.controls.bar.buttons if b.action == ("scene", "graph"))
+    bx, by = b.rect.center
+    # GIVEN a finger painting, WHEN another finger taps Graph and the first moves on in
+    # the same frame, THEN the scene is left and the move after it paints nothing
+    frames(app, 1, [finger("down", x, y, 1, SIZE), finger("down", bx, by, 2, SIZE)])
+    ink = draw.pad.image.copy()
+    frames(app, 1, [finger("up", bx, by, 2, SIZE), finger("move", x + r.w / 2, y, 1, SIZE)])
+    assert app.scene_name == "graph"
+    np.testing.assert_array_equal(draw.pad.image, ink)
+    assert ink.sum() > 0 and draw.pad.active_strokes == 0
+    frames(app, 1, [finger("up", x + r.w / 2, y, 1, SIZE)])

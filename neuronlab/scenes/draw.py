@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from neuronlab.commands import Pen
 from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.ui import panels, text
 from neuronlab.ui.paintpad import PaintPad
@@ -75,17 +76,28 @@ class DrawScene(Scene):
         pr = self.pad_rect(stage)
         if ev.kind == "down" and pr.collidepoint(ev.x, ev.y):
             self.fingers.add(ev.pid)  # this finger belongs to the pad until it lifts
-            self.pad.down(ev.pid, *self._cell(stage, ev.x, ev.y))
+            stage.apply(Pen(ev.pid, "down", *self._cell(stage, ev.x, ev.y)))
         elif ev.kind == "move" and ev.pid in self.fingers:
             cx, cy = self._cell(stage, ev.x, ev.y)
-            self.pad.move(ev.pid, min(max(cx, -1.0), 17.0), min(max(cy, -1.0), 17.0))
+            stage.apply(Pen(ev.pid, "move", min(max(cx, -1.0), 17.0), min(max(cy, -1.0), 17.0)))
         elif ev.kind in ("up", "cancel") and ev.pid in self.fingers:
             self.fingers.discard(ev.pid)
-            self.pad.up(ev.pid)
+            stage.apply(Pen(ev.pid, "up"))
         else:
             return stage.regions.side.collidepoint(ev.x, ev.y)
-        self.feed(stage)  # re-fire the graph in this very frame
         return True
+
+    def pen(self, stage: Stage, pen) -> None:
+        """A ``Pen`` command: ink at a cell, and the graph re-fired in this very frame."""
+        if pen.kind == "down":
+            self.pad.down(pen.pid, pen.x, pen.y)
+        elif pen.kind == "move":
+            if pen.pid not in self.pad._last:   # its stroke ended (the scene was left): no new ink
+                return
+            self.pad.move(pen.pid, pen.x, pen.y)
+        else:
+            self.pad.up(pen.pid)
+        self.feed(stage)
 
     def feed(self, stage: Stage) -> None:
         if self.pad.version != self._fed_version:
