@@ -15,7 +15,8 @@ Owns the ``KioskController`` the App consults first for every SDL event and poin
 - a checkpoint every ``checkpoint_every_s`` of exhibit time, and a last one on close;
 - a notice for a few seconds when the divergence guard rolled back (with the new rate).
 
-``FrameGuard`` and ``recover`` serve the crash-proof loop in ``App.run``.
+``FrameGuard`` and ``recover`` serve the crash-proof loop in ``runloop.py``. The
+controller reads the exhibit and changes it only through commands (``Exhibit.apply``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from collections import deque
 
 import pygame
 
+from neuronlab.commands import ResetVisitor
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.scenes.attract import AttractTour
 from neuronlab.ui import panels, text
@@ -110,26 +112,8 @@ class CornerExit:
 
 
 def reset_visitor(app, language: str | None = None, speed: int | None = None) -> None:
-    """Leave a clean exhibit: fingers released, drawing cleared, nothing selected or lit,
-    graph scene, training on at ``speed``, camera home, ``language``."""
-    for pe in app.pointer.cancel_all(app.clock):
-        app.on_pointer(pe)          # the scene and the gestures let go of their fingers
-    app.grabbed.clear()
-    app.pending_scene = None
-    draw = app.scenes.get("draw")
-    if draw is not None:
-        draw.reset()
-    app.switch_scene("graph")
-    ses = app.session
-    ses.select(None)
-    ses.highlight = None
-    if ses.source != "training":
-        ses.show_training()
-    ses.set_speed(speed if speed else ses.iters_per_frame)
-    app.camera.reset()
-    if language and app.lang != language:
-        app.set_language(language)
-    app._layout_controls()
+    """Ask for a clean exhibit at the next frame (``commands.ResetVisitor``)."""
+    app.exhibit.apply(ResetVisitor(language, speed))
 
 
 def recover(app) -> None:
@@ -148,13 +132,14 @@ class KioskController:
     def __init__(self, app, cfg: KioskConfig | None = None, *, checkpointer=None, seed: int = 0,
                  language: str | None = None, default_speed: int | None = None):
         cfg = cfg or KioskConfig()
-        self.app = app
+        self.app = app                   # the loop, the window and the fingers
+        self.exhibit = app.exhibit       # everything shown: read, and changed by commands
         self.cfg = cfg
         self.enabled = bool(cfg.enabled)
         self.idle_timeout_s = float(cfg.idle_timeout_s)
         self.hint_after_s = float(cfg.hint_after_s)
-        self.language = language or app.lang
-        self.default_speed = int(default_speed or app.session.iters_per_frame)
+        self.language = language or app.exhibit.lang
+        self.default_speed = int(default_speed or app.exhibit.session.iters_per_frame)
         self.checkpointer = checkpointer
         self.clock = 0.0
         self.idle = 0.0                  # seconds without pointer activity
@@ -167,9 +152,9 @@ class KioskController:
         self._chord_key = pygame.key.key_code(key)
         self.corners = CornerExit(cfg.exit_corners, cfg.exit_hold_s, cfg.exit_step_s,
                                   cfg.exit_corner_mm * cfg.px_per_mm, app.size)
-        self.tour = AttractTour(app, seed=seed, languages=tuple(cfg.attract_language_cycle),
+        self.tour = AttractTour(app.exhibit, seed=seed, languages=tuple(cfg.attract_language_cycle),
                                 default_speed=self.default_speed)
-        trainer = app.session.trainer
+        trainer = app.exhibit.session.trainer
         self._rollbacks_seen = trainer.rollback_count
         self.notice_lr: float | None = None
         self.notice_at = -1e9
@@ -232,12 +217,13 @@ class KioskController:
         self.clock += dt
         app = self.app
         # No checkpoint of the from-scratch demonstration: the learned network is put aside.
-        if self.checkpointer is not None and getattr(self.tour, "saved", None) is None:
-            self.checkpointer.update(dt, app.session.trainer)
+        ex = self.exhibit
+        if self.checkpointer is not None and not ex.snapshot().demo:
+            self.checkpointer.update(dt, ex.session.trainer)
         if self.corners.update(self.clock):
             self.corners.reset()
             self.technician_exit("corner gesture")
-        trainer = app.session.trainer
+        trainer = ex.session.trainer
         if trainer.rollback_count != self._rollbacks_seen:
             if trainer.rollback_count > self._rollbacks_seen and trainer.rollbacks:
                 self.notice_lr = trainer.rollbacks[-1].new_lr
@@ -275,17 +261,18 @@ class KioskController:
     def close(self) -> None:
         """A last checkpoint, so a planned stop loses nothing."""
         if self.tour.active:
-            self.tour.stop()   # puts the learned network back before it is saved
+            self.tour.stop()   # asks for the learned network back...
+        self.exhibit.flush()   # ...which, outside any frame, must land before the save
         if self.checkpointer is not None:
-            self.checkpointer.save(self.app.session.trainer)
+            self.checkpointer.save(self.exhibit.session.trainer)
 
     # ------------------------------------------------------------------ HUD
     def hint_key(self) -> str | None:
         """The hint a visitor needs now, if any."""
         if self.attract or self.idle < self.hint_after_s:
             return None
-        name = self.app.scene_name
-        if name == "draw" and not self.app.scenes["draw"].pad.image.any():
+        name = self.exhibit.scene_name
+        if name == "draw" and not self.exhibit.scenes["draw"].pad.image.any():
             return "hint.draw"
         if name == "graph":
             return "hint.tap"

@@ -7,42 +7,28 @@ import numpy as np
 import pygame
 import pytest
 
-from neuronlab.app import App
 from neuronlab.math3d.camera import project
 from neuronlab.nn import digits, pad
 from neuronlab.scenes.inspector import sum_rows
 from neuronlab.session import Neuron
 
+from helpers import app_fixtures, finger, frames, switch
+
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=3, iters_per_frame=4, run_gradcheck=True)
-    yield a
-    a.close()
-
-
-def finger(kind, x, y, fid=1):
-    et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
-    return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-
-
-def frames(app, n, events=()):
-    app.frame(1 / 60, events=list(events))
-    for _ in range(n - 1):
-        app.frame(1 / 60, events=[])
+shared_app, app = app_fixtures(SIZE, seed=3, iters_per_frame=4, run_gradcheck=True)
 
 
 def projected(app, layer, index):
-    view, proj = app._matrices()
+    view, proj = app.matrices()
     k = app.layout.neuron(layer, index)
     xy, _ = project(app.layout.positions[k:k + 1], view, proj, (0, 0, *app.size))
     return xy[0]
 
 
 def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     seen = app.session.trainer.stats.samples_seen
     frames(app, 10)
     assert app.session.trainer.stats.samples_seen > seen  # training runs inside the loop
@@ -70,7 +56,7 @@ def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
 
 
 def test_tapping_a_ball_opens_the_inspector_on_that_neuron(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.session.set_speed(0)
     frames(app, 2)
     x, y = projected(app, 2, 5)
@@ -97,7 +83,7 @@ def test_inspector_rows_sum_exactly_to_the_models_z_and_activation(app):
 
 
 def test_painting_refires_the_graph_in_the_same_frame(app):
-    app.switch_scene("draw")
+    switch(app, "draw")
     draw = app.scenes["draw"]
     draw.reset()
     frames(app, 2)
@@ -124,7 +110,7 @@ def test_painting_refires_the_graph_in_the_same_frame(app):
 
 
 def test_probe_sends_a_clean_digit_with_the_answer_withheld(app):
-    app.switch_scene("probe")
+    switch(app, "probe")
     probe = app.scenes["probe"]
     button = next(b for b in probe.bar.buttons if b.action == 8)
     x, y = button.rect.center
@@ -137,7 +123,7 @@ def test_probe_sends_a_clean_digit_with_the_answer_withheld(app):
 
 
 def test_mouse_copies_of_a_finger_are_not_handled_twice(app):
-    app.switch_scene("probe")
+    switch(app, "probe")
     probe = app.scenes["probe"]
     b = next(b for b in probe.bar.buttons if b.action == 2)
     x, y = b.rect.center
@@ -159,12 +145,12 @@ def test_gl_objects_stay_flat_across_frames_and_scene_switches(app):
         return app.gl_object_count()
 
     for name in ("graph", "inspector", "draw", "probe"):
-        app.switch_scene(name)
+        switch(app, name)
         frames(app, 3)
     start = count()
     for _ in range(3):
         for name in ("graph", "inspector", "draw", "probe"):
-            app.switch_scene(name)
+            switch(app, name)
             frames(app, 5)
     assert start >= 10  # the count sees the passes' buffers, programs and panel textures
     assert count() == start
@@ -177,7 +163,7 @@ def test_gradient_check_badge_has_a_measured_error(app):
 
 
 def press(app, action):
-    bars = (app.controls, app.wire_bar, app.view_bar)
+    bars = app.controls.bars
     b = next(b for bar in bars for b in bar.buttons if b.action == action)
     x, y = b.rect.center
     frames(app, 1, [finger("down", x, y, 11)])
@@ -185,7 +171,7 @@ def press(app, action):
 
 
 def test_speed_controls_and_status_tell_the_truth(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     press(app, ("speed", 0))
     assert app.session.status == "paused"
     seen = app.session.trainer.stats.samples_seen
@@ -203,7 +189,7 @@ def test_speed_controls_and_status_tell_the_truth(app):
 
 
 def test_start_over_gives_fresh_weights_and_zero_stats(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     frames(app, 3)
     w_before = app.session.model.W1.copy()
     press(app, ("reset",))
@@ -214,7 +200,7 @@ def test_start_over_gives_fresh_weights_and_zero_stats(app):
 
 
 def test_wire_mode_buttons_switch_what_the_wires_carry(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     press(app, ("speed", 0))  # paused: the frame drawn and the session hold the same weights
     press(app, ("wires", "weight"))
     assert app.session.wire_mode == "weight"
@@ -230,7 +216,7 @@ def test_wire_mode_buttons_switch_what_the_wires_carry(app):
 def test_the_training_sample_on_display_never_flashes_and_stays_true(app):
     """Training runs every frame, but the image shown changes at most 3 times a second;
     whatever is shown, its forward pass is the model's own on the current weights."""
-    app.switch_scene("graph")
+    switch(app, "graph")
     press(app, ("speed", 16))
     changes, last = 0, app.session.input_version
     for _ in range(120):                                  # two seconds at 60 fps
@@ -244,7 +230,7 @@ def test_the_training_sample_on_display_never_flashes_and_stays_true(app):
 
 def test_stats_panel_follows_training_at_most_eight_times_a_second(app):
     # GIVEN training at speed, the numbers change every frame
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.session.set_speed(4)
     frames(app, 5)
     versions, seen = [], []

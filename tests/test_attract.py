@@ -4,31 +4,25 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 import numpy as np
-import pytest
 
-from neuronlab.app import App
 from neuronlab.config import KioskConfig
 from neuronlab.kiosk import PULSE_HZ, KioskController
 from neuronlab.scenes.attract import AttractTour
 
+from helpers import app_fixtures
+
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=2, iters_per_frame=4, run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, seed=2, iters_per_frame=4, run_gradcheck=False)
 
 
 def play(app, tour, seconds, dt=0.05, render_every=60, watch=None):
     """Advance the tour and the session as the app's frame would; render now and then."""
     for i in range(int(round(seconds / dt))):
         tour.update(dt)
+        app.exhibit.flush()                # the frame's one point of change
         app.session.update()
-        if app.pending_scene:
-            app.switch_scene(app.pending_scene)
-            app.pending_scene = None
         if i % render_every == 0:
             app.frame(0.0, events=[])
         if watch is not None:
@@ -36,7 +30,7 @@ def play(app, tour, seconds, dt=0.05, render_every=60, watch=None):
 
 
 def test_tour_draws_stroke_by_stroke_opens_a_neuron_and_learns(app):
-    tour = AttractTour(app, seed=11, languages=("en", "de"), default_speed=4)
+    tour = AttractTour(app.exhibit, seed=11, languages=("en", "de"), default_speed=4)
     seen = {"ink": [], "phases": [], "highlights": set(), "selected": set(), "speeds": set(),
             "samples_drop": False, "langs": set()}
     last = {"samples": app.session.trainer.stats.samples_seen}
@@ -70,20 +64,23 @@ def test_tour_draws_stroke_by_stroke_opens_a_neuron_and_learns(app):
     assert seen["langs"] == {"en", "de"}        # the language cycles per loop
     assert {"draw", "neuron", "learn", "invite"} <= set(seen["phases"])
     tour.stop()
+    app.exhibit.flush()
     assert app.session.highlight is None and app.scenes["draw"].pad.active_strokes == 0
 
 
 def test_tours_with_different_seeds_differ_and_loops_do_not_repeat(app):
     def digits_drawn(seed):
-        tour = AttractTour(app, seed=seed, default_speed=4)
+        tour = AttractTour(app.exhibit, seed=seed, default_speed=4)
         out = []
         tour.start()
         for _ in range(6000):
             before = tour.digits_drawn
             tour.update(0.1)
+            app.exhibit.flush()
             if tour.digits_drawn != before:
                 out.append((tour.last_digit, round(float(app.scenes["draw"].pad.image.sum()), 2)))
         tour.stop()
+        app.exhibit.flush()
         return out
     a, b = digits_drawn(1), digits_drawn(2)
     assert len(a) >= 4
@@ -114,19 +111,11 @@ def test_learning_from_scratch_in_the_tour_gives_the_visitor_back_the_learned_ne
     """The tour resets the network to show learning; a touch brings back what it had learned."""
     import numpy as np
 
+    from neuronlab.exhibit import Exhibit
     from neuronlab.scenes.attract import AttractTour
     from neuronlab.session import Session
 
-    class Host:
-        def __init__(self):
-            self.session = Session(seed=2)
-            self.scenes = {}
-            self.history_loss, self.history_acc = [], []
-
-        def switch_scene(self, name):
-            pass
-
-    host = Host()
+    host = Exhibit(Session(seed=2), {})      # no window: the exhibit's state alone
     ses = host.session
     ses.set_speed(8)
     for _ in range(40):
@@ -137,9 +126,11 @@ def test_learning_from_scratch_in_the_tour_gives_the_visitor_back_the_learned_ne
     tour.active = True
     tour._script = tour._learn()
     next(tour._script)
+    host.flush()
     assert ses.trainer.stats.samples_seen == 0                 # the demo starts from scratch
     assert not np.allclose(ses.model.W1, learned_W)
     tour.stop()                                                 # a visitor touches
+    host.flush()
     np.testing.assert_array_equal(ses.model.W1, learned_W)
     assert ses.trainer.stats.samples_seen == seen
-    assert tour.saved is None
+    assert host.saved is None and not host.snapshot().demo

@@ -8,19 +8,17 @@ import numpy as np
 import pygame
 import pytest
 
-from neuronlab.app import App
+from neuronlab.commands import SetLanguage
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.kiosk import CornerExit, FrameGuard, KioskController, recover
 from neuronlab.session import Neuron
 
+from helpers import app_fixtures, command, finger, frames, switch
+
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app():
-    a = App(SIZE, present=False, seed=5, iters_per_frame=4, run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, seed=5, iters_per_frame=4, run_gradcheck=False)
 
 
 @pytest.fixture
@@ -30,21 +28,11 @@ def kiosk(app):
     app.kiosk = k
     app.running = True
     k.recover()
+    app.frame(1 / 60, events=[])   # the clean state lands before the test's first touch
     yield k
     k.recover()
     app.kiosk = None
     app.running = True
-
-
-def finger(kind, x, y, fid=1):
-    et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
-    return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-
-
-def run_frames(app, n, dt=1 / 60, events=()):
-    app.frame(dt, events=list(events))
-    for _ in range(n - 1):
-        app.frame(dt, events=[])
 
 
 def assert_finite_state(app):
@@ -57,12 +45,12 @@ def assert_finite_state(app):
 
 
 def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
-    app.switch_scene("draw")
+    switch(app, "draw")
     pad = app.scenes["draw"].pad
     pad.down("x", 8, 8); pad.up("x")
     app.camera.orbit(300, 0)
-    app.set_language("de")
-    run_frames(app, 45, dt=0.25)               # 11.25 s without a touch
+    command(app, SetLanguage("de"))
+    frames(app, 45, dt=0.25)               # 11.25 s without a touch
     assert kiosk.attract and app.lang == "en"  # visitor state reset on the way in
     # Play on until the tour has a neuron open in the inspector, then touch it.
     for _ in range(2000):
@@ -73,32 +61,32 @@ def test_idle_starts_attract_and_a_touch_ends_it_swallowed(app, kiosk):
     sel = app.session.selected
     # Touch exactly where the selected neuron is drawn: without swallowing, it would be a tap.
     from neuronlab.math3d.camera import project
-    view, proj = app._matrices()
+    view, proj = app.matrices()
     k = app.layout.neuron(sel.layer, sel.index)
     xy, _ = project(app.layout.positions[k:k + 1], view, proj, (0, 0, *app.size))
     x, y = map(float, xy[0])
     app.frame(1 / 60, events=[finger("down", x, y)])
     app.frame(0.05, events=[finger("up", x, y)])
-    run_frames(app, 30)                        # past any double-tap window
+    frames(app, 30)                        # past any double-tap window
     assert not kiosk.attract
     assert app.scene_name == "graph"
     assert app.session.selected is None and app.session.highlight is None
     assert app.session.source == "training" and app.session.training_active
     assert app.session.iters_per_frame == 4
     assert not app.scenes["draw"].pad.image.any()
-    assert app.grabbed == {}
+    assert app.router.grabbed == {}
 
 
 def test_activity_keeps_attract_away_and_hints_follow_the_scene(app, kiosk):
     for i in range(30):                        # 30 s, a touch every second
         x = 300 + i
-        run_frames(app, 4, dt=0.25, events=[finger("down", x, 500, fid=2), finger("up", x, 500, fid=2)])
+        frames(app, 4, dt=0.25, events=[finger("down", x, 500, fid=2), finger("up", x, 500, fid=2)])
     assert not kiosk.attract and kiosk.attract_count == 0
     assert kiosk.hint_key() is None
-    run_frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
+    frames(app, 14, dt=0.25)               # 3.5 s idle in the graph
     assert kiosk.hint_key() == "hint.tap"
     assert "hint" in app.hud.order            # on screen this frame
-    app.switch_scene("draw")
+    switch(app, "draw")
     assert kiosk.hint_key() == "hint.draw"     # empty pad
     app.scenes["draw"].pad.down("y", 5, 5)
     assert kiosk.hint_key() is None            # something drawn: no hint
@@ -112,7 +100,7 @@ def test_event_storm_leaves_a_valid_state(app, kiosk):
     live: dict[int, tuple[float, float]] = {}
     for frame in range(260):
         if frame % 40 == 0:
-            app.switch_scene(scenes[(frame // 40) % 4])
+            switch(app, scenes[(frame // 40) % 4])
         events = []
         for _ in range(40):
             fid = int(rng.integers(5))
@@ -167,14 +155,14 @@ def test_corner_gesture_exits(app, kiosk):
     c = 25 * kiosk.cfg.px_per_mm / 2
     w = SIZE[0]
     app.frame(1 / 60, events=[finger("down", c, c, fid=8)])
-    run_frames(app, 22, dt=0.25)                # 5.5 s held
+    frames(app, 22, dt=0.25)                # 5.5 s held
     app.frame(1 / 60, events=[finger("up", c, c, fid=8)])
     assert kiosk.exit_status is None
-    run_frames(app, 4, dt=0.25)                 # 1 s later, within the 3 s step
+    frames(app, 4, dt=0.25)                 # 1 s later, within the 3 s step
     app.frame(1 / 60, events=[finger("down", w - c, c, fid=9)])
-    run_frames(app, 16, dt=0.25)                # 4 s: not yet
+    frames(app, 16, dt=0.25)                # 4 s: not yet
     assert kiosk.exit_status is None and app.running
-    run_frames(app, 6, dt=0.25)
+    frames(app, 6, dt=0.25)
     assert kiosk.exit_status == TECHNICIAN_EXIT_STATUS and not app.running
     app.frame(1 / 60, events=[finger("up", w - c, c, fid=9)])
 
@@ -202,7 +190,7 @@ def test_divergence_notice_shows_the_new_rate(app, kiosk):
     app.frame(1 / 60, events=[])
     assert kiosk.notice_lr == pytest.approx(old * 0.5)
     assert "notice_diverged" in app.hud.order
-    run_frames(app, 30, dt=0.25)               # 7.5 s later it has gone
+    frames(app, 30, dt=0.25)               # 7.5 s later it has gone
     assert "notice_diverged" not in app.hud.order
     ses.trainer.lr = old
 
@@ -212,7 +200,8 @@ def test_frame_guard_and_recovery(app, kiosk):
     assert not g.failed(0.0) and not g.failed(1.0) and g.failed(2.0)
     g2 = FrameGuard(max_failures=3, window_s=10)
     assert not any(g2.failed(t) for t in (0.0, 20.0, 40.0, 60.0))
-    app.switch_scene("inspector")
+    switch(app, "inspector")
     app.session.select(Neuron(2, 3))
     recover(app)
+    app.frame(1 / 60, events=[])               # the reset lands at the frame's commands
     assert app.scene_name == "graph" and app.session.selected is None

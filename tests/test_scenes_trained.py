@@ -4,32 +4,26 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 import numpy as np
-import pygame
-import pytest
 
 from neuronlab import strings
-from neuronlab.app import App
 from neuronlab.nn import digits, pad
 from neuronlab.session import Neuron
+
+from helpers import app_fixtures, finger, switch
 
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
-def app(trained_model):
-    a = App(SIZE, present=False, seed=5, model=trained_model.copy(), run_gradcheck=False)
-    yield a
-    a.close()
+shared_app, app = app_fixtures(SIZE, trained=True, seed=5, run_gradcheck=False)
 
 
 def tap(app, x, y, fid=3):
-    ev = dict(touch_id=1, finger_id=fid, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+    app.frame(1 / 60, events=[finger("down", x, y, fid)])
+    app.frame(1 / 60, events=[finger("up", x, y, fid)])
 
 
 def test_each_clean_digit_sent_from_probe_is_answered_correctly(app):
-    app.switch_scene("probe")
+    switch(app, "probe")
     probe = app.scenes["probe"]
     answers = {}
     for d in range(10):
@@ -46,9 +40,9 @@ def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
     # paused: a frame renders the state it started from, and training within it may move
     # the sample on display, so the bars and the session agree only when nothing trains
     app.session.set_speed(0)
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.session.select(Neuron(2, 4))
-    app.switch_scene("inspector")
+    switch(app, "inspector")
     app.frame(1 / 60, events=[])
     insp = app.scenes["inspector"]
     assert insp.bar_rects, "the inspector lists bars"
@@ -56,27 +50,26 @@ def test_touching_an_inspector_bar_lights_that_wire_and_its_source(app):
     contrib, _, _ = app.session.contributions(Neuron(2, 4))
     assert src == int(np.argmax(np.abs(contrib)))  # the first bar is the largest contribution
     x, y = rect.center
-    ev = dict(touch_id=1, finger_id=8, x=x / SIZE[0], y=y / SIZE[1], dx=0.0, dy=0.0)
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERDOWN, **ev)])
+    app.frame(1 / 60, events=[finger("down", x, y, 8)])
     app.frame(1 / 60, events=[])
     assert app.session.highlight == (2, src, 4)
     k = app.layout.wire_index(2, src, 4)
     arrays = app.last_arrays
     assert tuple(arrays.wire_rgba[k]) == (1.0, 1.0, 1.0, 1.0)
     assert arrays.ball_glow[app.layout.neuron(1, src)] > 0.5
-    app.frame(1 / 60, events=[pygame.event.Event(pygame.FINGERUP, **ev)])
+    app.frame(1 / 60, events=[finger("up", x, y, 8)])
     assert app.session.highlight is None
 
 
 def test_the_language_button_switches_every_panel_to_german_and_back(app):
-    app.switch_scene("graph")
+    switch(app, "graph")
     app.frame(1 / 60, events=[])
-    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    lang_button = next(b for b in app.controls.bar.buttons if b.action == ("lang",))
     tap(app, *lang_button.rect.center)
     assert app.lang == "de"
-    graph_button = next(b for b in app.controls.buttons if b.action == ("scene", "graph"))
+    graph_button = next(b for b in app.controls.bar.buttons if b.action == ("scene", "graph"))
     assert graph_button.label == strings.t("scene.graph", "de")
     assert strings.t("super.title", "de") != strings.t("super.title", "en")
-    lang_button = next(b for b in app.controls.buttons if b.action == ("lang",))
+    lang_button = next(b for b in app.controls.bar.buttons if b.action == ("lang",))
     tap(app, *lang_button.rect.center)
     assert app.lang == "en"

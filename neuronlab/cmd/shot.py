@@ -8,6 +8,7 @@ import os
 def run(args) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from neuronlab import commands as cmd
     from neuronlab.app import build_app
 
     app = build_app(args, present=False, checkpoints=False)
@@ -16,14 +17,12 @@ def run(args) -> int:
         if scene == "inspector" and app.session.selected is None:
             from neuronlab.session import Neuron
 
-            app.session.select(Neuron(1, 0))
-        app.switch_scene(scene)
+            app.apply(cmd.Select(Neuron(1, 0)))
+        app.apply(cmd.SwitchScene(scene))
         if scene == "draw":
             from neuronlab.nn import digits
 
-            pad = app.scenes["draw"].pad
-            pad.set_image(digits.clean_digit(7))
-            app.scenes["draw"].feed(app.stage)
+            app.apply(cmd.SetPad(digits.clean_digit(7)))
         for _ in range(max(1, args.frames)):
             app.frame(1 / 60, events=[])
         app.save_png(args.out)

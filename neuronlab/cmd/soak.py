@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 
+from neuronlab.commands import SwitchScene
 from neuronlab.memory import MemorySampler, rss_mb
 
 log = logging.getLogger("neuronlab.soak")
@@ -173,11 +174,13 @@ class Monkey:
             frames = [x + y for x, y in zip(a, b)]
         elif choice == "paint":
             if app.scene_name != "draw":
-                app.request_scene("draw") if r.random() < 0.5 else None
+                if r.random() < 0.5:
+                    app.apply(SwitchScene("draw"))
             pr = app.scenes["draw"].pad_rect(app.stage)
             frames = self._path(int(r.integers(1, 4)), self._point(pr), self._point(pr), int(r.integers(4, 25)))
         elif choice in ("button", "scene_button"):
-            bars = [app.controls] if choice == "button" else [app.scene.bar, app.wire_bar, app.view_bar]
+            bars = [app.controls.bar] if choice == "button" else [app.scene.bar, app.controls.wires,
+                                                                   app.controls.view]
             buttons = [b for bar in bars for b in bar.buttons]
             if buttons:
                 rect = buttons[int(r.integers(len(buttons)))].rect

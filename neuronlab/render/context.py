@@ -7,9 +7,13 @@ window through EGL on a machine with no screen (the path tests and screenshots u
 """
 from __future__ import annotations
 
+import logging
+
 import moderngl
 import numpy as np
 import pygame
+
+log = logging.getLogger("neuronlab")
 
 
 def create_window_context(size: tuple[int, int], fullscreen: bool = False,
@@ -59,7 +63,17 @@ def release_framebuffer(fbo: moderngl.Framebuffer) -> None:
 def read_rgb(fbo: moderngl.Framebuffer, viewport=None) -> np.ndarray:
     """(H, W, 3) uint8, row 0 at the top (GL's rows start at the bottom)."""
     vp = tuple(viewport or fbo.viewport)
+    ctx = fbo.ctx
+    default = getattr(fbo, "glo", None) == 0   # the window's own framebuffer
+    before = ctx.error if default else "GL_NO_ERROR"
     raw = fbo.read(viewport=vp, components=3, alignment=1)
+    if default:
+        # moderngl selects GL_COLOR_ATTACHMENT0 as the read buffer even for the default
+        # framebuffer, which GL flags as INVALID_OPERATION while the read itself still
+        # comes from the back buffer. Swallow only that flag, keep any earlier error.
+        _ = ctx.error
+        if before != "GL_NO_ERROR":
+            log.warning("GL error before reading pixels: %s", before)
     img = np.frombuffer(raw, np.uint8).reshape(vp[3], vp[2], 3)  # bottom row first
     return img[::-1].copy()
 

@@ -9,9 +9,9 @@ only the invitation speaks. The two halves come in random order and the language
 through ``languages`` once per loop, so the tour never repeats exactly.
 
 The script is a generator that is sent ``dt`` each frame: time is passed in, so a test can
-play minutes of the tour in a second. It drives the exhibit only through what a visitor's
-touches would reach: ``host.switch_scene``, the session, the Draw scene's pad and ``feed``,
-the camera and ``host.set_language`` (``host`` is the App, duck-typed).
+play minutes of the tour in a second. It reads the exhibit (``host`` is the ``Exhibit``)
+and changes it only by commands (``host.apply``): they land at the next frame's one
+point of change, in the order made, like a visitor's taps.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from neuronlab import commands as cmd
 from neuronlab.nn import strokes as strokes_mod
 from neuronlab.session import Neuron
 
@@ -43,9 +44,6 @@ class AttractTour:
         self.last_digit: int | None = None
         self._script = None
         self._styles = strokes_mod.styles()
-        # The learned network, put aside while the tour shows learning from scratch; a
-        # visitor who walks up always gets the network that has learned.
-        self.saved = None
 
     # ------------------------------------------------------------------ control
     def start(self) -> None:
@@ -62,11 +60,9 @@ class AttractTour:
             self._script = None
         self.active = False
         self.phase = self.caption = None
-        self._restore_learned()
-        draw = self.host.scenes.get("draw")
-        if draw is not None:
-            draw.pad.up(PEN)
-        self.host.session.highlight = None
+        # A visitor who walks up always gets the network that has learned.
+        for c in (cmd.EndDemo(), cmd.Pen(PEN, "up"), cmd.Highlight(None)):
+            self.host.apply(c)
 
     def update(self, dt: float) -> None:
         if not self.active or self._script is None:
@@ -82,7 +78,7 @@ class AttractTour:
             left -= dt
             if orbit_px_per_s:
                 # A slow drift round the graph keeps the picture alive from afar.
-                self.host.camera.orbit(orbit_px_per_s * dt, 0.0)
+                self.host.apply(cmd.OrbitCamera(orbit_px_per_s * dt, 0.0))
 
     def _tour(self):
         yield
@@ -90,7 +86,7 @@ class AttractTour:
             if self.languages:
                 lang = self.languages[self.loops % len(self.languages)]
                 if lang != self.host.lang:
-                    self.host.set_language(lang)
+                    self.host.apply(cmd.SetLanguage(lang))
             self.loops += 1
             halves = [self._draw_and_open, self._learn]
             if self.rng.random() < 0.5:
@@ -120,30 +116,25 @@ class AttractTour:
         return d, out
 
     def _draw_digit(self):
-        host = self.host
+        ex = self.host.apply
         self.phase, self.caption = "draw", "attract.tour_draw"
-        host.switch_scene("draw")
-        draw = host.scenes["draw"]
-        draw.pad.clear()
-        draw.pad.eraser = False
-        draw.feed(host.stage)
+        ex(cmd.SwitchScene("draw"))
+        ex(cmd.ClearPad())
         yield from self._wait(0.8)
         digit, strokes = self._digit_strokes()
         pace = PEN_SPEED * self.rng.uniform(0.8, 1.25)
         for stroke in strokes:
             seg = np.hypot(*np.diff(stroke, axis=0).T)
             cum = np.concatenate([[0.0], np.cumsum(seg)])          # arclength at each point
-            draw.pad.down(PEN, *stroke[0])
-            draw.feed(host.stage)
+            ex(cmd.Pen(PEN, "down", *map(float, stroke[0])))
             t, at = 0.0, 0
             while at < len(stroke) - 1:
                 dt = yield
                 t += dt
                 at = int(np.searchsorted(cum, t * pace, side="right")) - 1
                 at = min(max(at, 0), len(stroke) - 1)
-                draw.pad.move(PEN, *stroke[at])
-                draw.feed(host.stage)          # the graph fires as the ink lands
-            draw.pad.up(PEN)
+                ex(cmd.Pen(PEN, "move", *map(float, stroke[at])))   # the graph fires as the ink lands
+            ex(cmd.Pen(PEN, "up"))
             yield from self._wait(0.25)
         self.digits_drawn += 1
         self.last_digit = digit
@@ -160,62 +151,37 @@ class AttractTour:
         return Neuron(layer, int(rng.choice(top)))
 
     def _open_neuron(self):
-        host = self.host
-        ses = host.session
+        ex = self.host.apply
         self.phase, self.caption = "neuron", "attract.tour_neuron"
-        image = host.scenes["draw"].pad.image.copy() if "draw" in host.scenes else None
-        host.switch_scene("inspector")
-        if image is not None and image.any():
-            ses.draw(image)      # keep the drawn digit on display, not a training sample
+        ex(cmd.SwitchScene("inspector"))
+        ex(cmd.ShowDrawing())     # keep the drawn digit on display, not a training sample
         n = self._pick_neuron()
-        ses.select(n)
+        ex(cmd.Select(n))
         self.neurons_opened += 1
-        layout = getattr(host, "layout", None)
-        if layout is not None:
-            host.camera.focus(layout.positions[layout.neuron(n.layer, n.index)])
+        ex(cmd.FocusNeuron(n))
         yield from self._wait(1.5)
-        contrib, _, _ = ses.contributions(n)
+        contrib, _, _ = self.host.session.contributions(n)
         for src in np.argsort(-np.abs(contrib), kind="stable")[:int(self.rng.integers(4, 7))]:
-            ses.highlight = (n.layer, int(src), n.index)
+            ex(cmd.Highlight((n.layer, int(src), n.index)))
             yield from self._wait(0.9)
-        ses.highlight = None
+        ex(cmd.Highlight(None))
         yield from self._wait(1.5)
-        host.camera.reset()
+        ex(cmd.ResetCamera())
 
     def _learn(self):
-        host = self.host
-        ses = host.session
+        ex = self.host.apply
         self.phase, self.caption = "learn", "attract.tour_learn"
-        host.switch_scene("graph")
-        ses.select(None)
-        ses.show_training()
-        if self.saved is None:
-            self.saved = ses.snapshot()
-            self.saved["history"] = {name: list(getattr(host, name, ()))
-                                     for name in ("history_loss", "history_acc")}
-        ses.reset_network()
-        for name in ("history_loss", "history_acc"):
-            hist = getattr(host, name, None)
-            if hist is not None:
-                hist.clear()
-        ses.set_speed(LEARN_SPEED)
+        for c in (cmd.SwitchScene("graph"), cmd.Select(None), cmd.ShowTraining(), cmd.StartDemo(),
+                  cmd.SetSpeed(LEARN_SPEED)):
+            ex(c)
         yield from self._wait(self.rng.uniform(20.0, 30.0), orbit_px_per_s=6.0)
-        self._restore_learned()
-        ses.set_speed(self.default_speed)
-
-    def _restore_learned(self) -> None:
-        if self.saved is not None:
-            self.host.session.restore(self.saved)
-            for name, values in self.saved.get("history", {}).items():
-                hist = getattr(self.host, name, None)
-                if hist is not None:
-                    hist[:] = values
-            self.saved = None
+        ex(cmd.EndDemo())
+        ex(cmd.SetSpeed(self.default_speed))
 
     def _invite(self):
-        host = self.host
+        ex = self.host.apply
         self.phase, self.caption = "invite", None
-        host.switch_scene("graph")
-        host.session.set_speed(self.default_speed)
+        ex(cmd.SwitchScene("graph"))
+        ex(cmd.SetSpeed(self.default_speed))
         yield from self._wait(self.rng.uniform(6.0, 9.0), orbit_px_per_s=-6.0)
-        host.camera.reset()
+        ex(cmd.ResetCamera())

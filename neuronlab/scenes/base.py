@@ -1,9 +1,16 @@
 """Scene: one screen's behaviour (enter / exit / on_pointer / update / panels).
 
-A scene changes the session and describes its HUD panels; it never draws GL. The
-``Stage`` it is given is everything a scene may use: the session, the strings lookup,
-the UI scale, the screen regions, and ``panel()``, which renders a panel only when its
-content key changed.
+A scene describes its HUD panels and never draws GL. The ``Stage`` it is given is
+everything a scene may use: the session, the strings lookup, the UI scale, the screen
+regions, ``panel()`` (renders a panel only when its content key changed) and ``apply``
+(queues a command for the frame's one point of change). ``arrange`` lays out what both
+drawing and touch read; ``on_button`` is reached through a ``SceneButton`` command.
+
+A scene's own button: put it in ``self.bar`` in ``layout`` with a non-tuple action (the
+router hit-tests ``scene.bar``; a tap becomes ``SceneButton(scene, action)``) and handle
+the action in ``on_button``, which runs at the frame's point of change. A change beyond
+the scene goes out as a command (``stage.apply``). A continuous control (a slider) owns
+its finger through ``on_pointer`` and emits commands from there.
 """
 from __future__ import annotations
 
@@ -12,7 +19,8 @@ from typing import Callable
 
 import pygame
 
-from neuronlab.ui.widgets import Button, ButtonBar
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 
 
 @dataclass
@@ -45,6 +53,9 @@ class Stage:
     regions: Regions
     palette: object
     show: Callable  # show(name, surface, pos, version)
+    # apply(command): how a scene asks for a change beyond itself (another scene, ...);
+    # it lands at the frame's one point of change, like every command.
+    apply: Callable = lambda command: None
     cache: dict = field(default_factory=dict)
     shown: set = field(default_factory=set)
 
@@ -74,6 +85,14 @@ class Stage:
         self.panel(name, bar.key(), lambda: bar.render()[0], bar.bounds().topleft)
 
 
+def titled_background(stage: Stage, title_key: str, width: int, height: int) -> pygame.Surface:
+    """The panel behind a scene's tools: a plain panel with the scene's title."""
+    s = stage.s
+    surf = panel_surface((width, max(height, 10)))
+    surf.blit(text.render(stage.tr(title_key), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
+    return surf
+
+
 class Scene:
     name = "scene"
 
@@ -88,6 +107,10 @@ class Scene:
 
     def layout(self, stage: Stage) -> None:
         """(Re)build widgets for the current regions."""
+
+    def arrange(self, stage: Stage) -> None:
+        """Compute this frame's rectangles from the session (after the update, before
+        drawing): drawing draws them, and the next frame's touches hit-test them."""
 
     def on_button(self, stage: Stage, button: Button) -> None:
         """A button of this scene was tapped."""

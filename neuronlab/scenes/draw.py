@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from neuronlab.scenes.base import Scene, Stage
+from neuronlab.commands import Pen
+from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.strings import format_decimal
 from neuronlab.ui import panels, text
 from neuronlab.ui.paintpad import PaintPad
@@ -76,17 +77,28 @@ class DrawScene(Scene):
         pr = self.pad_rect(stage)
         if ev.kind == "down" and pr.collidepoint(ev.x, ev.y):
             self.fingers.add(ev.pid)  # this finger belongs to the pad until it lifts
-            self.pad.down(ev.pid, *self._cell(stage, ev.x, ev.y))
+            stage.apply(Pen(ev.pid, "down", *self._cell(stage, ev.x, ev.y)))
         elif ev.kind == "move" and ev.pid in self.fingers:
             cx, cy = self._cell(stage, ev.x, ev.y)
-            self.pad.move(ev.pid, min(max(cx, -1.0), 17.0), min(max(cy, -1.0), 17.0))
+            stage.apply(Pen(ev.pid, "move", min(max(cx, -1.0), 17.0), min(max(cy, -1.0), 17.0)))
         elif ev.kind in ("up", "cancel") and ev.pid in self.fingers:
             self.fingers.discard(ev.pid)
-            self.pad.up(ev.pid)
+            stage.apply(Pen(ev.pid, "up"))
         else:
             return stage.regions.side.collidepoint(ev.x, ev.y)
-        self.feed(stage)  # re-fire the graph in this very frame
         return True
+
+    def pen(self, stage: Stage, pen) -> None:
+        """A ``Pen`` command: ink at a cell, and the graph re-fired in this very frame."""
+        if pen.kind == "down":
+            self.pad.down(pen.pid, pen.x, pen.y)
+        elif pen.kind == "move":
+            if pen.pid not in self.pad._last:   # its stroke ended (the scene was left): no new ink
+                return
+            self.pad.move(pen.pid, pen.x, pen.y)
+        else:
+            self.pad.up(pen.pid)
+        self.feed(stage)
 
     def feed(self, stage: Stage) -> None:
         if self.pad.version != self._fed_version:
@@ -98,7 +110,7 @@ class DrawScene(Scene):
         pr = self.pad_rect(stage)
         bar_bottom = self.bar.bounds().bottom if self.bar.buttons else pr.bottom
         stage.panel("draw_bg", ("bg", stage.lang, side.w, pr.size, bar_bottom),
-                    lambda: self._background(stage, side.w, bar_bottom - side.y + int(16 * s)), side.topleft)
+                    lambda: titled_background(stage, "draw.title", side.w, bar_bottom - side.y + int(16 * s)), side.topleft)
         cell = pr.w // 16
         stage.panel("pad", ("pad", self.pad.version, pr.size),
                     lambda: panels.digit_image(self.pad.image, cell, grid=True, tint=(255, 236, 200)), pr.topleft)
@@ -113,12 +125,6 @@ class DrawScene(Scene):
         out_w = side.w - recv_w - int(10 * s)
         stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, stage.lang, out_w, h),
                     lambda: _compact_output(stage, p, guess, out_w, h), (side.x + recv_w + int(10 * s), y))
-
-    def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
-        s = stage.s
-        surf = panel_surface((width, max(height, 10)))
-        surf.blit(text.render(stage.tr("draw.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
-        return surf
 
     def _receives(self, stage: Stage, width: int, height: int) -> pygame.Surface:
         """The network's true input (after the pad-to-network path)."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from neuronlab.commands import Select, SwitchScene
 from neuronlab.scenes.base import Scene, Stage
 from neuronlab.strings import format_decimal, format_percent
 from neuronlab.scenes.strips import FeatureStrip
+from neuronlab.session import Neuron
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -52,16 +54,14 @@ class GraphScene(Scene):
         if k is None:
             return False
         if ev.kind == "down":
-            from neuronlab.session import Neuron
-
-            stage.session.select(Neuron(1, k))
-            stage.request_scene("inspector")
+            stage.apply(Select(Neuron(1, k)))
+            stage.apply(SwitchScene("inspector"))
         return ev.kind != "hover"
 
     def on_pick(self, stage: Stage, neuron) -> None:
         if neuron is not None:
             stage.session.select(neuron)
-            stage.request_scene("inspector")
+            stage.apply(SwitchScene("inspector"))
 
     def panels(self, stage: Stage) -> None:
         ses, s, side = stage.session, stage.s, stage.regions.side

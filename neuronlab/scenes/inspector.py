@@ -4,6 +4,9 @@ Every incoming contribution a_i * w_ij is a bar, largest magnitude first; those 
 not fit are summed into one labelled bar so the total stays exact; then the bias, z, and
 the activation (ReLU for hidden neurons, the softmax probability for outputs). Touching a
 bar lights that exact wire in 3D (``session.highlight``).
+
+``arrange`` lays the bars out once a frame (``SumLayout``); the panel draws that layout
+and touches hit-test its rectangles, so drawing never decides what input hits.
 """
 from __future__ import annotations
 
@@ -12,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from neuronlab.commands import Highlight, Select
 from neuronlab.scenes.base import Scene, Stage
 from neuronlab.strings import format_decimal
 from neuronlab.scenes.strips import FeatureStrip
+from neuronlab.session import Neuron
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -44,6 +49,43 @@ def sum_rows(contrib: np.ndarray, bias: float, z: float, activation: float, max_
                    float(contrib64[rest].sum()) if len(rest) else 0.0, float(bias), float(z), float(activation))
 
 
+@dataclass(frozen=True)
+class SumLayout:
+    """Where the Inspector's rows go, in panel pixels, and the bars' rectangles on screen."""
+
+    rows: SumRows
+    entries: tuple               # (label, value, source index or None) per drawn row
+    top: int                     # y of the first row inside the panel
+    row_h: int
+    label_w: int
+    bar_x: int
+    bar_w: int
+    rects: tuple                 # (pygame.Rect in window px, source index) per touchable bar
+
+
+def sum_layout(tr, s: float, contrib, bias, z, act, layer: int, max_bars: int, width: int,
+               origin: tuple[int, int]) -> SumLayout:
+    """Rows and rectangles for a non-input neuron's weighted sum in a panel ``width`` wide
+    at ``origin`` (window px)."""
+    px, pad = int(21 * s), int(16 * s)
+    rows = sum_rows(contrib, bias, z, act, max_bars)
+    entries = [(source_name(layer, i), v, i) for i, v in zip(rows.sources, rows.values)]
+    if rows.rest_count:
+        entries.append((tr("inspector.rest", n=rows.rest_count), rows.rest_value, None))
+    entries.append((tr("inspector.bias"), rows.bias, None))
+    small = int(px * 0.85)
+    # the bars start clear of the widest label (so no bar runs over one), at most 45 % in
+    widest = max(text.font(small).size(name)[0] for name, _, _ in entries)
+    label_w = min(max(int(120 * s), widest + int(10 * s)), int(0.45 * width))
+    bar_x = pad + label_w
+    bar_w = width - bar_x - pad - int(110 * s)
+    top = pad + int(px * 1.45) + int(px * 1.8)      # below the title and the neuron's name
+    row_h = int(27 * s)
+    rects = tuple((pygame.Rect(origin[0], origin[1] + top + k * row_h, width, row_h), src)
+                  for k, (_, _, src) in enumerate(entries) if src is not None)
+    return SumLayout(rows, tuple(entries), top, row_h, label_w, bar_x, bar_w, rects)
+
+
 def source_name(layer: int, i: int) -> str:
     if layer == 1:
         return f"px {i // 16},{i % 16}"
@@ -56,8 +98,28 @@ class InspectorScene(Scene):
     def __init__(self):
         super().__init__()
         self.max_bars = 12
-        self.bar_rects: list[tuple[pygame.Rect, int]] = []  # (rect in window px, source index)
+        self.sums: SumLayout | None = None   # this frame's rows, from ``arrange``
+        self._sums_key = None
         self.features = FeatureStrip()
+
+    @property
+    def bar_rects(self) -> tuple:
+        """(rect in window px, source index) of each touchable bar on screen."""
+        return self.sums.rects if self.sums is not None else ()
+
+    def arrange(self, stage: Stage) -> None:
+        ses, side = stage.session, stage.regions.side
+        n = ses.selected
+        key = (n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.topleft, side.w)
+        if key == self._sums_key:
+            return
+        self._sums_key = key
+        if n is None or n.layer == 0:
+            self.sums = None
+            return
+        contrib, bias, z = ses.contributions(n)
+        self.sums = sum_layout(stage.tr, stage.s, contrib, bias, z, ses.activation(n), n.layer,
+                               self.max_bars, side.w, side.topleft)
 
     def on_pick(self, stage: Stage, neuron) -> None:
         if neuron is not None:
@@ -78,20 +140,18 @@ class InspectorScene(Scene):
         k = self.features.hit(stage, ev.x, ev.y)
         if k is not None:
             if ev.kind == "down":
-                from neuronlab.session import Neuron
-
-                ses.select(Neuron(1, k))
-                ses.highlight = None
+                stage.apply(Select(Neuron(1, k)))
+                stage.apply(Highlight(None))
             return ev.kind != "hover"
         if ses.selected is None or ses.selected.layer == 0:
             return False
         side = stage.regions.side
         if ev.kind in ("down", "move", "hover") and side.collidepoint(ev.x, ev.y):
             src = self._bar_at(ev.x, ev.y)
-            ses.highlight = (ses.selected.layer, src, ses.selected.index) if src is not None else None
+            stage.apply(Highlight((ses.selected.layer, src, ses.selected.index) if src is not None else None))
             return ev.kind != "hover"
         if ev.kind in ("up", "cancel"):
-            ses.highlight = None
+            stage.apply(Highlight(None))
         return side.collidepoint(ev.x, ev.y)
 
     def panels(self, stage: Stage) -> None:
@@ -114,7 +174,6 @@ class InspectorScene(Scene):
 
         px, pad = int(21 * s), int(16 * s)
         n = ses.selected
-        self.bar_rects = []
         if n is None:
             return panels.text_panel(tr("inspector.title"), tr("inspector.pick"), s, width)
         n_rows = min(self.max_bars, len(ses.fw.activations[n.layer - 1])) + 2
@@ -134,23 +193,16 @@ class InspectorScene(Scene):
             pygame.draw.rect(pic, panels.GOLD, (c * int(14 * s), r * int(14 * s), int(14 * s), int(14 * s)), 3)
             surf.blit(pic, (pad, y))
             return surf
-        contrib, bias, z = ses.contributions(n)
-        act = ses.activation(n)
-        rows = sum_rows(contrib, bias, z, act, self.max_bars)
+        lay = self.sums if self.sums is not None else sum_layout(
+            tr, s, *ses.contributions(n), ses.activation(n), n.layer, self.max_bars, width, side.topleft)
+        rows, entries, row_h = lay.rows, lay.entries, lay.row_h
+        z, act, bias = rows.z, rows.activation, rows.bias
         total = sum(rows.values) + rows.rest_value + rows.bias
         scale = max([abs(v) for v in rows.values] + [abs(rows.rest_value), abs(bias), abs(z), 1e-6])
-        row_h = int(27 * s)
-        entries = [(source_name(n.layer, i), v, i) for i, v in zip(rows.sources, rows.values)]
-        if rows.rest_count:
-            entries.append((tr("inspector.rest", n=rows.rest_count), rows.rest_value, None))
-        entries.append((tr("inspector.bias"), rows.bias, None))
         small = int(px * 0.85)
-        # the bars start clear of the widest label (so no bar runs over one), at most 45 % in
-        widest = max(text.font(small).size(name)[0] for name, _, _ in entries)
-        label_w = min(max(int(120 * s), widest + int(10 * s)), int(0.45 * width))
-        bar_x = pad + label_w
-        bar_w = width - bar_x - pad - int(110 * s)
-        mid = bar_x + bar_w // 2
+        bar_w = lay.bar_w
+        mid = lay.bar_x + bar_w // 2
+        y = lay.top
         for name, v, src in entries:
             lit = ses.highlight is not None and src is not None and ses.highlight[1] == src
             surf.blit(text.render(name, small, panels.GOLD if lit else panels.DIM), (pad, y + 2))
@@ -160,8 +212,6 @@ class InspectorScene(Scene):
             pygame.draw.rect(surf, colour if not lit else (255, 255, 255), rect, border_radius=4)
             val = text.render(num(v, True), small, panels.WHITE)
             surf.blit(val, (width - pad - val.get_width(), y + 2))
-            if src is not None:
-                self.bar_rects.append((pygame.Rect(side.x, side.y + y, width, row_h), src))
             y += row_h
         pygame.draw.line(surf, (120, 130, 160), (mid, y - row_h * len(entries)), (mid, y), 1)
         pygame.draw.line(surf, (120, 130, 160), (pad, y + 4), (width - pad, y + 4), 2)

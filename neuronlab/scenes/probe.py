@@ -6,7 +6,8 @@ import numpy as np
 import pygame
 
 from neuronlab.nn import digits
-from neuronlab.scenes.base import Scene, Stage
+from neuronlab.commands import SceneButton
+from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.strings import format_decimal
 from neuronlab.scenes.strips import MistakeStrip
 from neuronlab.ui import panels, text
@@ -53,14 +54,18 @@ class ProbeScene(Scene):
             stage.session.probe(digits.clean_digit(int(what)), int(what))
 
     def on_button(self, stage: Stage, button: Button) -> None:
+        if isinstance(button.action, tuple) and button.action[0] == "mistake":
+            ses = stage.session
+            idx = button.action[1]
+            ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+            return
         self.send(stage, button.action)
 
     def on_pointer(self, stage: Stage, ev) -> bool:
         idx = self.mistakes.hit(stage, ev.x, ev.y)
         if idx is not None:
             if ev.kind == "down":
-                ses = stage.session
-                ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+                stage.apply(SceneButton(self.name, ("mistake", int(idx))))
             return ev.kind != "hover"
         return stage.regions.side.collidepoint(ev.x, ev.y) and ev.kind != "hover"
 
@@ -69,7 +74,7 @@ class ProbeScene(Scene):
         bottom = self.bar.bounds().bottom
         self.mistakes.show(stage)
         stage.panel("probe_bg", ("pbg", stage.lang, side.w, bottom),
-                    lambda: self._background(stage, side.w, bottom - side.y + int(16 * s)), side.topleft)
+                    lambda: titled_background(stage, "probe.title", side.w, bottom - side.y + int(16 * s)), side.topleft)
         stage.buttons("probe_buttons", self.bar)
         y = bottom + int(28 * s)
         res = stage.panel("probe_result", ("pres", ses.input_version, ses.train_version, stage.lang, side.w),
@@ -79,12 +84,6 @@ class ProbeScene(Scene):
         stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, side.w),
                     lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w, stage.lang),
                     (side.x, res.bottom + int(12 * s)))
-
-    def _background(self, stage: Stage, width: int, height: int) -> pygame.Surface:
-        s = stage.s
-        surf = panel_surface((width, height))
-        surf.blit(text.render(stage.tr("probe.title"), int(24 * s), panels.GOLD, bold=True), (int(16 * s), int(16 * s)))
-        return surf
 
     def _result(self, stage: Stage, width: int) -> pygame.Surface:
         ses, tr, s = stage.session, stage.tr, stage.s

@@ -1,0 +1,89 @@
+"""The panels every scene shares: the stats, the loss/accuracy plot, the legend, and the
+common control bars. Only describes them to the ``Stage``; the numbers are the model's own.
+"""
+from __future__ import annotations
+
+import pygame
+
+from neuronlab.nn.mlp import N_PARAMS
+from neuronlab.ui import panels, text
+from neuronlab.ui.widgets import panel_surface
+
+DASH = "—"
+
+
+def gradcheck_badge(tr, gc) -> tuple[str, tuple]:
+    if gc is None:
+        return tr("gradcheck.pending"), panels.GOLD
+    if gc.worst_rel_error < 1e-6:
+        return tr("gradcheck.passed", error=f"{gc.worst_rel_error:.1e}"), panels.GOOD
+    return tr("gradcheck.failed", error=f"{gc.worst_rel_error:.1e}"), panels.BAD
+
+
+def speed_text(tr, ses) -> str:
+    """Digits a second while training; a dash until the trainer has measured its rate."""
+    if not ses.training_active:
+        rate = "0"
+    elif ses.trainer.stats.samples_per_sec > 0:
+        rate = f"{ses.trainer.stats.samples_per_sec:,.0f}"
+    else:
+        return DASH
+    return tr("stat.speed_value", rate=rate)
+
+
+def stats_rows(tr, ses) -> list[tuple[str, str]]:
+    """The stats panel's (label, value) rows for the session as it is now."""
+    stats = ses.trainer.stats
+    acc = stats.test_accuracy
+    return [
+        (tr("stat.epoch"), f"{stats.epoch}"),
+        (tr("stat.samples"), f"{stats.samples_seen:,}"),
+        (tr("stat.loss"), panels.fmt_num(stats.train_loss, 3)),
+        (tr("stat.accuracy"), f"{acc * 100:.1f} %" if acc is not None else DASH),
+        (tr("stat.parameters"), f"{N_PARAMS:,}"),
+        (tr("stat.status"), tr(f"status.{ses.status}")),
+        (tr("stat.speed"), speed_text(tr, ses)),
+        (tr("stat.lr"), f"{ses.trainer.current_lr:.4g}"),
+        (tr("stat.batch"), f"{ses.settings.batch}"),
+    ]
+
+
+def plot_surface(tr, s: float, history, width: int) -> pygame.Surface:
+    h = int(120 * s)
+    surf = panel_surface((width, h))
+    pad = int(14 * s)
+    surf.blit(text.render(tr("stat.loss"), int(18 * s), panels.WARM, bold=True), (pad, pad))
+    lbl = text.render(tr("stat.accuracy"), int(18 * s), panels.GOOD, bold=True)
+    surf.blit(lbl, (width - pad - lbl.get_width(), pad))
+    area = (width - 2 * pad, h - 3 * pad - int(18 * s))
+    top = pad * 2 + int(18 * s)
+    surf.blit(panels.line_plot(history.loss, area, panels.WARM, lo=0.0), (pad, top))
+    surf.blit(panels.line_plot(history.acc, area, panels.GOOD, lo=0.0, hi=1.0), (pad, top))
+    return surf
+
+
+class CommonPanels:
+    def __init__(self):
+        self._stats = None   # ((tick, lang), rows): sampled 8 times a second
+
+    def show(self, stage, ses, history, controls, gradcheck) -> None:
+        s, r, tr, lang = stage.s, stage.regions, stage.tr, stage.lang
+        badge = gradcheck_badge(tr, gradcheck)
+        # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
+        # and re-uploaded at most that often while training changes them every frame
+        sample = (stage.tick, lang)
+        if self._stats is None or self._stats[0] != sample or not ses.training_active:
+            self._stats = (sample, tuple(stats_rows(tr, ses)))
+        rows = self._stats[1]
+        box = stage.panel("stats", ("stats", rows, badge, lang),
+                          lambda: panels.stats_panel(tr, s, rows, badge), r.left.topleft)
+        plot_w = r.left.w
+        stage.panel("plot", ("plot", len(history), stage.tick // 4, lang),
+                    lambda: plot_surface(tr, s, history, plot_w), (r.left.x, box.bottom + int(12 * s)))
+        stage.buttons("controls", controls.bar)
+        stage.buttons("wires", controls.wires)
+        stage.buttons("viewbar", controls.view)
+        legend_bottom = controls.view.bounds().top - int(12 * s)
+        stage.panel("legend", ("legend", lang),
+                    lambda: panels.legend_panel(tr, s, stage.palette),
+                    lambda size: (r.left.x, legend_bottom - size[1]))

@@ -1,0 +1,75 @@
+"""The Exhibit without a window: commands queue, land in order at flush, and the control
+bar's taps map to the commands a visitor expects."""
+import numpy as np
+
+from neuronlab import commands as cmd
+from neuronlab.controls import commands_for
+from neuronlab.exhibit import MAX_QUEUE, Exhibit
+from neuronlab.history import LossHistory
+from neuronlab.session import Neuron, Session
+
+
+def bare(seed=1):
+    return Exhibit(Session(seed=seed), {})
+
+
+def test_commands_land_in_the_order_made_and_only_at_flush():
+    ex = bare()
+    ex.apply(cmd.SetSpeed(16))
+    ex.apply(cmd.SetSpeed(0))
+    ex.apply(cmd.Select(Neuron(2, 3)))
+    assert ex.snapshot().iters_per_frame == 4 and not ex.snapshot().paused
+    assert ex.flush() == 3
+    snap = ex.snapshot()
+    assert snap.iters_per_frame == 16 and snap.paused and snap.selected == Neuron(2, 3)
+    assert ex.flush() == 0 and ex.applied == 3
+
+
+def test_a_storm_of_commands_keeps_the_first_ones_and_says_so():
+    ex = bare()
+    for _ in range(MAX_QUEUE + 50):
+        ex.apply(cmd.OrbitCamera(1.0, 0.0))
+    ex.apply(cmd.SetSpeed(0))                  # refused: the queue is full
+    assert len(ex.pending) == MAX_QUEUE and ex.dropped == 51
+    assert ex.flush() == MAX_QUEUE
+    assert not ex.snapshot().paused and ex.dropped == 0
+
+
+def test_a_step_command_trains_one_sample_and_the_demo_gives_the_network_back():
+    ex = bare()
+    ses = ex.session
+    ex.apply(cmd.Step())
+    ex.flush()
+    assert ses.trainer.stats.samples_seen == 1 and ses.paused
+    W = ses.model.W1.copy()
+    ex.apply(cmd.StartDemo())
+    ex.flush()
+    assert ex.snapshot().demo and ses.trainer.stats.samples_seen == 0
+    assert not np.allclose(ses.model.W1, W)
+    ex.apply(cmd.EndDemo())
+    ex.flush()
+    np.testing.assert_array_equal(ses.model.W1, W)
+    assert not ex.snapshot().demo and ses.trainer.stats.samples_seen == 1
+
+
+def test_control_taps_make_the_expected_commands():
+    assert commands_for(("speed", 16), "draw") == [cmd.SwitchScene("graph"), cmd.SetSpeed(16)]
+    assert commands_for(("speed", 16), "graph") == [cmd.SetSpeed(16)]
+    assert commands_for(("speed", 0), "probe") == [cmd.SetSpeed(0)]     # pausing stays put
+    assert commands_for(("speed", "step"), "probe") == [cmd.SwitchScene("graph"), cmd.Step()]
+    assert commands_for(("reset",), "draw") == [cmd.Reset(), cmd.SwitchScene("graph")]
+    assert commands_for(("lang",), "graph") == [cmd.SetLanguage(None)]
+    assert commands_for(("wires", "weight"), "graph") == [cmd.SetWiresMode("weight")]
+
+
+def test_the_history_takes_one_point_per_block_of_samples_and_restarts_on_reset():
+    class Stats:
+        def __init__(self, seen, loss=0.5, acc=0.9):
+            self.samples_seen, self.train_loss, self.test_accuracy = seen, loss, acc
+
+    h = LossHistory(every=100, keep=3)
+    added = [h.record(Stats(s)) for s in (10, 60, 110, 150, 230, 420, 510)]
+    assert added == [False, False, True, False, True, True, True]
+    assert len(h) == 3 and h.acc == [0.9, 0.9, 0.9]        # at most `keep` points
+    assert not h.record(Stats(20))                          # a reset: start counting again
+    assert h.record(Stats(130, loss=None)) and np.isnan(h.loss[-1])
