@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pygame
 
+from neuronlab import strings
 from neuronlab.nn.mlp import N_PARAMS
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
@@ -12,39 +13,41 @@ from neuronlab.ui.widgets import panel_surface
 DASH = "—"
 
 
-def gradcheck_badge(tr, gc) -> tuple[str, tuple]:
+def gradcheck_badge(tr, gc, lang: str = "en") -> tuple[str, tuple]:
     if gc is None:
         return tr("gradcheck.pending"), panels.GOLD
+    error = strings.format_scientific(lang, gc.worst_rel_error)
     if gc.worst_rel_error < 1e-6:
-        return tr("gradcheck.passed", error=f"{gc.worst_rel_error:.1e}"), panels.GOOD
-    return tr("gradcheck.failed", error=f"{gc.worst_rel_error:.1e}"), panels.BAD
+        return tr("gradcheck.passed", error=error), panels.GOOD
+    return tr("gradcheck.failed", error=error), panels.BAD
 
 
-def speed_text(tr, ses) -> str:
+def speed_text(tr, ses, lang: str = "en") -> str:
     """Digits a second while training; a dash until the trainer has measured its rate."""
     if not ses.training_active:
-        rate = "0"
+        rate = strings.format_count(lang, 0)
     elif ses.trainer.stats.samples_per_sec > 0:
-        rate = f"{ses.trainer.stats.samples_per_sec:,.0f}"
+        rate = strings.format_count(lang, ses.trainer.stats.samples_per_sec)
     else:
         return DASH
     return tr("stat.speed_value", rate=rate)
 
 
-def stats_rows(tr, ses) -> list[tuple[str, str]]:
-    """The stats panel's (label, value) rows for the session as it is now."""
+def stats_rows(tr, ses, lang: str = "en") -> list[tuple[str, str]]:
+    """The stats panel's (label, value) rows for the session as it is now, in the
+    visitor's number format."""
     stats = ses.trainer.stats
     acc = stats.test_accuracy
     return [
-        (tr("stat.epoch"), f"{stats.epoch}"),
-        (tr("stat.samples"), f"{stats.samples_seen:,}"),
-        (tr("stat.loss"), panels.fmt_num(stats.train_loss, 3)),
-        (tr("stat.accuracy"), f"{acc * 100:.1f} %" if acc is not None else DASH),
-        (tr("stat.parameters"), f"{N_PARAMS:,}"),
+        (tr("stat.epoch"), strings.format_count(lang, stats.epoch)),
+        (tr("stat.samples"), strings.format_count(lang, stats.samples_seen)),
+        (tr("stat.loss"), panels.fmt_num(stats.train_loss, 3, lang)),
+        (tr("stat.accuracy"), strings.format_percent(lang, acc, 1) if acc is not None else DASH),
+        (tr("stat.parameters"), strings.format_count(lang, N_PARAMS)),
         (tr("stat.status"), tr(f"status.{ses.status}")),
-        (tr("stat.speed"), speed_text(tr, ses)),
-        (tr("stat.lr"), f"{ses.trainer.current_lr:.4g}"),
-        (tr("stat.batch"), f"{ses.settings.batch}"),
+        (tr("stat.speed"), speed_text(tr, ses, lang)),
+        (tr("stat.lr"), strings.format_significant(lang, ses.trainer.current_lr, 4)),
+        (tr("stat.batch"), strings.format_count(lang, ses.settings.batch)),
     ]
 
 
@@ -68,12 +71,12 @@ class CommonPanels:
 
     def show(self, stage, ses, history, controls, gradcheck) -> None:
         s, r, tr, lang = stage.s, stage.regions, stage.tr, stage.lang
-        badge = gradcheck_badge(tr, gradcheck)
+        badge = gradcheck_badge(tr, gradcheck, lang)
         # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
         # and re-uploaded at most that often while training changes them every frame
         sample = (stage.tick, lang)
         if self._stats is None or self._stats[0] != sample or not ses.training_active:
-            self._stats = (sample, tuple(stats_rows(tr, ses)))
+            self._stats = (sample, tuple(stats_rows(tr, ses, lang)))
         rows = self._stats[1]
         box = stage.panel("stats", ("stats", rows, badge, lang),
                           lambda: panels.stats_panel(tr, s, rows, badge), r.left.topleft)

@@ -26,6 +26,7 @@ from collections import deque
 
 import pygame
 
+from neuronlab import strings
 from neuronlab.commands import ResetVisitor
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.scenes.attract import AttractTour
@@ -300,7 +301,7 @@ class KioskController:
                       lambda: _banner(stage.tr(key), int(36 * s), s, span, panels.GOLD),
                       lambda size: (cx - size[0] // 2, r.bottom.top - size[1] - int(24 * s)))
         if self.notice_lr is not None and self.clock - self.notice_at < NOTICE_S:
-            lr = f"{self.notice_lr:.4g}"
+            lr = strings.format_significant(stage.lang, self.notice_lr, 4)
             _show(stage, "notice_diverged", ("div", lr, stage.lang, span),
                   lambda: _banner(stage.tr("notice.diverged", lr=lr), int(28 * s), s, span, panels.BAD),
                   lambda size: (cx - size[0] // 2, r.left.top + int(90 * s)))

@@ -14,11 +14,14 @@ os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from neuronlab import commands as cmd  # noqa: E402
 from neuronlab import strings  # noqa: E402
 from neuronlab.app import App  # noqa: E402
 from neuronlab.scenes.base import Stage  # noqa: E402
 from neuronlab.session import Neuron  # noqa: E402
 from neuronlab.ui import text, widgets  # noqa: E402
+
+from helpers import command, switch  # noqa: E402
 
 SIZE = (1920, 1080)
 MARGIN = 4        # px kept clear of a panel's 2-px border
@@ -118,12 +121,10 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
         app.gradcheck = SimpleNamespace(worst_rel_error=gc_error)
         if scene == "inspector":
             app.session.select(Neuron(2, 4))
-        app.switch_scene(scene)
-        for _ in range(3):
+        switch(app, scene)
+        for _ in range(2):
             app.frame(1 / 60, events=[])
-        app.session.set_speed(0)
-        app._layout_controls()
-        app.frame(1 / 60, events=[])
+        command(app, cmd.SetSpeed(0))
         texts = {label for p in traced for label, _ in p.texts}
         # the scene's panels really were drawn, in this language
         for key in ("title", "stat.accuracy", "legend.forward") + SCENE_KEYS[scene]:
@@ -156,8 +157,7 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
 def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(traced, trained_model):
     app = App(SIZE, present=False, seed=3, lang="de", model=trained_model.copy(), run_gradcheck=False)
     try:
-        app.session.set_speed(0)   # what is drawn is what the session holds afterwards
-        app.frame(1 / 60, events=[])
+        command(app, cmd.SetSpeed(0))   # what is drawn is what the session holds afterwards
         p = app.session.fw.p.astype(float)
         out = next(q for q in traced if any(t == strings.t("output.title", "de") for t, _ in q.texts))
         shown = [t for t, _ in out.texts]
