@@ -79,7 +79,14 @@ def _not_empty(text: str) -> str | None:
     return "should not be empty" if not text.strip() else None
 
 
+# The XDG base directories a path may name, with the spec's value when the variable is unset.
+XDG_DEFAULTS = {"XDG_STATE_HOME": "~/.local/state"}
+
+
 def _path(text: str) -> Path:
+    for var, fallback in XDG_DEFAULTS.items():
+        value = os.environ.get(var) or fallback
+        text = text.replace(f"${{{var}}}", value).replace(f"${var}", value)
     return Path(os.path.expandvars(os.path.expanduser(text)))
 
 
@@ -143,7 +150,7 @@ class KioskConfig:
 @dataclass(frozen=True)
 class StateConfig:
     resume: str = _opt("resume", choices=("resume", "fresh"))
-    checkpoint: str = _opt("~/.local/state/neuronlab/checkpoint.npz", check=_not_empty)
+    checkpoint: str = _opt("$XDG_STATE_HOME/neuronlab/checkpoint.npz", check=_not_empty)
     checkpoint_every_s: float = _opt(60.0, lo=5, hi=86400)
     # Weights to start from when there is no checkpoint to resume; "" = random weights.
     weights: str = _opt("")
@@ -160,7 +167,7 @@ class StateConfig:
 @dataclass(frozen=True)
 class LogConfig:
     # "" logs to stderr only (the journal, under systemd).
-    path: str = _opt("~/.local/state/neuronlab/neuronlab.log")
+    path: str = _opt("$XDG_STATE_HOME/neuronlab/neuronlab.log")
     max_bytes: int = _opt(1_000_000, lo=10_000, hi=1_000_000_000)
     # At least 1: RotatingFileHandler never rotates with 0 backups, the file would grow forever.
     backups: int = _opt(5, lo=1, hi=100)

@@ -37,11 +37,12 @@ import numpy as np
 import pygame
 
 from neuronlab.render.programs import load_program
+from neuronlab.resources import asset_path
 from neuronlab.view.graph import WIRE_VISIBILITY_FLOOR, GraphArrays, visible_wires
 from neuronlab.view.layout import Layout
 from neuronlab.view.palette import Palette
 
-FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans-Bold.ttf"
+FONT_PATH = asset_path("fonts/DejaVuSans-Bold.ttf")
 MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
