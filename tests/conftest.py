@@ -4,9 +4,6 @@ context: one standalone EGL context per module, with the GL error state checked 
 each test that uses it."""
 import pytest
 
-# Per test: the folders the exhibit writes its state, log and config to.
-_HOME_VARS = ("HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
-
 
 def _point_home_at(mp: pytest.MonkeyPatch, root) -> None:
     mp.setenv("HOME", str(root))
