@@ -404,13 +404,6 @@ class App:
         if ses.selected is not None:
             sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
         arrays = self.view.update(dt, ses.fw, ses.model.params, ses.grads, ses.wire_mode, selected=sel)
-        if ses.highlight is not None:
-            layer, i, j = ses.highlight
-            k = self.layout.wire_index(layer, i, j)
-            arrays.wire_rgba[k] = (1.0, 1.0, 1.0, 1.0)
-            src = self.layout.neuron(layer - 1, i)      # light the wire's source neuron too
-            arrays.ball_glow[src] = 1.0
-            arrays.ball_rgb[src] = self.palette.ball_hot
         if ses.input_version != self._seen_input:
             self._seen_input = ses.input_version
             self.anim.on_input_changed()
@@ -419,6 +412,13 @@ class App:
             if ses.grads is not None and ses.source == "training":
                 self.anim.on_train_steps(ses.grads)
         arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
+        if ses.highlight is not None:
+            layer, i, j = ses.highlight
+            k = self.layout.wire_index(layer, i, j)
+            arrays.wire_rgba[k] = (1.0, 1.0, 1.0, 1.0)
+            src = self.layout.neuron(layer - 1, i)      # light the wire's source neuron too
+            arrays.ball_glow[src] = 1.0
+            arrays.ball_rgb[src] = self.palette.ball_hot
         self.last_arrays = arrays
         t1 = time.perf_counter()
         tm["view"] += t1 - t0

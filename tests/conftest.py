@@ -25,10 +25,10 @@ def _session_home(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path, monkeypatch, _session_home):
-    """Each test's home, state, config and data folders lie under its own tmp_path."""
-    home = tmp_path / "home"
-    home.mkdir()
+def _isolated_home(tmp_path_factory, monkeypatch, _session_home):
+    """Each test's home, state, config and data folders: a temporary folder of its own,
+    beside its tmp_path (which stays empty for the test's own files)."""
+    home = tmp_path_factory.mktemp("home")
     _point_home_at(monkeypatch, home)
     return home
 

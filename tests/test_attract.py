@@ -14,7 +14,7 @@ from neuronlab.scenes.attract import AttractTour
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # a fresh exhibit per test: none may lean on what another left
 def app():
     a = App(SIZE, present=False, seed=2, iters_per_frame=4, run_gradcheck=False)
     yield a

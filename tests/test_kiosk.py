@@ -16,7 +16,7 @@ from neuronlab.session import Neuron
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # a fresh exhibit per test: none may lean on what another left
 def app():
     a = App(SIZE, present=False, seed=5, iters_per_frame=4, run_gradcheck=False)
     yield a

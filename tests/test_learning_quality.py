@@ -1,6 +1,7 @@
 """Weights trained only on the generator: the test set, the clean digits, real hands.
 
-One 300 000-sample run at default settings, shared by every test in this module.
+One 300 000-sample run at default settings (conftest's ``trained_model``, shared by the
+whole session).
 Real hands: scikit-learn's 1797 digits from 43 writers (8x8), placed on the pad the way
 visitors draw -- 10-14 cells or 7-9 cells tall, anywhere on the pad, soft-edged -- and
 read through ``pad.to_network``.
@@ -26,20 +27,15 @@ from sklearn.datasets import load_digits
 
 from neuronlab.nn import digits, pad
 from neuronlab.nn.mlp import MLP
-from neuronlab.nn.train import Trainer, TrainSettings
 
-SAMPLES = 300_000
 PROCEDURAL_BAR = 0.97
 REAL_BAR = 0.90
 
 
-@pytest.fixture(scope="module")
-def trained() -> MLP:
-    model = MLP(seed=0)
-    settings = TrainSettings()
-    trainer = Trainer(model, digits.DigitGenerator(0), settings)
-    trainer.run(SAMPLES // settings.batch)
-    return model
+@pytest.fixture
+def trained(trained_model) -> MLP:
+    """The session's network (conftest.py): 300 000 samples at default settings, seed 0."""
+    return trained_model
 
 
 def _real_pads(size_lo: float, size_hi: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ from neuronlab.session import Neuron
 SIZE = (1280, 720)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # a fresh exhibit per test: none may lean on what another left
 def app(trained_model):
     a = App(SIZE, present=False, seed=5, model=trained_model.copy(), run_gradcheck=False)
     yield a
