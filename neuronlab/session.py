@@ -170,19 +170,12 @@ class Session:
 
     def snapshot(self) -> dict:
         """What the network has learned so far: weights and the trainer's stats."""
-        from neuronlab import checkpoint
-
         return {"params": {k: v.copy() for k, v in self.model.params.items()},
-                "meta": checkpoint.meta_for(self.trainer, 0.0)}
+                "meta": self.trainer.state()}
 
     def restore(self, snap: dict) -> None:
         """Put back a snapshot (the learned network after a demonstration from scratch)."""
-        from neuronlab import checkpoint
-
-        self.model.set_params(snap["params"])
-        self.trainer.reset()                       # zero velocity and stats, then...
-        self.model.set_params(snap["params"])      # ...the learned weights again
-        checkpoint.apply_meta(self.trainer, snap["meta"])
+        self.trainer.load_state(snap["meta"], snap["params"])
         self.grads = None
         self.train_version += 1
         self.refresh()
