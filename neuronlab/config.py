@@ -31,6 +31,9 @@ from neuronlab.view.palette import Palette
 # 24-inch 1080p monitor is 3.62, a 27-inch 1440p 4.28.)
 GALLERY_PX_PER_MM = 2.71
 
+# The highest learning rate the config accepts: one that still learns on its own.
+MAX_LR = 0.1
+
 # The exit status of the technician exit. The systemd unit lists it in RestartPreventExitStatus
 # so the exhibit stays stopped for the technician instead of being restarted a second later.
 TECHNICIAN_EXIT_STATUS = 3
@@ -105,7 +108,8 @@ class TrainingConfig:
                                    check=_ascending)
     # Learning defaults are the trainer's own (one source of truth for them).
     batch: int = _opt(TrainSettings.batch, lo=1, hi=1024)
-    lr: float = _opt(TrainSettings.lr, lo=1e-5, hi=10.0)
+    # Above MAX_LR the network goes silent within seconds (tests/test_guard.py).
+    lr: float = _opt(TrainSettings.lr, lo=1e-5, hi=MAX_LR)
     momentum: float = _opt(TrainSettings.momentum, lo=0.0, hi=0.999)
     seed: int = _opt(0, lo=0, hi=2**32 - 1)
     # The generator never runs dry, so an "epoch" is a count we choose: MNIST's 60 000.

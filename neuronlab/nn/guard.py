@@ -6,7 +6,7 @@ Two ways a network fails while training, each with its own recovery (done by the
   back, velocity is zeroed and the rate is lowered;
 - *stalled*: a hidden layer silent on every test sample (a ReLU layer that never fires
   passes no gradient, so it never comes back), or test accuracy still at chance long after
-  the start -> fresh weights at a lower rate.
+  the start -> fresh weights at a lower rate, the schedule from its start.
 """
 from __future__ import annotations
 
@@ -61,9 +61,10 @@ def stall_reason(seen: int, accuracy: float | None, live: tuple[int, ...] | None
     return None
 
 
-def lowered(lr: float, settings) -> float:
-    """The rate after a recovery."""
-    return max(settings.min_lr, lr * settings.lr_backoff)
+def lowered(lr: float, settings, stalled: bool = False) -> float:
+    """The rate after a recovery: one backoff after a divergence, two after a stall (a
+    rate that silenced the network is far too high, and one halving still learns badly)."""
+    return max(settings.min_lr, lr * settings.lr_backoff ** (2 if stalled else 1))
 
 
 class GuardLog:

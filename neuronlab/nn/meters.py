@@ -26,6 +26,9 @@ class RateMeter:
 
     def end(self, t0: float, t1: float, seen: int) -> tuple[float, float] | None:
         """(samples_per_sec, throughput) when a window closed, else None."""
+        if self._t0 is None:      # cleared mid-run (a fresh start): a new window from here
+            self._t0, self._n0, self._busy, self._last_end = t1, seen, 0.0, t1
+            return None
         self._last_end = t1
         self._busy += t1 - t0
         elapsed = t1 - self._t0

@@ -61,7 +61,7 @@ class TrainSettings:
     loss_smoothing: int = 2_000      # samples: time constant of the shown train loss (EMA)
     diverge_factor: float = 5.0      # a batch loss above factor * smoothed loss is exploding...
     diverge_floor: float = 2 * LOG10  # ...unless it is below this (noise on a trained net)
-    lr_backoff: float = 0.5          # lr multiplier after a rollback or a fresh start
+    lr_backoff: float = 0.5          # lr multiplier after a rollback (squared after a stall)
     min_lr: float = 1e-5             # backoff never goes below this
     snapshot_every: int = 8          # iterations between saves of the last good weights
     stall_after: int = 30_000        # 0: no stall guard; else test accuracy still at or
@@ -206,6 +206,7 @@ class Trainer:
     def _fresh_stats(self, measure: bool = True) -> None:
         """Zero velocity, stats and meters; the model's weights are the last good ones."""
         self.stats = TrainStats()
+        self.step_lr: float | None = None        # the rate the latest step took
         self.last: LastSample | None = None
         self.last_grads: Grads | None = None
         self._v_flat[...] = 0
@@ -313,15 +314,15 @@ class Trainer:
     def _start_over(self, reason: str) -> None:
         """Stalled: fresh weights at a lower rate, the schedule from its start."""
         seen, loss, acc = self.stats.samples_seen, self.stats.train_loss, self.stats.test_accuracy
+        live = self.tests.live if self.tests is not None else None
         old = self.lr
-        self.lr = guard.lowered(old, self.settings)
+        self.lr = guard.lowered(old, self.settings, stalled=True)
         self.model.reset(int(self._seed_rng.integers(2**31)))
         self._fresh_stats()
         self.guard_log.record(seen, loss if loss is not None else float("nan"), old, self.lr, reason)
         log.warning("training stalled (%s: test accuracy %s, live units %s after %d samples);"
                     " fresh weights at lr %.4g (was %.4g)", reason,
-                    "-" if acc is None else f"{acc:.3f}",
-                    self.tests.live if self.tests is not None else "-", seen, self.lr, old)
+                    "-" if acc is None else f"{acc:.3f}", live, seen, self.lr, old)
 
     # -- the step -------------------------------------------------------------
     def _buffers_for(self, B: int) -> _Buffers:
@@ -389,8 +390,9 @@ class Trainer:
         return schedule.momentum_at(self.stats.samples_seen, self.settings)
 
     def _apply_update(self) -> None:
+        self.step_lr = self.current_lr
         self._v_flat *= self.current_momentum
-        np.multiply(self._g_flat, self.current_lr, out=self._tmp_flat)
+        np.multiply(self._g_flat, self.step_lr, out=self._tmp_flat)
         self._v_flat -= self._tmp_flat
         P, v = self.model.params, self._v
         for k in PARAM_NAMES:
