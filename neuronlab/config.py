@@ -24,11 +24,8 @@ from neuronlab.strings import LANGUAGES
 from neuronlab.nn.train import TrainSettings
 from neuronlab.view.palette import Palette
 
-# A screen's pixel density in px/mm from its resolution and diagonal:
-#   px_per_mm = hypot(w_px, h_px) / (diagonal_in * 25.4)
-# The gallery's 32-inch 1920x1080 panel: hypot(1920, 1080) = 2202.9 px over 812.8 mm
-# = 2.71 px/mm, so a 9 mm touch target is 24 px. (3.78 px/mm is the 96-dpi desktop value, a
-# 24-inch 1080p monitor is 3.62, a 27-inch 1440p 4.28.)
+# The gallery's 32-inch 1920x1080 panel: hypot(1920, 1080) px over 812.8 mm (px_per_mm_for),
+# so a 9 mm touch target is 24 px.
 GALLERY_PX_PER_MM = 2.71
 
 # The highest learning rate the config accepts: one that still learns on its own.
