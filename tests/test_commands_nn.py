@@ -190,6 +190,7 @@ def test_bench_quick_prints_every_figure(capsys, monkeypatch):
     from neuronlab.cmd import bench
     monkeypatch.setattr(bench, "_rate", lambda fn, per_call, seconds: (fn(), per_call * 1000.0)[1])
     monkeypatch.setattr(bench, "_per_call_us", lambda fn, seconds: (fn(), 12.5)[1])
+    monkeypatch.setattr(bench, "POOL", 2048)       # the pool fills in a moment
     code, out, _ = run_cli(capsys, "bench", "--quick")
     assert code == 0
     for B in (1, 32, 128):
