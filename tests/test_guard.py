@@ -97,3 +97,24 @@ def test_stall_rules():
     assert guard.lowered(0.3, s) == pytest.approx(0.15)
     assert guard.lowered(0.3, s, stalled=True) == pytest.approx(0.075)
     assert guard.lowered(1e-5, s, stalled=True) == s.min_lr
+
+
+def test_the_exhibit_at_0_3_starts_over_and_its_session_shows_the_new_network():
+    from neuronlab.session import Session
+
+    ses = Session(TrainSettings(lr=0.3, test_every=4_000), seed=2, iters_per_frame=64)
+    frame = 0
+    while ses.trainer.stall_count == 0 and ses.trainer.stats.samples_seen < 30_000:
+        ses.update(frame / 60)
+        frame += 1
+    ev = ses.trainer.last_event
+    assert ev is not None and ev.fresh_weights and ses.trainer.lr == pytest.approx(0.075)
+    assert ses.status == "training"
+    for _ in range(20):
+        ses.update(frame / 60)
+        frame += 1
+    # what is on display is the new network's own forward pass
+    fw = ses.model.forward(ses.x)
+    np.testing.assert_allclose(ses.fw.p, fw.p, rtol=1e-5, atol=1e-6)
+    assert ses.trainer.rollback_count == 1
+    assert ses.trainer.stats.test_accuracy > 0.8     # 20 frames at x64: ~41k samples
