@@ -30,7 +30,7 @@ def _line(tr: Trainer, total: int) -> str:
     s = tr.stats
     loss = "-" if s.train_loss is None else f"{s.train_loss:.4f}"
     acc = "-" if s.test_accuracy is None else f"{s.test_accuracy:.4f}"
-    speed = f"{s.samples_per_sec:>9,.0f}" if s.samples_per_sec > 0 else f"{'-':>9}"
+    speed = f"{s.samples_per_sec:>9,.0f}" if s.rate_measured else f"{'-':>9}"
     return (f"samples {s.samples_seen:>9,d}/{total:,d}  {speed} samples/s  "
             f"loss {loss}  test acc {acc}  lr {_rate(tr)}")
 

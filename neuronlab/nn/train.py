@@ -115,6 +115,8 @@ class TrainStats:
     test_accuracy: float | None = None
     test_measured_at: int = 0              # samples_seen when test_accuracy was measured
     samples_per_sec: float = 0.0           # samples per wall-clock second while training runs
+    rate_measured: bool = False            # False until a full rate window has passed: a
+                                           # display shows a dash, not "0 digits/s"
     throughput: float = 0.0                # samples per second of time spent inside run()
 
 
@@ -491,6 +493,7 @@ class Trainer:
         rates = self.rate.end(t0, t1, self.stats.samples_seen)
         if rates is not None:
             self.stats.samples_per_sec, self.stats.throughput = rates
+            self.stats.rate_measured = True
 
     def measure_test(self, full: bool = False) -> float | None:
         """Re-measure test accuracy: the whole set, or (``test_subset`` > 0 and not
