@@ -16,9 +16,20 @@ _unpacked = contextlib.ExitStack()
 atexit.register(_unpacked.close)
 
 
+def _root() -> Traversable:
+    try:
+        return resources.files("neuronlab.assets")
+    except ModuleNotFoundError:
+        # a source checkout run without installing it (python main.py, bench/*.py)
+        checkout = Path(__file__).resolve().parents[1] / "assets"
+        if not checkout.is_dir():
+            raise
+        return checkout
+
+
 def asset(relative: str) -> Traversable:
     """The bundled file ``relative`` (for example ``"shaders/hud.glsl"``)."""
-    ref = resources.files("neuronlab.assets")
+    ref = _root()
     for part in relative.split("/"):
         ref = ref / part
     return ref

@@ -61,3 +61,14 @@ def test_the_wheel_carries_every_bundled_file_and_every_package():
               for p in (ROOT / "neuronlab").rglob("__init__.py")}
     assert set(PYPROJECT["packages"]) == source | {"neuronlab.assets"}
     assert PYPROJECT["package-dir"]["neuronlab.assets"] == "assets"
+
+
+def test_an_uninstalled_checkout_finds_its_top_level_assets(monkeypatch):
+    from neuronlab import resources as res
+
+    def not_installed(name):
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+    monkeypatch.setattr(res.resources, "files", not_installed)
+    assert res.asset("shaders/hud.glsl") == ROOT / "assets" / "shaders" / "hud.glsl"
+    assert res.asset_path("fonts/DejaVuSans.ttf").is_file()
