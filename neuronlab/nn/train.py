@@ -14,7 +14,8 @@ arithmetic, is what costs, so every array the loop touches is made once.
 ``tests/test_train.py`` checks this step against ``MLP.backward``.
 
 A *source* is anything with ``batch(n) -> (X (n, 256) float32, y (n,) int)``.
-Time comes from an injectable ``clock`` so tests can fake it. Imports numpy only.
+Time comes from an injectable ``clock`` so tests can fake it. Imports numpy and the
+standard library only.
 """
 from __future__ import annotations
 
@@ -301,8 +302,6 @@ class Trainer:
 
     def weights_finite(self) -> bool:
         return all(np.isfinite(self.model.params[k]).all() for k in PARAM_NAMES)
-
-    _weights_finite = weights_finite
 
     def _rollback(self, loss: float) -> None:
         """Diverged: the last good weights back, zero velocity, a lower rate."""
