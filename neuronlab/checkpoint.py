@@ -10,7 +10,6 @@ exhibit time of the save. No pygame, no GL.
 from __future__ import annotations
 
 import logging
-import math
 import os
 from pathlib import Path
 
@@ -23,26 +22,8 @@ KIND = "neuronlab-checkpoint"
 
 
 def meta_for(trainer, exhibit_time: float) -> dict:
-    """What a checkpoint remembers besides the weights (plain JSON values)."""
-    st = trainer.stats
-    return {
-        "kind": KIND,
-        "samples_seen": int(st.samples_seen),
-        "epoch": int(st.epoch),
-        "iterations": int(st.iterations),
-        "train_loss": _finite_or_none(st.train_loss),
-        "accuracy": _finite_or_none(st.test_accuracy),
-        "lr": float(trainer.lr),
-        "rollbacks": int(trainer.rollback_count),
-        "time": float(exhibit_time),
-    }
-
-
-def _finite_or_none(v):
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
+    """What a checkpoint remembers besides the weights: the trainer's ``state()``."""
+    return {"kind": KIND, **trainer.state(), "time": float(exhibit_time)}
 
 
 def save_checkpoint(path, trainer, exhibit_time: float = 0.0) -> None:
@@ -58,30 +39,9 @@ def load_checkpoint(path) -> tuple[MLP, dict]:
 
 
 def apply_meta(trainer, meta: dict) -> None:
-    """Restore the stats a checkpoint carries into ``trainer`` (whose model already holds
-    the checkpoint's weights). Values that are missing or absurd are left at their
-    fresh-start defaults, so an older or hand-edited file still resumes."""
-    st = trainer.stats
-
-    def count(key):
-        v = meta.get(key)
-        return int(v) if isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 else None
-
-    for key in ("samples_seen", "iterations"):
-        v = count(key)
-        if v is not None:
-            setattr(st, key, v)
-    st.epoch = st.samples_seen // trainer.settings.epoch_size
-    st.test_measured_at = st.samples_seen
-    loss = meta.get("train_loss")
-    if isinstance(loss, (int, float)) and math.isfinite(loss) and loss >= 0:
-        st.train_loss = float(loss)
-    lr = meta.get("lr")
-    if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
-        # A rate the divergence guard lowered stays lowered; never above the setting.
-        trainer.lr = float(min(max(lr, trainer.settings.min_lr), trainer.settings.lr))
-    trainer._save_good()           # the resumed weights are the last good ones
-    trainer.measure_test(full=True)
+    """Restore the stats a checkpoint carries into ``trainer``, whose model already holds
+    the checkpoint's weights (``Trainer.load_state``)."""
+    trainer.load_state(meta)
 
 
 def resume(session, path) -> bool:
@@ -92,8 +52,7 @@ def resume(session, path) -> bool:
     except WeightsError as err:
         log.warning("%s; starting fresh", err)
         return False
-    session.model.set_params(model.params)
-    apply_meta(session.trainer, meta)
+    session.trainer.load_state(meta, model.params)
     session.train_version += 1
     session.refresh()
     log.info("resumed from checkpoint %s (%d samples seen)", path, session.trainer.stats.samples_seen)
@@ -125,7 +84,7 @@ class Checkpointer:
         return self.save(trainer)
 
     def save(self, trainer) -> bool:
-        if not trainer._weights_finite():
+        if not trainer.weights_finite():
             log.warning("checkpoint skipped: weights are not finite")
             return False
         try:

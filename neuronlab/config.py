@@ -24,12 +24,12 @@ from neuronlab import strings
 from neuronlab.nn.train import TrainSettings
 from neuronlab.view.palette import Palette
 
-# A screen's pixel density in px/mm from its resolution and diagonal:
-#   px_per_mm = hypot(w_px, h_px) / (diagonal_in * 25.4)
-# The gallery's 32-inch 1920x1080 panel: hypot(1920, 1080) = 2202.9 px over 812.8 mm
-# = 2.71 px/mm, so a 9 mm touch target is 24 px. (3.78 px/mm is the 96-dpi desktop value, a
-# 24-inch 1080p monitor is 3.62, a 27-inch 1440p 4.28.)
+# The gallery's 32-inch 1920x1080 panel: hypot(1920, 1080) px over 812.8 mm (px_per_mm_for),
+# so a 9 mm touch target is 24 px.
 GALLERY_PX_PER_MM = 2.71
+
+# The highest learning rate the config accepts: one that still learns on its own.
+MAX_LR = 0.1
 
 # The exit status of the technician exit. The systemd unit lists it in RestartPreventExitStatus
 # so the exhibit stays stopped for the technician instead of being restarted a second later.
@@ -102,7 +102,14 @@ def _languages(codes: tuple) -> str | None:
     return None
 
 
+# The XDG base directories a path may name, with the spec's value when the variable is unset.
+XDG_DEFAULTS = {"XDG_STATE_HOME": "~/.local/state"}
+
+
 def _path(text: str) -> Path:
+    for var, fallback in XDG_DEFAULTS.items():
+        value = os.environ.get(var) or fallback
+        text = text.replace(f"${{{var}}}", value).replace(f"${var}", value)
     return Path(os.path.expandvars(os.path.expanduser(text)))
 
 
@@ -121,7 +128,8 @@ class TrainingConfig:
                                    check=_ascending)
     # Learning defaults are the trainer's own (one source of truth for them).
     batch: int = _opt(TrainSettings.batch, lo=1, hi=1024)
-    lr: float = _opt(TrainSettings.lr, lo=1e-5, hi=10.0)
+    # Above MAX_LR the network goes silent within seconds (tests/test_guard.py).
+    lr: float = _opt(TrainSettings.lr, lo=1e-5, hi=MAX_LR)
     momentum: float = _opt(TrainSettings.momentum, lo=0.0, hi=0.999)
     seed: int = _opt(0, lo=0, hi=2**32 - 1)
     # The generator never runs dry, so an "epoch" is a count we choose: MNIST's 60 000.
@@ -166,7 +174,7 @@ class KioskConfig:
 @dataclass(frozen=True)
 class StateConfig:
     resume: str = _opt("resume", choices=("resume", "fresh"))
-    checkpoint: str = _opt("~/.local/state/neuronlab/checkpoint.npz", check=_not_empty)
+    checkpoint: str = _opt("$XDG_STATE_HOME/neuronlab/checkpoint.npz", check=_not_empty)
     checkpoint_every_s: float = _opt(60.0, lo=5, hi=86400)
     # Weights to start from when there is no checkpoint to resume; "" = random weights.
     weights: str = _opt("")
@@ -183,7 +191,7 @@ class StateConfig:
 @dataclass(frozen=True)
 class LogConfig:
     # "" logs to stderr only (the journal, under systemd).
-    path: str = _opt("~/.local/state/neuronlab/neuronlab.log")
+    path: str = _opt("$XDG_STATE_HOME/neuronlab/neuronlab.log")
     max_bytes: int = _opt(1_000_000, lo=10_000, hi=1_000_000_000)
     # At least 1: RotatingFileHandler never rotates with 0 backups, the file would grow forever.
     backups: int = _opt(5, lo=1, hi=100)

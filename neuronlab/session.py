@@ -15,8 +15,8 @@ from neuronlab.nn.mlp import MLP, Forward, Grads
 from neuronlab.nn.train import Trainer, TrainSettings
 
 LAYER_SIZES = (256, 16, 12, 10)
-# new training digits drawn per frame: at least this many at once (each draw costs ~0.4 ms
-# before ~30 us a sample), at most the generator's own most economical chunk
+# new training digits drawn per frame: at least this many at once (a draw has a fixed cost
+# before its per-sample one), at most the generator's own most economical chunk
 FRESH_CHUNK_MIN = 16
 FRESH_CHUNK_MAX = digits.FRESH_CHUNK
 
@@ -141,11 +141,8 @@ class Session:
 
     def _pace_fresh_draws(self) -> None:
         """New training digits are drawn in chunks sized to what a frame's iterations owe,
-        so they come due with every prefetch of the trainer (1024 samples: every 2nd frame
-        at x16). The generator's default chunk (256, cheapest per sample) came due only
-        every 16th frame at x16 once the pool was full, and drawing it took 7-10 ms on that
-        one frame, 15-20 ms beside the renderer: a visible hitch about 4 times a second. 32
-        new digits cost ~1.7 ms. While the pool fills a frame owes 256: the economical chunk."""
+        so the cost is spread over frames instead of one visible hitch every 16th frame
+        (docs/performance.md). While the pool fills a frame owes 256: the economical chunk."""
         gen = self.generator
         rate = gen.fresh if gen.pool_full else gen.fill
         owed = self.iters_per_frame * self.settings.batch * rate   # new samples per frame
@@ -170,19 +167,12 @@ class Session:
 
     def snapshot(self) -> dict:
         """What the network has learned so far: weights and the trainer's stats."""
-        from neuronlab import checkpoint
-
         return {"params": {k: v.copy() for k, v in self.model.params.items()},
-                "meta": checkpoint.meta_for(self.trainer, 0.0)}
+                "meta": self.trainer.state()}
 
     def restore(self, snap: dict) -> None:
         """Put back a snapshot (the learned network after a demonstration from scratch)."""
-        from neuronlab import checkpoint
-
-        self.model.set_params(snap["params"])
-        self.trainer.reset()                       # zero velocity and stats, then...
-        self.model.set_params(snap["params"])      # ...the learned weights again
-        checkpoint.apply_meta(self.trainer, snap["meta"])
+        self.trainer.load_state(snap["meta"], snap["params"])
         self.grads = None
         self.train_version += 1
         self.refresh()

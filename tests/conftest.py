@@ -1,7 +1,36 @@
-"""Shared test fixtures. The only place tests make a GL context: one standalone EGL
-context for the whole session, with the GL error state checked around each test
-that uses it."""
+"""Shared test fixtures. Every test runs with its home and XDG folders in a temporary
+folder (nothing is written to the user's), and this is the only place tests make a GL
+context: one standalone EGL context per module, with the GL error state checked around
+each test that uses it."""
 import pytest
+
+
+def _point_home_at(mp: pytest.MonkeyPatch, root) -> None:
+    mp.setenv("HOME", str(root))
+    for var, sub in (("XDG_STATE_HOME", ".local/state"), ("XDG_CONFIG_HOME", ".config"),
+                     ("XDG_DATA_HOME", ".local/share")):
+        mp.setenv(var, str(root / sub))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_home(tmp_path_factory):
+    """Module- and session-scoped fixtures run before a test's own home exists: they get
+    one temporary home of their own. The cache (Mesa's compiled shaders, fonts) is shared
+    by the whole run so each test does not compile every shader afresh."""
+    root = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        _point_home_at(mp, root)
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield root
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch, _session_home):
+    """Each test's home, state, config and data folders: a temporary folder of its own,
+    beside its tmp_path (which stays empty for the test's own files)."""
+    home = tmp_path_factory.mktemp("home")
+    _point_home_at(monkeypatch, home)
+    return home
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,27 @@ def test_train_prints_progress_and_the_final_line_and_saves(capsys, tmp_path):
     assert float(m.group(1)) > 0.3          # 3000 samples already learn something
 
 
+def test_train_prints_the_rate_each_step_really_took_not_the_base_rate(capsys, monkeypatch):
+    from neuronlab.cmd import train as train_cmd
+    from neuronlab.nn import schedule
+    from neuronlab.nn.train import TrainSettings
+
+    monkeypatch.setattr(train_cmd, "PROGRESS_EVERY_S", 0.0)     # a line per chunk
+    code, out, err = run_cli(capsys, "train", "--samples", "8192", "--lr", "0.05")
+    assert code == 0, err
+    settings = TrainSettings(lr=0.05)
+    lines = re.findall(r"samples +([\d,]+)/[\d,]+ .* lr ([\d.e-]+)$", out, re.M)
+    assert len(lines) >= 3
+    for seen, lr in lines:
+        seen = int(seen.replace(",", ""))
+        # the latest step started at seen - batch samples: the rate the schedule gave it
+        assert float(lr) == pytest.approx(schedule.rate_at(0.05, seen - 32, settings), rel=1e-3)
+    assert float(lines[0][1]) < 0.05 / 2                          # inside the warm-up
+    final = float(re.search(r"final lr ([\d.e-]+)", out).group(1))
+    assert final == pytest.approx(schedule.rate_at(0.05, 8192 - 32, settings), rel=1e-3)
+    assert final != 0.05
+
+
 def test_train_continues_from_loaded_weights(capsys, tmp_path):
     start = tmp_path / "start.npz"
     save_weights(start, MLP(seed=9), {"samples_seen": 1000})
@@ -169,6 +190,7 @@ def test_bench_quick_prints_every_figure(capsys, monkeypatch):
     from neuronlab.cmd import bench
     monkeypatch.setattr(bench, "_rate", lambda fn, per_call, seconds: (fn(), per_call * 1000.0)[1])
     monkeypatch.setattr(bench, "_per_call_us", lambda fn, seconds: (fn(), 12.5)[1])
+    monkeypatch.setattr(bench, "POOL", 2048)       # the pool fills in a moment
     code, out, _ = run_cli(capsys, "bench", "--quick")
     assert code == 0
     for B in (1, 32, 128):

@@ -1,21 +1,12 @@
 """Weights trained only on the generator: the test set, the clean digits, real hands.
 
-One 300 000-sample run at default settings, shared by every test in this module.
+One 300 000-sample run at default settings (conftest's ``trained_model``, shared by the
+whole session).
 Real hands: scikit-learn's 1797 digits from 43 writers (8x8), placed on the pad the way
 visitors draw -- 10-14 cells or 7-9 cells tall, anywhere on the pad, soft-edged -- and
 read through ``pad.to_network``.
 
-Default settings, with the generator's brush at 10-20 % of the digit's height (1s up to
-1.6 times wider), a tapered smooth warp, style shares set by comparing its inputs with real
-hands on contact sheets (bench/contact_sheet.py; among them an 8 with a narrow foot, a
-wide-loop 9, a 9 with a small high loop and a deep hook, and a 7 whose low crossbar reaches
-far left), an elastic distortion of the training digits (never the test set), first-layer
-biases that start every unit alive on a typical input, and a learning-rate warm-up over the
-first 5000 samples (together: 5.1 of 16 first-layer units dead after training -> 0.75, mean
-of seeds 0-11): seed 0 reaches 97.85 % on the test set and 92.1-93.0 % on real hands here.
-Over seeds 0-11 (bench/real_handwriting.py, 'varied' layout) the means are 97.7 % and 92.0 %
-at 300k samples, 97.8 % and 92.2 % at 1M, so the exhibit's network, trained for weeks, does
-at least as well as this run.
+The figures behind the bars (seeds 0-11, 300k and 1M samples) are in docs/performance.md.
 The exhibit's targets are >= 97 % and >= 90 % (means of seeds); one seed scatters about
 +-1.5 % around them. The bars are a little under seed 0's figures, so a regression fails;
 raise them as the generator improves.
@@ -26,20 +17,15 @@ from sklearn.datasets import load_digits
 
 from neuronlab.nn import digits, pad
 from neuronlab.nn.mlp import MLP
-from neuronlab.nn.train import Trainer, TrainSettings
 
-SAMPLES = 300_000
 PROCEDURAL_BAR = 0.97
 REAL_BAR = 0.90
 
 
-@pytest.fixture(scope="module")
-def trained() -> MLP:
-    model = MLP(seed=0)
-    settings = TrainSettings()
-    trainer = Trainer(model, digits.DigitGenerator(0), settings)
-    trainer.run(SAMPLES // settings.batch)
-    return model
+@pytest.fixture
+def trained(trained_model) -> MLP:
+    """The session's network (conftest.py): 300 000 samples at default settings, seed 0."""
+    return trained_model
 
 
 def _real_pads(size_lo: float, size_hi: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

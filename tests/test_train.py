@@ -187,7 +187,10 @@ def test_samples_per_sec_is_a_real_rate_on_a_fake_clock():
     clock = FakeClock()
     src = TickingSource(clock, dt=0.01)          # 32 samples per 10 ms = 3200 / s
     tr = Trainer(MLP(seed=0), src, TrainSettings(rate_window=0.1, idle_gap=1.0, prefetch=0), clock=clock)
-    tr.run(20)
+    tr.run(5)                                    # 50 ms: no window closed yet
+    assert not tr.stats.rate_measured and tr.stats.samples_per_sec == 0.0
+    tr.run(15)
+    assert tr.stats.rate_measured
     assert tr.stats.samples_per_sec == pytest.approx(3200.0)
     assert tr.stats.throughput == pytest.approx(3200.0)
     # frames: 5 ms of training then 15 ms of drawing -> 25 % duty, throughput unchanged

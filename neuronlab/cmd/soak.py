@@ -52,11 +52,9 @@ class WarmUp:
     for ``settle_s``; at ``max_s`` at the latest, so growth that never settles is still
     measured over the rest of the run.
 
-    Why: measured with bench/rss_profile.py at 1280x720, malloc's in-use bytes climb for
-    the first two to three minutes (26 -> ~55 MB, inside a heap that start-up already made
-    61 MB large) while the monkey and attract mode reach every scene, caption and
-    language, then stay within 50-56 MB for the next ten; a baseline taken at one minute
-    counted that first fill as growth. A sustained leak never settles: slower than
+    Why: in-use memory climbs for the first minutes while the monkey and attract mode
+    reach every scene, caption and language, then settles (docs/performance.md); a fixed
+    early baseline counted that fill as growth. A sustained leak never settles: slower than
     ``step_mb`` per ``settle_s`` it is measured from ``min_s``, faster from ``max_s`` on.
     Time and the resident size are passed in."""
 

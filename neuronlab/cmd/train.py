@@ -1,7 +1,8 @@
 """``neuronlab train``: headless training with live progress and a final test accuracy.
 
 Prints a progress line about once a second (samples, samples/s, smoothed loss, test
-accuracy), then ``test accuracy: 0.xxxx`` measured on the whole fixed test set, and
+accuracy, the rate the latest step took on the schedule), a summary with that rate and
+the guard's events, then ``test accuracy: 0.xxxx`` measured on the whole fixed test set, and
 saves the weights with their metadata when ``--save`` is given. Bad arguments or a bad
 ``--load`` file print one line and exit 1 (never a traceback).
 """
@@ -29,8 +30,14 @@ def _line(tr: Trainer, total: int) -> str:
     s = tr.stats
     loss = "-" if s.train_loss is None else f"{s.train_loss:.4f}"
     acc = "-" if s.test_accuracy is None else f"{s.test_accuracy:.4f}"
-    return (f"samples {s.samples_seen:>9,d}/{total:,d}  {s.samples_per_sec:>9,.0f} samples/s  "
-            f"loss {loss}  test acc {acc}  lr {tr.lr:g}")
+    speed = f"{s.samples_per_sec:>9,.0f}" if s.rate_measured else f"{'-':>9}"
+    return (f"samples {s.samples_seen:>9,d}/{total:,d}  {speed} samples/s  "
+            f"loss {loss}  test acc {acc}  lr {_rate(tr)}")
+
+
+def _rate(tr: Trainer) -> str:
+    """The rate the latest step took (a dash before the first)."""
+    return "-" if tr.step_lr is None else f"{tr.step_lr:.4g}"
 
 
 def run(args) -> int:
@@ -70,14 +77,19 @@ def run(args) -> int:
     rate = s.samples_seen / elapsed if elapsed > 0 else 0.0
     loss = "-" if s.train_loss is None else f"{s.train_loss:.4f}"
     print(f"trained {s.samples_seen:,d} samples in {elapsed:.1f} s ({rate:,.0f} samples/s), "
-          f"loss {loss}, {trainer.rollback_count} rollback(s), final lr {trainer.lr:g}")
+          f"loss {loss}, {trainer.rollback_count} rollback(s) ({trainer.stall_count} fresh "
+          f"start(s)), final lr {_rate(trainer)}")
+    for event in trainer.rollbacks:
+        print(f"  at {event.samples_seen:,d} samples: {event.reason}, base lr "
+              f"{event.old_lr:.4g} -> {event.new_lr:.4g}")
     if args.save:
         meta = {
             "samples_seen": int(start_meta.get("samples_seen", 0)) + s.samples_seen,
             "test_accuracy": accuracy,
             "train_loss": s.train_loss,
             "rollbacks": trainer.rollback_count,
-            "final_lr": trainer.lr,
+            "final_lr": trainer.step_lr,
+            "base_lr": trainer.lr,
             "settings": dataclasses.asdict(settings),
             "loaded_from": args.load,
         }

@@ -121,13 +121,10 @@ class MLP:
         """He initialisation (std = sqrt(2 / fan_in)); biases zero except the first layer's.
 
         The inputs are all >= 0 and share one centred blob of ink, so with zero bias a
-        first-layer unit whose weights happen to sum negative over the centre starts
-        (nearly) silent on every digit, gets no gradient and never learns: 2-7 of the 16
-        were dead after training. Each unit's bias is set so that it starts at
-        ``FIRST_BIAS_MARGIN`` on ``typical_input()``: every unit starts alive, firing on
-        56-93 % of the test digits (seeds 0-5), so every unit learns from the start
-        (mean of seeds 0-11 at 300k samples, with the trainer's warm-up: dead units
-        2.6 -> 0.4, test set +0.4 %, real hands +0.1-0.3 %)."""
+        first-layer unit whose weights sum negative over the centre starts silent on every
+        digit and never learns. Each unit's bias is set so that it starts at
+        ``FIRST_BIAS_MARGIN`` on ``typical_input()``: every unit starts alive (figures in
+        docs/performance.md)."""
         rng = np.random.default_rng(seed)
         out: dict[str, np.ndarray] = {}
         for i, (n_in, n_out) in enumerate(zip(SIZES[:-1], SIZES[1:]), start=1):

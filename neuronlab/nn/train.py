@@ -1,11 +1,12 @@
 """The trainer: momentum SGD over any sample source, k iterations per call.
 
-Owns the optimiser state (velocity, the current learning rate), the statistics the
-exhibit shows (epoch, samples seen, smoothed train loss, test accuracy, samples per
-second), the picture of the step just taken (one sample of the last batch with its own
-forward pass, and the last batch's gradients), and the divergence guard that keeps NaN
-off the screen: a non-finite or exploding loss restores the last good weights, zeroes
-the velocity, lowers the rate and records the event.
+Owns the optimiser state (velocity, the base learning rate), the statistics the exhibit
+shows (epoch, samples seen, smoothed train loss, test accuracy, samples per second), the
+picture of the step just taken (one sample of the last batch with its own forward pass,
+and the last batch's gradients), and the recoveries the guard calls for. The schedules
+are ``schedule.py``, the guard's rules ``guard.py``, the rate and test meters ``meters.py``.
+``state()`` / ``load_state()`` are the one way its state is saved and put back
+(checkpoints and the tour's snapshot both use them).
 
 The training step is the maths of ``MLP.forward`` / ``MLP.backward`` written into
 preallocated float32 buffers: at batch 32 the per-call overhead of numpy, not the
@@ -13,10 +14,12 @@ arithmetic, is what costs, so every array the loop touches is made once.
 ``tests/test_train.py`` checks this step against ``MLP.backward``.
 
 A *source* is anything with ``batch(n) -> (X (n, 256) float32, y (n,) int)``.
-Time comes from an injectable ``clock`` so tests can fake it. Imports numpy only.
+Time comes from an injectable ``clock`` so tests can fake it. Imports numpy and the
+standard library only.
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -24,9 +27,14 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from neuronlab.nn import guard, schedule
+from neuronlab.nn.guard import LOG10, Rollback
+from neuronlab.nn.meters import RateMeter, TestMeter
 from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES, SIZES, Forward, Grads
 
-LOG10 = math.log(10.0)   # the loss of a uniform guess over 10 classes
+log = logging.getLogger("neuronlab.train")
+
+__all__ = ["LOG10", "LastSample", "Rollback", "Source", "TrainSettings", "TrainStats", "Trainer"]
 
 
 class Source(Protocol):
@@ -38,16 +46,13 @@ class TrainSettings:
     """How the trainer learns. Invalid values raise ValueError with one clear line."""
 
     batch: int = 32
-    lr: float = 0.03                 # with the cosine decay below: steadier across seeds at
-                                     # 300k samples than a constant 0.01
+    lr: float = 0.03                 # with the cosine decay below (docs/performance.md)
     momentum: float = 0.9
     lr_decay_samples: int = 300_000  # 0: a constant rate; else cosine from lr down to
     lr_final: float = 0.05           # lr * lr_final over this many samples, then held there
     lr_warmup_samples: int = 5_000   # 0: none; else the rate rises linearly from ~0 over
                                      # this many samples (the decay still counts from 0):
-                                     # full-size first steps on all-positive, centred inputs
-                                     # silence first-layer units for good (seeds 0-11: 5.1
-                                     # of 16 dead -> 2.6, real hands 90.0 -> 91.0 %)
+                                     # full-size first steps silence first-layer units
     momentum_warmup_samples: int = 0  # 0: none; else momentum rises linearly from
     momentum_start: float = 0.5       # momentum_start to momentum over this many samples
     seed: int = 0                    # seeds the fresh weights drawn by reset(None)
@@ -57,9 +62,12 @@ class TrainSettings:
     loss_smoothing: int = 2_000      # samples: time constant of the shown train loss (EMA)
     diverge_factor: float = 5.0      # a batch loss above factor * smoothed loss is exploding...
     diverge_floor: float = 2 * LOG10  # ...unless it is below this (noise on a trained net)
-    lr_backoff: float = 0.5          # lr multiplier after a rollback
+    lr_backoff: float = 0.5          # lr multiplier after a rollback (squared after a stall)
     min_lr: float = 1e-5             # backoff never goes below this
     snapshot_every: int = 8          # iterations between saves of the last good weights
+    stall_after: int = 30_000        # 0: no stall guard; else test accuracy still at or
+    stall_accuracy: float = 0.2      # under this after so many samples is a stall
+    stall_min_test: int = 256        # a silent layer counts when seen on this many test samples
     rate_window: float = 0.5         # seconds over which samples_per_sec is measured
     idle_gap: float = 1.0            # a pause longer than this restarts the rate window
     prefetch: int = 1024             # samples asked of the source per call (0: one batch);
@@ -85,6 +93,9 @@ class TrainSettings:
             (0.0 < self.lr_backoff < 1.0, f"lr_backoff must be in (0, 1), got {self.lr_backoff}"),
             (self.min_lr > 0, f"min_lr must be > 0, got {self.min_lr}"),
             (self.snapshot_every >= 1, f"snapshot_every must be >= 1, got {self.snapshot_every}"),
+            (self.stall_after >= 0, f"stall_after must be >= 0, got {self.stall_after}"),
+            (0.0 <= self.stall_accuracy < 1.0,
+             f"stall_accuracy must be in [0, 1), got {self.stall_accuracy}"),
             (self.rate_window > 0, f"rate_window must be > 0, got {self.rate_window}"),
             (self.prefetch >= 0, f"prefetch must be >= 0, got {self.prefetch}"),
         ]
@@ -105,18 +116,9 @@ class TrainStats:
     test_accuracy: float | None = None
     test_measured_at: int = 0              # samples_seen when test_accuracy was measured
     samples_per_sec: float = 0.0           # samples per wall-clock second while training runs
+    rate_measured: bool = False            # False until a full rate window has passed: a
+                                           # display shows a dash, not "0 digits/s"
     throughput: float = 0.0                # samples per second of time spent inside run()
-
-
-@dataclass(frozen=True)
-class Rollback:
-    """One divergence-guard event: the ``count``-th, at ``samples_seen``."""
-
-    count: int
-    samples_seen: int
-    loss: float        # the bad batch loss (may be nan or inf)
-    old_lr: float
-    new_lr: float
 
 
 @dataclass
@@ -180,10 +182,10 @@ class Trainer:
         self.source = source
         self.settings = settings or TrainSettings()
         self.clock = clock
-        if test_set is not None:
-            tX, ty = test_set
-            test_set = (np.ascontiguousarray(tX, np.float32), np.asarray(ty, np.int64))
-        self.test_set = test_set
+        self.tests = TestMeter(test_set, self.settings.test_subset) if test_set is not None else None
+        self.test_set = (self.tests.X, self.tests.y) if self.tests is not None else None
+        self.rate = RateMeter(self.settings.rate_window, self.settings.idle_gap)
+        self.guard_log = guard.GuardLog()
         n_flat = sum(int(np.prod(s)) for s in PARAM_SHAPES.values())
         self._v_flat = np.zeros(n_flat, np.float32)
         self._g_flat = np.zeros(n_flat, np.float32)
@@ -201,22 +203,89 @@ class Trainer:
     # -- state ----------------------------------------------------------------
     def _start_fresh_state(self) -> None:
         self.lr = float(self.settings.lr)
+        self.guard_log.clear()
+        self._fresh_stats()
+
+    def _fresh_stats(self, measure: bool = True) -> None:
+        """Zero velocity, stats and meters; the model's weights are the last good ones."""
         self.stats = TrainStats()
-        self.rollbacks: list[Rollback] = []      # the most recent 100 events
-        self.rollback_count = 0
+        self.step_lr: float | None = None        # the rate the latest step took
         self.last: LastSample | None = None
         self.last_grads: Grads | None = None
         self._v_flat[...] = 0
         self._save_good()
         self._since_snapshot = 0
-        self._test_correct: np.ndarray | None = None
-        self._test_cursor = 0
-        self._rate_t0: float | None = None
-        self._rate_n0 = 0
-        self._rate_busy = 0.0
-        self._last_end: float | None = None
-        if self.test_set is not None:
-            self.measure_test(full=True)
+        self.rate.clear()
+        if self.tests is not None:
+            self.tests.clear()
+            if measure:
+                self.measure_test(full=True)
+
+    @property
+    def rollbacks(self) -> list[Rollback]:
+        """The most recent 100 guard events (divergences and fresh starts), oldest first."""
+        return self.guard_log.events
+
+    @property
+    def rollback_count(self) -> int:
+        """Guard events since the last reset."""
+        return self.guard_log.count
+
+    @property
+    def stall_count(self) -> int:
+        """Fresh starts the guard made because the network stopped learning (among the
+        events kept)."""
+        return self.guard_log.stalls
+
+    @property
+    def last_event(self) -> Rollback | None:
+        """The latest guard event, for the stats panel to say."""
+        return self.guard_log.events[-1] if self.guard_log.events else None
+
+    def state(self) -> dict:
+        """What a checkpoint or a snapshot keeps besides the weights (plain JSON values)."""
+        st = self.stats
+        return {
+            "samples_seen": int(st.samples_seen),
+            "epoch": int(st.epoch),
+            "iterations": int(st.iterations),
+            "train_loss": _finite_or_none(st.train_loss),
+            "accuracy": _finite_or_none(st.test_accuracy),
+            "lr": float(self.lr),
+            "rollbacks": int(self.rollback_count),
+        }
+
+    def load_state(self, state: dict, params: dict[str, np.ndarray] | None = None) -> None:
+        """Put back a ``state()`` (and, if given, the weights it goes with; else the model's
+        weights are taken as they are): velocity zeroed, these weights the last good ones,
+        test accuracy re-measured. Values missing or absurd keep their fresh-start
+        defaults, so an older or hand-edited file still loads."""
+        if params is not None:
+            self.model.set_params(params)
+        self.lr = float(self.settings.lr)
+        self.guard_log.clear()
+        self._fresh_stats(measure=False)
+        st = self.stats
+
+        def count(key):
+            v = state.get(key)
+            ok = isinstance(v, (int, float)) and math.isfinite(v) and v >= 0
+            return int(v) if ok else None
+
+        for key in ("samples_seen", "iterations"):
+            v = count(key)
+            if v is not None:
+                setattr(st, key, v)
+        st.epoch = st.samples_seen // self.settings.epoch_size
+        st.test_measured_at = st.samples_seen
+        loss = state.get("train_loss")
+        if isinstance(loss, (int, float)) and math.isfinite(loss) and loss >= 0:
+            st.train_loss = float(loss)
+        lr = state.get("lr")
+        if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
+            # A rate the guard lowered stays lowered; never above the setting.
+            self.lr = float(min(max(lr, self.settings.min_lr), self.settings.lr))
+        self.measure_test(full=True)
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh random weights (``seed`` None draws a new seed from the trainer's own
@@ -231,19 +300,30 @@ class Trainer:
         for k in PARAM_NAMES:
             np.copyto(self._good[k], self.model.params[k])
 
-    def _weights_finite(self) -> bool:
+    def weights_finite(self) -> bool:
         return all(np.isfinite(self.model.params[k]).all() for k in PARAM_NAMES)
 
     def _rollback(self, loss: float) -> None:
+        """Diverged: the last good weights back, zero velocity, a lower rate."""
         self.model.set_params(self._good)
         self._v_flat[...] = 0
         self._since_snapshot = 0
         old = self.lr
-        self.lr = max(self.settings.min_lr, old * self.settings.lr_backoff)
-        self.rollback_count += 1
-        self.rollbacks.append(Rollback(self.rollback_count, self.stats.samples_seen,
-                                       float(loss), old, self.lr))
-        del self.rollbacks[:-100]
+        self.lr = guard.lowered(old, self.settings)
+        self.guard_log.record(self.stats.samples_seen, loss, old, self.lr, guard.DIVERGED)
+
+    def _start_over(self, reason: str) -> None:
+        """Stalled: fresh weights at a lower rate, the schedule from its start."""
+        seen, loss, acc = self.stats.samples_seen, self.stats.train_loss, self.stats.test_accuracy
+        live = self.tests.live if self.tests is not None else None
+        old = self.lr
+        self.lr = guard.lowered(old, self.settings, stalled=True)
+        self.model.reset(int(self._seed_rng.integers(2**31)))
+        self._fresh_stats()
+        self.guard_log.record(seen, loss if loss is not None else float("nan"), old, self.lr, reason)
+        log.warning("training stalled (%s: test accuracy %s, live units %s after %d samples);"
+                    " fresh weights at lr %.4g (was %.4g)", reason,
+                    "-" if acc is None else f"{acc:.3f}", live, seen, self.lr, old)
 
     # -- the step -------------------------------------------------------------
     def _buffers_for(self, B: int) -> _Buffers:
@@ -302,48 +382,22 @@ class Trainer:
 
     @property
     def current_lr(self) -> float:
-        """The rate the next step uses: ``lr`` (what rollbacks lower) times the schedule's
-        factor at ``samples_seen`` -- a linear warm-up from 0 over ``lr_warmup_samples``,
-        times a cosine decay down to ``lr_final`` over ``lr_decay_samples`` (each 1 when
-        switched off)."""
-        seen = self.stats.samples_seen
-        rate = self.lr
-        w = self.settings.lr_warmup_samples
-        if w > 0 and seen < w:
-            rate *= (seen + self.settings.batch) / (w + self.settings.batch)
-        n = self.settings.lr_decay_samples
-        if n <= 0:
-            return rate
-        t = min(seen / n, 1.0)
-        f = self.settings.lr_final
-        return rate * (f + (1.0 - f) * 0.5 * (1.0 + math.cos(math.pi * t)))
+        """The rate the next step uses: ``lr`` (what the guard lowers) on the schedule."""
+        return schedule.rate_at(self.lr, self.stats.samples_seen, self.settings)
 
     @property
     def current_momentum(self) -> float:
-        """The momentum the next step uses: ``momentum_start`` rising linearly to
-        ``momentum`` over ``momentum_warmup_samples`` (``momentum`` when that is 0)."""
-        s = self.settings
-        w = s.momentum_warmup_samples
-        if w <= 0 or self.stats.samples_seen >= w:
-            return s.momentum
-        t = self.stats.samples_seen / w
-        return s.momentum_start + (s.momentum - s.momentum_start) * t
+        """The momentum the next step uses."""
+        return schedule.momentum_at(self.stats.samples_seen, self.settings)
 
     def _apply_update(self) -> None:
+        self.step_lr = self.current_lr
         self._v_flat *= self.current_momentum
-        np.multiply(self._g_flat, self.current_lr, out=self._tmp_flat)
+        np.multiply(self._g_flat, self.step_lr, out=self._tmp_flat)
         self._v_flat -= self._tmp_flat
         P, v = self.model.params, self._v
         for k in PARAM_NAMES:
             P[k] += v[k]
-
-    def _is_bad(self, loss: float) -> bool:
-        if not math.isfinite(loss):
-            return True
-        ema = self.stats.train_loss
-        if ema is None:      # the first batch after a reset sets the scale
-            return False
-        return loss > max(self.settings.diverge_factor * ema, self.settings.diverge_floor)
 
     def _iterate(self, B: int) -> tuple[np.ndarray, np.ndarray, _Buffers, float, bool]:
         """One mini-batch: returns (X, y, buffers, loss, healthy)."""
@@ -352,7 +406,7 @@ class Trainer:
         loss = self._forward_backward(X, y, b)
         st = self.stats
         st.iterations += 1
-        if self._is_bad(loss):
+        if guard.exploding(loss, self.stats.train_loss, self.settings):
             self._rollback(loss)
             return X, y, b, loss, False
         if self._since_snapshot >= self.settings.snapshot_every:
@@ -381,23 +435,33 @@ class Trainer:
         while done < k:
             result = self._iterate(B)
             done += 1
-            if self.stats.samples_seen - self.stats.test_measured_at >= self.settings.test_every:
-                self.measure_test()
+            due = self.stats.samples_seen - self.stats.test_measured_at >= self.settings.test_every
+            if due and self.measure_test() is not None and self._stalled():
+                result = None
             if max_seconds is not None and self.clock() - t0 >= max_seconds:
                 break
-        if not self._weights_finite():   # an update overflowed: never leave it in place
+        if result is not None and not self.weights_finite():   # an update overflowed
             self._rollback(float("inf"))
             result = result[:3] + (float("inf"), False)
-        self._record_last(*result)
+        if result is not None:          # None: the run ended on a fresh start
+            self._record_last(*result)
         self._end_rate(t0, self.clock())
         return done
+
+    def _stalled(self) -> bool:
+        """After a test measurement: start over if the network has stopped learning."""
+        reason = guard.stall_reason(self.stats.samples_seen, self.stats.test_accuracy,
+                                    self.tests.live, self.tests.live_of, self.settings)
+        if reason is not None:
+            self._start_over(reason)
+        return reason is not None
 
     def step_one(self) -> LastSample:
         """One iteration on a single sample (the exhibit's "step" button)."""
         t0 = self.clock()
         self._begin_rate(t0)
         result = self._iterate(1)
-        if not self._weights_finite():
+        if not self.weights_finite():
             self._rollback(float("inf"))
             result = result[:3] + (float("inf"), False)
         self._record_last(*result)
@@ -422,36 +486,27 @@ class Trainer:
 
     # -- statistics -----------------------------------------------------------
     def _begin_rate(self, t0: float) -> None:
-        if (self._rate_t0 is None or self._last_end is None
-                or t0 - self._last_end > self.settings.idle_gap):
-            self._rate_t0, self._rate_n0, self._rate_busy = t0, self.stats.samples_seen, 0.0
+        self.rate.begin(t0, self.stats.samples_seen)
 
     def _end_rate(self, t0: float, t1: float) -> None:
-        self._last_end = t1
-        self._rate_busy += t1 - t0
-        elapsed = t1 - self._rate_t0
-        if elapsed >= self.settings.rate_window:
-            n = self.stats.samples_seen - self._rate_n0
-            self.stats.samples_per_sec = n / elapsed
-            self.stats.throughput = n / self._rate_busy if self._rate_busy > 0 else 0.0
-            self._rate_t0, self._rate_n0, self._rate_busy = t1, self.stats.samples_seen, 0.0
+        rates = self.rate.end(t0, t1, self.stats.samples_seen)
+        if rates is not None:
+            self.stats.samples_per_sec, self.stats.throughput = rates
+            self.stats.rate_measured = True
 
     def measure_test(self, full: bool = False) -> float | None:
         """Re-measure test accuracy: the whole set, or (``test_subset`` > 0 and not
         ``full``) the next rotating slice, the shown figure being the mean over every
         sample's most recent verdict — cheap and still stable."""
-        if self.test_set is None:
+        if self.tests is None:
             return None
-        X, y = self.test_set
-        N = len(y)
-        sub = self.settings.test_subset
-        if full or sub <= 0 or sub >= N or self._test_correct is None:
-            self._test_correct = self.model.predict(X) == y
-            self._test_cursor = 0
-        else:
-            idx = (self._test_cursor + np.arange(sub)) % N
-            self._test_correct[idx] = self.model.predict(X[idx]) == y[idx]
-            self._test_cursor = (self._test_cursor + sub) % N
-        self.stats.test_accuracy = float(self._test_correct.mean())
+        self.stats.test_accuracy = self.tests.measure(self.model, full)
         self.stats.test_measured_at = self.stats.samples_seen
         return self.stats.test_accuracy
+
+
+def _finite_or_none(v):
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None

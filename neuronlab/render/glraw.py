@@ -1,8 +1,8 @@
 """The few OpenGL calls moderngl does not offer, through ctypes on the system's libGL.
 
 moderngl uploads 4-channel textures as GL_RGBA, so Mesa stores them R8G8B8A8. llvmpipe's
-fast path for window-aligned textured quads (a straight copy or an SSE blend, about 3x
-cheaper than its general shader path) needs B8G8R8A8 storage, which Mesa picks when an
+fast path for window-aligned textured quads (a straight copy or an SSE blend) needs
+B8G8R8A8 storage, which Mesa picks when an
 unsized GL_RGBA texture is specified from GL_BGRA bytes -- exactly pygame's 32-bit
 surface layout, so the upload is a plain copy as well. ``flush`` lets the frame hand its
 GL work to the renderer's threads before the CPU goes on with other work.

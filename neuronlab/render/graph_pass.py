@@ -15,10 +15,9 @@ time)`` draws them:
 3. gradient pulses: additive point sprites;
 4. the digit labels 0-9 beside the outputs, from a glyph atlas rendered once.
 
-No depth buffer: painter's order does its work. Without one, llvmpipe may take its
-"linear" fast path for the HUD's window-aligned textured quads (about 3x cheaper at
-1080p), which it only permits on a framebuffer with no depth or stencil buffer. The
-one approximation: a wire passing in front of a neuron is covered by it.
+No depth buffer: painter's order does its work, and llvmpipe permits its "linear" fast
+path for the HUD's quads only without one. The one approximation: a wire passing in front
+of a neuron is covered by it.
 
 Wires below ``view.graph.WIRE_VISIBILITY_FLOOR`` (scaled by the wire intensity) would
 change no pixel by more than about 1.5/255, so they are not submitted at all; that
@@ -37,11 +36,12 @@ import numpy as np
 import pygame
 
 from neuronlab.render.programs import load_program
+from neuronlab.resources import asset_path
 from neuronlab.view.graph import WIRE_VISIBILITY_FLOOR, GraphArrays, visible_wires
 from neuronlab.view.layout import Layout
 from neuronlab.view.palette import Palette
 
-FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans-Bold.ttf"
+FONT_PATH = asset_path("fonts/DejaVuSans-Bold.ttf")
 MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
@@ -149,12 +149,8 @@ class GraphPass:
 
         vis = visible_wires(arrays.wire_rgba, WIRE_VISIBILITY_FLOOR / max(self.wire_intensity, 1e-6))
         wires = np.empty((len(vis), 10), np.float32)  # (V, 6) ends + (V, 4) colour
-        # Each wire runs from sphere edge to sphere edge, not centre to centre: the part
-        # inside a ball is covered by it (neurons are drawn after the wires, opaque), and
-        # on llvmpipe every pixel of line length costs: 6.7 % less length at the home view
-        # (366,978 -> 342,244 px for 1268 wires at 1920x1080), the picture the same but
-        # for a few rim pixels.
-        # WIRE_TRIM < 1 keeps the ends under the balls' smoothed rims.
+        # Each wire runs from sphere edge to sphere edge: the part inside a ball is hidden
+        # by it and costs llvmpipe raster time. WIRE_TRIM < 1 keeps the ends under the rims.
         ends, d = self._wire_ends[vis], self._wire_dir[vis]                    # (V, 6), (V, 3)
         r = arrays.ball_radius * WIRE_TRIM                                      # (N,)
         wires[:, 0:3] = ends[:, 0:3] + d * r[self.layout.wire_src[vis], None]
@@ -167,7 +163,6 @@ class GraphPass:
         if len(lines):
             # one plain draw of 2 vertices a line, not an instance a line: llvmpipe's vertex
             # stage runs 8 vertices at a time, so 2-vertex instances waste most of it
-            # (~0.5 ms of the main thread for a bold digit's ~3500 lines)
             verts = np.empty((len(lines), 2, 11), np.float32)   # (L, end, 1 + 6 ends + 4 colour)
             verts[:, 0, 0], verts[:, 1, 0] = 0.0, 1.0
             verts[:, :, 1:] = lines[:, None, :]

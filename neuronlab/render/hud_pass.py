@@ -6,24 +6,11 @@ its size changes. Panel-sized quads cost a fraction of a millisecond on llvmpipe
 one full-screen HUD texture would cost several.
 
 Textures hold premultiplied alpha in B8G8R8A8 (see ``glraw``), the shader is a bare
-texture fetch and blending is (ONE, ONE_MINUS_SRC_ALPHA): on a framebuffer without a
-depth buffer, llvmpipe then draws a panel with its SSE blend fast path, about 3x cheaper
-than its general path (1920x1080 full-screen quad: ~3 instead of ~10 ms of CPU).
-
-Each panel is one 4-vertex TRIANGLE_FAN, not a strip: llvmpipe recognises a fan (or six
-TRIANGLES) as a rectangle and bins it as one, and a 64-px tile holding only rectangles is
-drawn by its linear rasteriser; a strip reaches it as two triangles, which take the
-general path in every tile (1920x1080 HUD alone: ~3.3 instead of ~6.4 ms of CPU).
-
-Panels sit on whole pixels, so when the framebuffer has the window's size each texel
-lands on exactly one pixel and NEAREST sampling gives the same picture as LINEAR; on
-llvmpipe it is ~35 % cheaper (a 1920x1080 HUD: ~7 instead of ~11 ms of CPU). Where the
-framebuffer is larger than the window (HiDPI) the panels are magnified and LINEAR is used.
-
-Measured and not kept: splitting each panel at upload into its uniform-colour rectangles
-(drawn untextured) and textured ones for the rest gives the same pixels, but on llvmpipe
-the hundreds to thousands of small rectangles it takes cost more than the texture
-sampling they save (1080p HUD: 7.7 ms as whole panels, 8.3-11.9 ms split).
+texture fetch and blending is (ONE, ONE_MINUS_SRC_ALPHA): llvmpipe's blend fast path.
+Each panel is one 4-vertex TRIANGLE_FAN, which llvmpipe bins as a rectangle for its linear
+rasteriser. Panels sit on whole pixels, so at the window's size NEAREST sampling gives the
+same picture as LINEAR, cheaper; a larger (HiDPI) framebuffer magnifies them with LINEAR.
+The figures are in docs/performance.md.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shader programs, loaded by name from ``assets/shaders/<name>.glsl``.
+"""Shader programs, loaded by name from the bundled ``shaders/<name>.glsl``.
 
 One file per program; its stages are sections of the same source, chosen by
 ``#if defined VERTEX_SHADER`` / ``#elif defined FRAGMENT_SHADER`` (and
@@ -12,13 +12,14 @@ from pathlib import Path
 
 import moderngl
 
-SHADER_DIR = Path(__file__).resolve().parents[2] / "assets" / "shaders"
+from neuronlab.resources import asset
+
 STAGES = {"vertex_shader": "VERTEX_SHADER", "fragment_shader": "FRAGMENT_SHADER",
           "geometry_shader": "GEOMETRY_SHADER"}
 
 
 def shader_source(name: str, shader_dir: Path | None = None) -> str:
-    path = (shader_dir or SHADER_DIR) / f"{name}.glsl"
+    path = shader_dir / f"{name}.glsl" if shader_dir else asset(f"shaders/{name}.glsl")
     if not path.is_file():
         raise FileNotFoundError(f"no shader {name!r} (looked for {path})")
     return path.read_text(encoding="utf-8")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pygame
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
-REGULAR = FONT_DIR / "DejaVuSans.ttf"
-BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+from neuronlab.resources import asset_path
+
+REGULAR = asset_path("fonts/DejaVuSans.ttf")
+BOLD = asset_path("fonts/DejaVuSans-Bold.ttf")
 
 
 @lru_cache(maxsize=64)
