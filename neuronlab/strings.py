@@ -35,6 +35,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel import numbers as _numbers
 
+from neuronlab import resources
+
 log = logging.getLogger(__name__)
 
 DOMAIN = "neuronlab"
@@ -49,8 +51,9 @@ LOCALE_ENV = "NEURONLAB_LOCALE_DIR"
 
 
 def bundled_locale_dir() -> Path:
-    """The catalogues that ship with the exhibit: the one place that knows where assets lie."""
-    return Path(__file__).resolve().parents[1] / "assets" / "locale"
+    """The catalogues that ship with the exhibit (in the package's assets, however it was
+    installed): the one place that knows where they lie."""
+    return resources.asset_path("locale")
 
 
 def locale_dirs() -> tuple[Path, ...]:
