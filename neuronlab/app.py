@@ -29,7 +29,7 @@ from neuronlab.bootstrap import build_app, palette_from_config
 from neuronlab.common_panels import CommonPanels
 from neuronlab.controls import commands_for, layout_controls, layout_key
 from neuronlab.exhibit import Exhibit
-from neuronlab.graph_renderer import GraphRenderer, lens_matrices
+from neuronlab.graph_renderer import GraphRenderer
 from neuronlab.input.gestures import GestureRecognizer
 from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
@@ -37,6 +37,7 @@ from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.render import context, glraw, programs
 from neuronlab.render.hud_pass import HudPass
 from neuronlab.router import PointerRouter
+from neuronlab.scenes.base import Scene
 from neuronlab.scenes.draw import DrawScene
 from neuronlab.scenes.graph import GraphScene
 from neuronlab.scenes.inspector import InspectorScene
@@ -49,6 +50,7 @@ __all__ = ["App", "build_app", "main", "make_scenes", "palette_from_config"]
 log = logging.getLogger("neuronlab")
 
 STEP = 1.0 / 120.0  # fixed logic step (s)
+_NO_SCENE = Scene()  # takes no finger: what touch reaches where a scene's panel is hidden
 
 
 def make_scenes(seed: int = 0) -> dict:
@@ -59,8 +61,8 @@ def make_scenes(seed: int = 0) -> dict:
 class App:
     def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
-                 train_settings=None, model=None, px_per_mm=2.71, vsync=True, run_gradcheck=True,
-                 touch=None):
+                 train_settings=None, model=None, px_per_mm=None, ui_scale=1.0, min_touch_mm=9.0,
+                 vsync=True, run_gradcheck=True, touch=None):
         self.present = present
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
@@ -72,13 +74,13 @@ class App:
         session = Session(train_settings, seed=seed, model=model, speeds=speeds,
                           iters_per_frame=iters_per_frame)
         self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
-                               show=self.hud.show)
+                               show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale)
         self.exhibit.release_fingers = self._release_fingers
-        self.renderer = GraphRenderer(self.ctx, self.exhibit.layout, palette, px_per_mm)
+        self.renderer = GraphRenderer(self.ctx, self.exhibit.layout, palette, min_touch_mm)
         self.pointer = PointerInput(self.size)
         # touch: tap_ms, tap_px, double_tap_ms from the kiosk config (KIOSK.md defaults)
         self.router = PointerRouter(GestureRecognizer(**(touch or {})), buttons=self._bars,
-                                    scene=lambda: (self.scene, self.stage), press=self._press,
+                                    scene=self._touchable_scene, press=self._press,
                                     pick=self.pick, zoom_about=self._zoom_about,
                                     apply=self.exhibit.apply, viewport_h=lambda: self.size[1])
         self.panels = CommonPanels()
@@ -125,6 +127,8 @@ class App:
         ex.scene.arrange(ex.stage)
 
     def _bars(self):
+        if self.stage.regions.side_hidden:      # the curious column stands in the scene's place
+            return self.controls.bars
         return (*self.controls.bars, self.scene.bar)
 
     def _press(self, button) -> None:
@@ -136,16 +140,22 @@ class App:
 
     def matrices(self):
         vp = self.ctx.screen.viewport[2:] if self.present else self.size
-        return lens_matrices(self.camera, self.stage.regions, self.size, vp)
+        return self.renderer.fit.matrices(self.camera, self.stage.regions, self.size, vp)
 
 
     def pick(self, x: float, y: float):
         view, proj = self.matrices()
-        return self.renderer.pick(x, y, view, proj, self.size)
+        return self.renderer.pick(x, y, view, proj, self.size, self.stage.regions.px_per_mm)
 
     def _zoom_about(self, x: float, y: float):
         view, proj = self.matrices()
         return self.renderer.zoom_about(self.camera, x, y, view, proj, self.size)
+
+    def _touchable_scene(self):
+        """The scene fingers reach: none while the curious column stands in its place."""
+        if self.stage.regions.side_hidden:
+            return _NO_SCENE, self.stage
+        return self.scene, self.stage
 
     def _release_fingers(self) -> None:
         for pe in self.pointer.cancel_all(self.clock):
@@ -190,6 +200,7 @@ class App:
         self.clock += dt
         for pe in self.pointer.expire(self.clock, self.finger_expire_s):
             self.router.feed(pe)
+        self.router.update_holds(self.clock)
         ex = self.exhibit
         ex.flush()                      # the one point where commands change the exhibit
         self.lag += dt
@@ -226,8 +237,10 @@ class App:
         # Panels first: a texture a finished frame drew from counts as in use on llvmpipe
         # until its scene is recycled; written before this frame's GL work, nothing waits.
         self.hud.hide_all()
-        self.panels.show(self.stage, self.session, self.exhibit.history, self.controls, self.gradcheck)
-        self.scene.panels(self.stage)
+        self.panels.show(self.stage, self.session, self.exhibit.history, self.controls, self.gradcheck,
+                         self.scene_name)
+        if not self.stage.regions.side_hidden:
+            self.scene.panels(self.stage)
         if self.kiosk is not None:
             self.kiosk.panels(self.stage)
         t1 = time.perf_counter()

@@ -147,6 +147,14 @@ class ResetVisitor:
     speed: int | None = None
 
 
+@dataclass(frozen=True)
+class SetCurious:
+    """Open (True) or close (False) the "for the curious" layer: the full stats, the speeds,
+    the wires' modes and Start over. None: the other way round."""
+
+    open: bool | None = None
+
+
 Command = (SwitchScene | SetSpeed | Step | Reset | SetLanguage | SetWiresMode | ResetCamera
            | FocusNeuron | OrbitCamera | PanCamera | ZoomCamera | Pick | Select | Highlight | ShowTraining | ShowDrawing | Pen
-           | ClearPad | SetPad | SceneButton | StartDemo | EndDemo | ResetVisitor)
+           | ClearPad | SetPad | SceneButton | StartDemo | EndDemo | ResetVisitor | SetCurious)

@@ -51,8 +51,8 @@ def stats_rows(tr, ses, lang: str = "en") -> list[tuple[str, str]]:
     ]
 
 
-def plot_surface(tr, s: float, history, width: int) -> pygame.Surface:
-    h = int(120 * s)
+def plot_surface(tr, s: float, history, width: int, h: int | None = None) -> pygame.Surface:
+    h = int(120 * s) if h is None else int(h)
     surf = panel_surface((width, h))
     pad = int(14 * s)
     surf.blit(text.render(tr("stat.loss"), int(18 * s), panels.WARM, bold=True), (pad, pad))
@@ -65,12 +65,37 @@ def plot_surface(tr, s: float, history, width: int) -> pygame.Surface:
     return surf
 
 
+def headline_surface(tr, s: float, scene: str, size) -> pygame.Surface:
+    """The scene's one headline in plain words and its one invitation, large."""
+    w, h = size
+    surf = pygame.Surface((max(1, w), max(1, h)), pygame.SRCALPHA)
+    big, small = int(44 * s), int(26 * s)
+    head = text.render(tr(f"headline.{scene}"), big, panels.WHITE, bold=True)
+    if head.get_width() > w:
+        head = text.render(tr(f"headline.{scene}"), max(12, int(big * w / head.get_width())),
+                           panels.WHITE, bold=True)
+    surf.blit(head, (0, 0))
+    invite = text.render(tr(f"invite.{scene}"), small, panels.GOLD)
+    if invite.get_width() > w:
+        invite = text.render(tr(f"invite.{scene}"), max(12, int(small * w / invite.get_width())),
+                             panels.GOLD)
+    surf.blit(invite, (0, head.get_height() + int(4 * s)))
+    return surf
+
+
 class CommonPanels:
     def __init__(self):
         self._stats = None   # ((tick, lang), rows): sampled 8 times a second
 
-    def show(self, stage, ses, history, controls, gradcheck) -> None:
+    def show(self, stage, ses, history, controls, gradcheck, scene: str = "graph") -> None:
+        """The headline and the visitor's bar always; the curious column when it is open."""
         s, r, tr, lang = stage.s, stage.regions, stage.tr, stage.lang
+        hl = r.headline
+        stage.panel("headline", ("headline", scene, lang, hl.size),
+                    lambda: headline_surface(tr, s, scene, hl.size), hl.topleft)
+        stage.buttons("controls", controls.bar)
+        if not r.curious:
+            return
         badge = gradcheck_badge(tr, gradcheck, lang)
         # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
         # and re-uploaded at most that often while training changes them every frame
@@ -78,15 +103,17 @@ class CommonPanels:
         if self._stats is None or self._stats[0] != sample or not ses.training_active:
             self._stats = (sample, tuple(stats_rows(tr, ses, lang)))
         rows = self._stats[1]
-        box = stage.panel("stats", ("stats", rows, badge, lang),
-                          lambda: panels.stats_panel(tr, s, rows, badge), r.left.topleft)
-        plot_w = r.left.w
-        stage.panel("plot", ("plot", len(history), stage.tick // 4, lang),
-                    lambda: plot_surface(tr, s, history, plot_w), (r.left.x, box.bottom + int(12 * s)))
-        stage.buttons("controls", controls.bar)
-        stage.buttons("wires", controls.wires)
-        stage.buttons("viewbar", controls.view)
-        legend_bottom = controls.view.bounds().top - int(12 * s)
-        stage.panel("legend", ("legend", lang),
-                    lambda: panels.legend_panel(tr, s, stage.palette),
-                    lambda size: (r.left.x, legend_bottom - size[1]))
+        col = r.left
+        box = stage.panel("stats", ("stats", rows, badge, lang, col.w),
+                          lambda: panels.stats_panel(tr, s, rows, badge, col.w), col.topleft)
+        stage.buttons("curious", controls.curious)
+        gap = int(12 * s)
+        top = controls.curious.bounds().top if controls.curious.buttons else col.bottom
+        legend = stage.panel("legend", ("legend", lang, col.w),
+                             lambda: panels.legend_panel(tr, s, stage.palette, col.w),
+                             lambda size: (col.x, top - gap - size[1]))
+        # the plot takes what is left between the stats and the legend
+        plot_h = min(int(160 * s), legend.top - gap - (box.bottom + gap))
+        if plot_h >= int(70 * s):
+            stage.panel("plot", ("plot", len(history), stage.tick // 4, lang, col.w, plot_h),
+                        lambda: plot_surface(tr, s, history, col.w, plot_h), (col.x, box.bottom + gap))

@@ -75,6 +75,12 @@ def _hex_colour(text: str) -> str | None:
     return None
 
 
+def _density(value: float) -> str | None:
+    if 0 < value < 0.5:
+        return "should be 0 (auto) or at least 0.5"
+    return None
+
+
 def _not_empty(text: str) -> str | None:
     return "should not be empty" if not text.strip() else None
 
@@ -144,7 +150,9 @@ class KioskConfig:
     # Languages the attract tour shows in turn, one per loop; empty keeps ui.language.
     attract_language_cycle: tuple[str, ...] = _opt(strings.DEFAULT_OFFER, length=(0, 8), item=str,
                                                     check=_languages)
-    px_per_mm: float = _opt(GALLERY_PX_PER_MM, lo=0.5, hi=40.0)
+    # 0: auto, as if the screen's short side were a 32-inch 16:9 panel's (ui/screen.py);
+    # displays often report a wrong DPI, so a gallery sets its own from the panel's diagonal.
+    px_per_mm: float = _opt(0.0, lo=0.0, hi=40.0, check=_density)
     min_touch_mm: float = _opt(9.0, lo=5.0, hi=30.0)
     tap_ms: float = _opt(300.0, lo=50, hi=2000)
     tap_px: float = _opt(10.0, lo=1, hi=200)
@@ -166,9 +174,15 @@ class KioskConfig:
         *mods, key = self.exit_chord.lower().split("+")
         return frozenset(mods), key
 
-    def touch_px(self, mm: float | None = None) -> float:
+    def density(self, size: tuple[int, int]) -> float:
+        """Pixels per millimetre on a window of ``size``: the configured value, or auto."""
+        from neuronlab.ui.screen import auto_px_per_mm
+
+        return self.px_per_mm if self.px_per_mm > 0 else auto_px_per_mm(size)
+
+    def touch_px(self, mm: float | None = None, size: tuple[int, int] = (1920, 1080)) -> float:
         """A length on the installed screen in pixels (default: the minimum touch target)."""
-        return (self.min_touch_mm if mm is None else mm) * self.px_per_mm
+        return (self.min_touch_mm if mm is None else mm) * self.density(size)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The common controls: where the bottom bar's and the left column's buttons stand, and
+"""The common controls: where the visitor's bar and the curious layer's buttons stand, and
 which commands a tap on each one makes.
 
 ``layout_controls`` is a pure function of the screen regions and the exhibit's snapshot;
@@ -25,58 +25,82 @@ SCENE_LABEL = {"graph": "scene.graph", "inspector": "scene.inspect", "draw": "sc
 WIRE_MODES = (("signal", "wires.signal"), ("weight", "wires.weight"), ("gradient", "wires.gradient"))
 
 
+HOLD_S = 1.5   # Start over throws away what was learned: it needs a deliberate press
+
+
 @dataclass(frozen=True)
 class Controls:
-    bar: ButtonBar        # scenes, speeds, language, start over (the bottom bar)
-    wires: ButtonBar      # what the wires carry (left column, under the legend)
-    view: ButtonBar       # the camera's home button
+    bar: ButtonBar        # the visitor's bar: scenes, pause/play, the curious layer, language
+    curious: ButtonBar    # the curious layer's: speeds, what the wires carry, view, start over
 
     @property
     def bars(self) -> tuple[ButtonBar, ...]:
-        return (self.bar, self.wires, self.view)
+        return (self.bar, self.curious)
 
 
 def layout_key(regions, snap, speeds) -> tuple:
     """Everything ``layout_controls`` reads: the layout is rebuilt only when this changes."""
-    return (regions.size, snap.lang, snap.scene, snap.paused, snap.iters_per_frame, snap.wire_mode,
-            tuple(speeds))
+    return (regions.size, regions.curious, regions.s, snap.lang, snap.scene, snap.paused,
+            snap.iters_per_frame, snap.wire_mode, tuple(speeds))
+
+
+def _row(rect: pygame.Rect, n: int, gap: int, weights=None) -> list[pygame.Rect]:
+    """``n`` rectangles side by side filling ``rect``, widths in proportion to ``weights``."""
+    weights = weights or [1.0] * n
+    room = rect.w - gap * (n - 1)
+    out, x = [], rect.x
+    for i, wgt in enumerate(weights):
+        w = int(room * wgt / sum(weights)) if i < n - 1 else rect.right - x
+        out.append(pygame.Rect(x, rect.y, w, rect.h))
+        x += w + gap
+    return out
 
 
 def layout_controls(regions, snap, tr, speeds) -> Controls:
+    """The visitor's bar (at most seven targets: four scenes, pause or play, the curious
+    layer, the language) along the bottom, and the curious layer's buttons at the foot of
+    its column. Every button keeps the bar's height or ``CURIOUS_ROW_H``; widths share
+    the room, so nothing overlaps on a narrow screen."""
     r, s = regions, regions.s
-    bh, gap = r.bottom.h, int(12 * s)
-    x, y = r.bottom.x, r.bottom.y
-    bar = []
-    for name in SCENES:
-        bar.append(Button(pygame.Rect(x, y, int(170 * s), bh), tr(SCENE_LABEL[name]), ("scene", name),
-                          active=name == snap.scene, font_px=int(26 * s)))
-        x += int(170 * s) + gap
-    x += gap * 2
-    speed_buttons = [("speed.pause", 0), ("speed.step", "step")] + [(None, k) for k in speeds if k > 0]
-    for key, value in speed_buttons:
-        label = tr(key) if key else tr("speed.level", n=value)
-        w = int(150 * s) if key else int(92 * s)
-        active = (value == 0 and snap.paused) or (value == snap.iters_per_frame and not snap.paused
-                                                  and isinstance(value, int) and value > 0)
-        bar.append(Button(pygame.Rect(x, y, w, bh), label, ("speed", value), active=active,
-                          font_px=int(24 * s)))
-        x += w + gap
-    right = r.bottom.right
-    for key, action, w in (("language.switch", ("lang",), 170), ("reset.button", ("reset",), 200)):
-        right -= int(w * s)
-        bar.append(Button(pygame.Rect(right, y, int(w * s), bh), tr(key), action, font_px=int(24 * s)))
-        right -= gap
-    # Wire mode and view reset live under the legend in the left column.
-    wy = r.bottom.top - int(72 * s) - gap
-    wx = r.left.x
-    modes = []
-    for mode, key in WIRE_MODES:
-        modes.append(Button(pygame.Rect(wx, wy, int(134 * s), int(64 * s)), tr(key), ("wires", mode),
-                            active=snap.wire_mode == mode, font_px=int(21 * s)))
-        wx += int(134 * s) + int(9 * s)
-    view = [Button(pygame.Rect(r.left.x, wy - int(56 * s) - gap, int(420 * s), int(56 * s)),
-                   tr("camera.reset"), ("camera",), font_px=int(21 * s))]
-    return Controls(ButtonBar(bar), ButtonBar(modes), ButtonBar(view))
+    gap = int(12 * s)
+    bar = r.bottom
+    scenes_w = min(int(170 * s) * 4 + 3 * gap, int(bar.w * 0.52))
+    tabs = _row(pygame.Rect(bar.x, bar.y, scenes_w, bar.h), 4, gap)
+    buttons = [Button(rect, tr(SCENE_LABEL[name]), ("scene", name), active=name == snap.scene,
+                      font_px=int(26 * s)) for rect, name in zip(tabs, SCENES)]
+    right_w = min(int((150 + 270 + 170) * s) + 2 * gap, bar.right - tabs[-1].right - 2 * gap)
+    play, curious, lang = _row(pygame.Rect(bar.right - right_w, bar.y, right_w, bar.h), 3, gap,
+                               [150, 270, 170])
+    resume = snap.iters_per_frame if snap.iters_per_frame > 0 else 4
+    buttons.append(Button(play, tr("speed.play") if snap.paused else tr("speed.pause"),
+                          ("speed", resume if snap.paused else 0), font_px=int(24 * s)))
+    buttons.append(Button(curious, tr("curious.close") if r.curious else tr("curious.open"),
+                          ("curious",), active=r.curious, font_px=int(24 * s)))
+    buttons.append(Button(lang, tr("language.switch"), ("lang",), font_px=int(24 * s)))
+    extra = []
+    if r.curious:
+        col = r.left
+        row_h = int(CURIOUS_ROW_H * s)
+        y = col.bottom - row_h
+        view, reset = _row(pygame.Rect(col.x, y, col.w, row_h), 2, gap)
+        extra.append(Button(view, tr("camera.reset"), ("camera",), font_px=int(21 * s)))
+        extra.append(Button(reset, tr("reset.hold"), ("reset",), font_px=int(21 * s), hold_s=HOLD_S,
+                            accent=(255, 120, 90)))
+        y -= row_h + gap
+        for rect, (mode, key) in zip(_row(pygame.Rect(col.x, y, col.w, row_h), 3, gap), WIRE_MODES):
+            extra.append(Button(rect, tr(key), ("wires", mode), active=snap.wire_mode == mode,
+                                font_px=int(21 * s)))
+        y -= row_h + gap
+        steps = [("speed.step", "step")] + [(None, k) for k in speeds if k > 0]
+        for rect, (key, value) in zip(_row(pygame.Rect(col.x, y, col.w, row_h), len(steps), gap,
+                                           [2.2] + [1.0] * (len(steps) - 1)), steps):
+            label = tr(key) if key else tr("speed.level", n=value)
+            active = value == snap.iters_per_frame and not snap.paused
+            extra.append(Button(rect, label, ("speed", value), active=active, font_px=int(21 * s)))
+    return Controls(ButtonBar(buttons), ButtonBar(extra))
+
+
+CURIOUS_ROW_H = 64     # design pixels: a button row of the curious column (24 mm on the glass)
 
 
 def commands_for(action, scene: str) -> list:
@@ -100,4 +124,6 @@ def commands_for(action, scene: str) -> list:
         return [cmd.SetWiresMode(action[1])]
     if kind == "camera":
         return [cmd.ResetCamera()]
+    if kind == "curious":
+        return [cmd.SetCurious(None)]
     return []

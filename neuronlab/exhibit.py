@@ -20,6 +20,7 @@ from neuronlab.history import LossHistory
 from neuronlab.math3d.camera import OrbitCamera
 from neuronlab.scenes.base import Regions, Scene, Stage
 from neuronlab.session import Neuron, Session
+from neuronlab.ui.screen import screen_layout
 from neuronlab.view.layout import Layout
 from neuronlab.view.layout import layout as make_layout
 from neuronlab.view.palette import Palette
@@ -46,12 +47,13 @@ class Snapshot:
     train_version: int
     samples_seen: int
     demo: bool                   # the learned network is put aside (the tour is learning)
+    curious: bool = False        # the "for the curious" layer is open
 
 
 class Exhibit:
     def __init__(self, session: Session, scenes: dict[str, Scene], *, size=(1280, 720),
                  palette: Palette | None = None, lang: str = "en", show: Callable | None = None,
-                 layout: Layout | None = None):
+                 layout: Layout | None = None, px_per_mm: float | None = None, ui_scale: float = 1.0):
         self.session = session
         self.scenes = dict(scenes)
         self.scene_name = "graph" if "graph" in self.scenes else next(iter(self.scenes), "graph")
@@ -67,7 +69,13 @@ class Exhibit:
         self.applied = 0                   # commands carried out so far
         self._queue: deque = deque()
         self.dropped = 0                   # commands refused because the queue was full
-        self.stage = Stage(session, self.tr, Regions.for_size(tuple(size)), self.palette,
+        # The screen: its density (None or 0: auto), the UI scale, and whether the curious
+        # layer is open; the regions follow from these and the window's size.
+        self.px_per_mm = px_per_mm or None
+        self.ui_scale = float(ui_scale)
+        self.curious = False
+        self.size = tuple(size)
+        self.stage = Stage(session, self.tr, self._regions(), self.palette,
                            show or (lambda *a, **k: None), self.apply)
         self.stage.lang = lang
         self.stage.tick = 0
@@ -87,7 +95,7 @@ class Exhibit:
         return Snapshot(self.scene_name, self.lang, ses.source, ses.status, ses.paused,
                         ses.iters_per_frame, ses.wire_mode, ses.selected, ses.highlight,
                         ses.input_version, ses.train_version,
-                        int(ses.trainer.stats.samples_seen), self.saved is not None)
+                        int(ses.trainer.stats.samples_seen), self.saved is not None, self.curious)
 
     @property
     def pending(self) -> tuple:
@@ -113,9 +121,17 @@ class Exhibit:
         self.applied += n
         return n
 
+    def _regions(self) -> Regions:
+        return screen_layout(self.size, self.px_per_mm, self.ui_scale, self.curious)
+
     def set_size(self, size) -> None:
-        """The window changed size: new screen regions, panels re-rendered."""
-        self.stage.regions = Regions.for_size(tuple(size))
+        """The window changed size (or turned): new screen regions, panels re-rendered;
+        what the visitor did (pad, selection, scene) is kept."""
+        self.size = tuple(size)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self.stage.regions = self._regions()
         self.stage.cache.clear()
         if self.scene is not None:
             self.scene.layout(self.stage)
@@ -198,6 +214,8 @@ class Exhibit:
             self._end_demo()
         elif isinstance(c, cmd.ResetVisitor):
             self._reset_visitor(c)
+        elif isinstance(c, cmd.SetCurious):
+            self._set_curious(not self.curious if c.open is None else bool(c.open))
         else:
             log.warning("unknown command ignored: %r", c)
 
@@ -217,6 +235,11 @@ class Exhibit:
         self.stage.cache.clear()
         if self.scene is not None:
             self.scene.layout(self.stage)
+
+    def _set_curious(self, open_: bool) -> None:
+        if open_ != self.curious:
+            self.curious = open_
+            self._relayout()
 
     def _start_demo(self) -> None:
         ses = self.session
@@ -245,6 +268,7 @@ class Exhibit:
             ses.show_training()
         ses.set_speed(c.speed if c.speed else ses.iters_per_frame)
         self.camera.reset()
+        self._set_curious(False)
         if c.language and self.lang != c.language:
             self._set_language(c.language)
 

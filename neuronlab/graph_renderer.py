@@ -8,12 +8,14 @@ same lens shift, so a tap lands on the ball that is drawn there.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import numpy as np
 
 from neuronlab.math3d import picking
 from neuronlab.math3d.camera import projection_matrix, target_plane_point, view_matrix
+from neuronlab.math3d.fit import fit_into
 from neuronlab.render.graph_pass import GraphPass
 from neuronlab.session import Neuron
 from neuronlab.view import anim as anim_mod
@@ -34,23 +36,46 @@ def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArra
     return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb)
 
 
-def lens_matrices(camera, regions, size, viewport_size):
-    """View and projection, the projection shifted to centre the graph in the space left
-    of the scene panel."""
-    w, h = viewport_size
-    view = view_matrix(camera)
-    proj = projection_matrix(camera, w / max(1, h)).copy()
-    centre_px = (regions.left.right + regions.side.left) / 2
-    shift = (centre_px / size[0]) * 2 - 1
-    proj[:, 0] += shift * proj[:, 3]
-    return view, proj
+def fit_radii(layout) -> np.ndarray:
+    """What each ball may cover on screen: its largest drawn radius, and for the answer
+    neurons the room their digit labels take beside them."""
+    grow = np.where(layout.layer_of == 0, 1.15, 1.4)
+    r = layout.base_radius * grow
+    return np.where(layout.layer_of == len(layout.sizes) - 1, r * 3.0, r)
+
+
+class GraphFit:
+    """View and projection for the window as it is: the projection zoomed and shifted so
+    the home view's every neuron lies inside the layout's graph box (``math3d.fit``).
+    Camera moves act on the fitted picture. The fit depends only on the window and the
+    box, so it is computed again only when they change."""
+
+    def __init__(self, layout):
+        self.positions = layout.positions
+        self.radii = fit_radii(layout)
+        self._key = None
+        self._fit = None
+
+    def matrices(self, camera, regions, size, viewport_size):
+        w, h = viewport_size
+        aspect = w / max(1, h)
+        box = tuple(regions.graph)
+        key = (tuple(size), box, round(aspect, 6))
+        if key != self._key:
+            home = copy.deepcopy(camera)
+            home.home()
+            self._fit = fit_into(box, self.positions, self.radii, view_matrix(home),
+                                 projection_matrix(home, aspect), size, margin_px=regions.mm(3.0))
+            self._key = key
+        return view_matrix(camera), self._fit.apply(projection_matrix(camera, aspect))
 
 
 class GraphRenderer:
-    def __init__(self, ctx, layout, palette, px_per_mm: float = 2.71):
+    def __init__(self, ctx, layout, palette, min_touch_mm: float = 9.0):
         self.layout = layout
         self.palette = palette
-        self.px_per_mm = float(px_per_mm)
+        self.min_touch_mm = float(min_touch_mm)
+        self.fit = GraphFit(layout)
         self.view = GraphView(layout, palette)
         self.anim = anim_mod.GraphAnim(layout)
         self.graph_pass = GraphPass(ctx, layout, palette)
@@ -80,10 +105,11 @@ class GraphRenderer:
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, viewport, clock)   # the frame's one clear
 
-    def pick(self, x: float, y: float, view, proj, size) -> Neuron | None:
+    def pick(self, x: float, y: float, view, proj, size, px_per_mm: float) -> Neuron | None:
+        """The neuron under a finger; a ball drawn small is still a ``min_touch_mm`` target."""
         radii = self.last_arrays.ball_radius if self.last_arrays is not None else self.layout.base_radius
         k = picking.pick(x, y, self.layout.positions, radii, view, proj, (0, 0, *size),
-                         min_hit_px=4.5 * self.px_per_mm)
+                         min_hit_px=self.min_touch_mm / 2 * px_per_mm)
         if k is None:
             return None
         return Neuron(int(self.layout.layer_of[k]), int(self.layout.index_in_layer[k]))

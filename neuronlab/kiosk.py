@@ -152,7 +152,7 @@ class KioskController:
         self._chord_mask = [getattr(pygame, _MOD_MASKS[m]) for m in mods]
         self._chord_key = pygame.key.key_code(key)
         self.corners = CornerExit(cfg.exit_corners, cfg.exit_hold_s, cfg.exit_step_s,
-                                  cfg.exit_corner_mm * cfg.px_per_mm, app.size)
+                                  cfg.exit_corner_mm * cfg.density(app.size), app.size)
         self.tour = AttractTour(app.exhibit, seed=seed, languages=tuple(cfg.attract_language_cycle),
                                 default_speed=self.default_speed)
         trainer = app.exhibit.session.trainer

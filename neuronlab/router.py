@@ -24,6 +24,7 @@ class PointerRouter:
         a pinch zooms about; ``apply(command)`` queues."""
         self.gestures = gestures
         self.grabbed: dict = {}     # pointer id -> ("button", Button) | ("scene", None) | ("graph", None)
+        self.holding: dict = {}     # pointer id -> (Button, time of its DOWN) for press-and-hold buttons
         self._buttons, self._scene, self._press = buttons, scene, press
         self._pick, self._zoom_about, self._apply, self._viewport_h = pick, zoom_about, apply, viewport_h
 
@@ -45,6 +46,8 @@ class PointerRouter:
             if b is not None:
                 self.grabbed[pe.pid] = ("button", b)
                 b.pressed = True  # feedback on the very next frame
+                if b.hold_s > 0:
+                    self.holding[pe.pid] = (b, pe.t)
                 return
             if scene.on_pointer(stage, pe):
                 self.grabbed[pe.pid] = ("scene", None)
@@ -63,9 +66,15 @@ class PointerRouter:
         if what == "button":
             if ending:
                 b.pressed = False
+                b.progress = 0.0
                 del self.grabbed[pe.pid]
-                if pe.kind == "up" and b.rect.collidepoint(pe.x, pe.y):
+                # a hold button acts only from update_holds; lifting early does nothing
+                self.holding.pop(pe.pid, None)
+                if pe.kind == "up" and b.hold_s <= 0 and b.rect.collidepoint(pe.x, pe.y):
                     self._press(b)
+            elif b.hold_s > 0 and not b.rect.collidepoint(pe.x, pe.y):
+                self.holding.pop(pe.pid, None)   # sliding off lets go of the hold
+                b.progress = 0.0
         elif what == "scene":
             scene.on_pointer(stage, pe)
             if ending:
@@ -74,6 +83,15 @@ class PointerRouter:
             self._gestures(self.gestures.feed(pe))
             if ending:
                 del self.grabbed[pe.pid]
+
+    def update_holds(self, now: float) -> None:
+        """Fill each held button's ring; one held long enough acts, once, while still down."""
+        for pid, (b, t0) in list(self.holding.items()):
+            b.progress = min(1.0, (now - t0) / b.hold_s)
+            if b.progress >= 1.0:
+                del self.holding[pid]
+                b.progress = 0.0
+                self._press(b)
 
     def _gestures(self, gestures) -> None:
         for g in gestures or ():

@@ -7,12 +7,13 @@ import numpy as np
 import pygame
 import pytest
 
+from neuronlab import commands as cmd
 from neuronlab.math3d.camera import project
 from neuronlab.nn import digits, pad
 from neuronlab.scenes.inspector import sum_rows
 from neuronlab.session import Neuron
 
-from helpers import app_fixtures, finger, frames, switch
+from helpers import app_fixtures, command, finger, frames, switch
 
 SIZE = (1280, 720)
 
@@ -162,12 +163,51 @@ def test_gradient_check_badge_has_a_measured_error(app):
     assert 0 <= app.gradcheck.worst_rel_error < 1e-6
 
 
+def find_button(app, action):
+    """The button with ``action``, opening the curious layer where it lives there."""
+    def find():
+        return next((b for bar in app.controls.bars for b in bar.buttons if b.action == action), None)
+    if find() is None:
+        command(app, cmd.SetCurious(True))
+    return find()
+
+
 def press(app, action):
-    bars = app.controls.bars
-    b = next(b for bar in bars for b in bar.buttons if b.action == action)
+    """A finger on the button, held as long as the button asks, then lifted."""
+    b = find_button(app, action)
     x, y = b.rect.center
     frames(app, 1, [finger("down", x, y, 11)])
+    for _ in range(int(b.hold_s * 60) + 5):     # held until the hold has acted
+        if not app.router.holding:
+            break
+        frames(app, 1)
     frames(app, 1, [finger("up", x, y, 11)])
+
+
+def test_start_over_needs_a_deliberate_hold(app):
+    switch(app, "graph")
+    frames(app, 3)
+    b = find_button(app, ("reset",))
+    assert b.hold_s >= 1.0
+    w = app.session.model.W1.copy()
+    x, y = b.rect.center
+    # a tap, and a press let go halfway, leave the network as it is
+    frames(app, 1, [finger("down", x, y, 12)])
+    frames(app, 1, [finger("up", x, y, 12)])
+    frames(app, 1, [finger("down", x, y, 12)])
+    frames(app, int(b.hold_s * 30))
+    held = find_button(app, ("reset",))
+    assert 0.3 < held.progress < 0.7                     # the ring shows how far it has come
+    frames(app, 1, [finger("up", x, y, 12)])
+    assert app.session.trainer.stats.samples_seen > 0
+    assert find_button(app, ("reset",)).progress == 0.0
+    # held to the end, it starts over while the finger is still down
+    frames(app, 1, [finger("down", x, y, 12)])
+    frames(app, int(b.hold_s * 60) + 2)
+    st, ses = app.session.trainer.stats, app.session
+    assert st.samples_seen <= 4 * ses.iters_per_frame * ses.settings.batch     # fresh stats
+    assert not np.allclose(ses.model.W1, w)
+    frames(app, 1, [finger("up", x, y, 12)])
 
 
 def test_speed_controls_and_status_tell_the_truth(app):
@@ -229,8 +269,9 @@ def test_the_training_sample_on_display_never_flashes_and_stays_true(app):
 
 
 def test_stats_panel_follows_training_at_most_eight_times_a_second(app):
-    # GIVEN training at speed, the numbers change every frame
+    # GIVEN training at speed, the numbers change every frame, the stats open
     switch(app, "graph")
+    command(app, cmd.SetCurious(True))
     app.session.set_speed(4)
     frames(app, 5)
     versions, seen = [], []

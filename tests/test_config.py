@@ -102,7 +102,8 @@ def test_key_outside_any_section_is_reported(tmp_path):
     ('exit_corners = ["top-middle"]', "exit_corners", "has an item that should be one of",
      '["top-left", "top-right"]'),
     ('exit_chord = "q"', "exit_chord", "should be modifiers", '"ctrl+shift+q"'),
-    ("px_per_mm = nan", "px_per_mm", "should be a finite number", "2.71"),
+    ("px_per_mm = nan", "px_per_mm", "should be a finite number", "0"),
+    ("px_per_mm = 0.2", "px_per_mm", "should be 0 (auto) or at least 0.5", "0"),
 ])
 def test_wrong_type_or_value_one_line_naming_file_key_and_default(tmp_path, line, key, reason,
                                                                   default):
@@ -204,9 +205,13 @@ def test_overrides_absent_flags_change_nothing_and_bad_value_is_reported():
     assert problems == ["command line: --iters-per-frame 5000 is out of range (0..1024); using 4"]
 
 
-def test_px_per_mm_default_is_a_32_inch_1080p_screen():
-    assert px_per_mm_for(1920, 1080, 32) == pytest.approx(Config().kiosk.px_per_mm, abs=0.005)
-    assert Config().kiosk.touch_px() == pytest.approx(9 * 2.71)
+def test_px_per_mm_default_is_auto_and_reads_a_1080p_screen_as_32_inches():
+    assert Config().kiosk.px_per_mm == 0.0
+    assert Config().kiosk.density((1920, 1080)) == pytest.approx(px_per_mm_for(1920, 1080, 32), abs=0.01)
+    assert Config().kiosk.density((3840, 2160)) == pytest.approx(px_per_mm_for(3840, 2160, 32), abs=0.02)
+    assert Config().kiosk.touch_px(size=(1920, 1080)) == pytest.approx(9 * 2.71, abs=0.1)
+    set_density = Config().kiosk.__class__(px_per_mm=3.6)
+    assert set_density.density((1920, 1080)) == 3.6 and set_density.density((800, 600)) == 3.6
 
 
 def test_colour_keys_are_the_palettes_and_defaults_reproduce_it():

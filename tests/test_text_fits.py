@@ -122,6 +122,7 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
         if scene == "inspector":
             app.session.select(Neuron(2, 4))
         switch(app, scene)
+        command(app, cmd.SetCurious(True))      # every panel: the curious layer holds the rest
         for _ in range(2):
             app.frame(1 / 60, events=[])
         command(app, cmd.SetSpeed(0))

@@ -177,8 +177,7 @@ class Monkey:
             pr = app.scenes["draw"].pad_rect(app.stage)
             frames = self._path(int(r.integers(1, 4)), self._point(pr), self._point(pr), int(r.integers(4, 25)))
         elif choice in ("button", "scene_button"):
-            bars = [app.controls.bar] if choice == "button" else [app.scene.bar, app.controls.wires,
-                                                                   app.controls.view]
+            bars = [app.controls.bar] if choice == "button" else [app.scene.bar, app.controls.curious]
             buttons = [b for bar in bars for b in bar.buttons]
             if buttons:
                 rect = buttons[int(r.integers(len(buttons)))].rect

@@ -20,30 +20,13 @@ from typing import Callable
 import pygame
 
 from neuronlab.ui import panels, text
+from neuronlab.ui.screen import ScreenLayout
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 
 
-@dataclass
-class Regions:
-    """Screen rectangles in window pixels for the current window size."""
-
-    size: tuple[int, int]
-    s: float             # UI scale, 1.0 at 1080 px high
-    side: pygame.Rect    # the right-hand scene panel
-    bottom: pygame.Rect  # the control bar
-    left: pygame.Rect    # stats and legend column
-
-    @classmethod
-    def for_size(cls, size: tuple[int, int]) -> "Regions":
-        w, h = size
-        s = max(0.5, min(w / 1920, h / 1080))
-        m = int(20 * s)
-        bar_h = int(96 * s)
-        side_w = int(580 * s)
-        bottom = pygame.Rect(m, h - bar_h - m, w - 2 * m, bar_h)
-        side = pygame.Rect(w - side_w - m, m, side_w, bottom.top - 2 * m)
-        left = pygame.Rect(m, m, int(420 * s), bottom.top - 2 * m)
-        return cls((w, h), s, side, bottom, left)
+# The screen's regions (graph box, headline, scene panel, curious column, control bar),
+# sized in millimetres for any window shape: see neuronlab/ui/screen.py.
+Regions = ScreenLayout
 
 
 @dataclass

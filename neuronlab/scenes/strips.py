@@ -1,4 +1,4 @@
-"""Two strips across the top of the stage, between the side columns.
+"""Two strips across the layout's strip region, between the headline and the graph.
 
 * Features: the 16 first-hidden neurons' incoming weights as 16x16 pictures, side by
   side, changing live as the network learns; tap one to open it in the Inspector.
@@ -19,14 +19,13 @@ from neuronlab.ui.widgets import panel_surface
 def strip_rect(stage: Stage, n_items: int) -> tuple[pygame.Rect, int]:
     """The strip's rectangle and the size of one item (px) for the current regions."""
     r, s = stage.regions, stage.s
-    left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
-    width = right - left
+    left, width = r.strip.left, r.strip.w
     gap = max(2, int(6 * s))
     pad = int(10 * s)
     item = max(24, min(int(64 * s), (width - 2 * pad - gap * (n_items - 1)) // n_items))
     w = 2 * pad + n_items * item + (n_items - 1) * gap
     title_h = int(28 * s)
-    rect = pygame.Rect(left + (width - w) // 2, r.left.top, w, pad * 2 + title_h + item)
+    rect = pygame.Rect(left + (width - w) // 2, r.strip.top, w, min(r.strip.h, pad * 2 + title_h + item))
     return rect, item
 
 

@@ -46,9 +46,10 @@ def value_rows(surf: pygame.Surface, rows, x: int, right: int, y: int, px: int) 
     return y
 
 
-def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tuple]) -> pygame.Surface:
+def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tuple],
+                width: int | None = None) -> pygame.Surface:
     """Title, the stats grid and the gradient-check badge."""
-    w = int(420 * s)
+    w = int(420 * s) if width is None else int(width)
     px, pad = int(22 * s), int(16 * s)
     h = pad * 2 + int(48 * s) + int(px * 1.32) * len(rows) + int(px * 2.2)
     surf = panel_surface((w, h))
@@ -69,8 +70,8 @@ def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tup
     return surf
 
 
-def legend_panel(tr, s: float, palette) -> pygame.Surface:
-    w, px, pad = int(420 * s), int(19 * s), int(14 * s)
+def legend_panel(tr, s: float, palette, width: int | None = None) -> pygame.Surface:
+    w, px, pad = int(420 * s) if width is None else int(width), int(19 * s), int(14 * s)
     items = [
         (tr("legend.forward"), palette.forward, "line"),
         (tr("legend.excite"), palette.excite, "line"),

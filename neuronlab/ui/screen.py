@@ -21,11 +21,11 @@ import pygame
 REF_PX_PER_MM = 2.71
 # "auto" density: assume the screen's short side is that of a 32-inch 16:9 panel.
 AUTO_SHORT_SIDE_MM = 398.0
-GRAPH_SHARE = 0.40       # the scale shrinks until the graph gets at least this share
+GRAPH_SHARE = 0.37       # the scale shrinks until the graph gets at least this share
 MIN_SCALE = 0.45         # ...but never below this (text would fall under 3 mm cap height)
 # With the curious column open beside the scene's panel, the graph keeps at least this
 # share; where three columns leave it less, the column takes the panel's place instead.
-CURIOUS_GRAPH_SHARE = 0.30
+CURIOUS_GRAPH_SHARE = 0.27
 
 # Design sizes, in reference pixels.
 MARGIN = 20
@@ -33,6 +33,7 @@ BAR_H = 96
 SIDE_W = 580
 LEFT_W = 420
 HEADLINE_H = 92
+STRIP_H = 112            # a strip of small pictures under the headline (features, mistakes)
 
 
 def auto_px_per_mm(size: tuple[int, int]) -> float:
@@ -54,6 +55,7 @@ class ScreenLayout:
     side: pygame.Rect           # the scene's panel
     left: pygame.Rect           # the curious column (zero-sized when closed)
     headline: pygame.Rect       # the scene's headline and invitation, above the graph
+    strip: pygame.Rect          # a row of small pictures between the headline and the graph
     graph: pygame.Rect          # the 3D graph's box: no panel covers it
 
     def mm(self, millimetres: float) -> int:
@@ -69,7 +71,7 @@ class ScreenLayout:
 
     def panels(self) -> dict[str, pygame.Rect]:
         """Every region that holds panels, by name (for the layout report and its tests)."""
-        out = {"bottom": self.bottom, "headline": self.headline}
+        out = {"bottom": self.bottom, "headline": self.headline, "strip": self.strip}
         if not self.side_hidden:
             out["side"] = self.side
         if self.curious:
@@ -86,8 +88,9 @@ def _landscape(size, ppm, s, curious) -> ScreenLayout:
     left = pygame.Rect(m, top, int(LEFT_W * s), low - top) if curious else pygame.Rect(m, top, 0, 0)
     gx = left.right + m if curious else m
     headline = pygame.Rect(gx, top, side.left - m - gx, int(HEADLINE_H * s))
-    graph = pygame.Rect(gx, headline.bottom + m // 2, headline.w, low - headline.bottom - m // 2)
-    return ScreenLayout((w, h), ppm, s, False, curious, False, bottom, side, left, headline, graph)
+    strip = pygame.Rect(gx, headline.bottom + m // 2, headline.w, int(STRIP_H * s))
+    graph = pygame.Rect(gx, strip.bottom + m // 2, headline.w, low - strip.bottom - m // 2)
+    return ScreenLayout((w, h), ppm, s, False, curious, False, bottom, side, left, headline, strip, graph)
 
 
 def _portrait(size, ppm, s, curious) -> ScreenLayout:
@@ -95,9 +98,10 @@ def _portrait(size, ppm, s, curious) -> ScreenLayout:
     m, bar_h = int(MARGIN * s), int(BAR_H * s)
     bottom = pygame.Rect(m, h - bar_h - m, w - 2 * m, bar_h)
     headline = pygame.Rect(m, m, w - 2 * m, int(HEADLINE_H * s))
+    strip = pygame.Rect(m, headline.bottom + m // 2, w - 2 * m, int(STRIP_H * s))
     # The graph takes the upper part, to be looked at; what is touched sits below it.
-    graph_h = int(0.42 * h)
-    graph = pygame.Rect(m, headline.bottom + m // 2, w - 2 * m, graph_h)
+    graph_h = int(0.38 * h)
+    graph = pygame.Rect(m, strip.bottom + m // 2, w - 2 * m, graph_h)
     top, low = graph.bottom + m, bottom.top - m
     if curious:
         left = pygame.Rect(m, top, int(LEFT_W * s), low - top)
@@ -105,7 +109,7 @@ def _portrait(size, ppm, s, curious) -> ScreenLayout:
     else:
         left = pygame.Rect(m, top, 0, 0)
         side = pygame.Rect(m, top, w - 2 * m, low - top)
-    return ScreenLayout((w, h), ppm, s, True, curious, False, bottom, side, left, headline, graph)
+    return ScreenLayout((w, h), ppm, s, True, curious, False, bottom, side, left, headline, strip, graph)
 
 
 def screen_layout(size: tuple[int, int], px_per_mm: float | None = None, ui_scale: float = 1.0,
@@ -139,5 +143,5 @@ def screen_layout(size: tuple[int, int], px_per_mm: float | None = None, ui_scal
     if curious and out.graph_share() < CURIOUS_GRAPH_SHARE:
         base = make((w, h), ppm, s, False)
         out = ScreenLayout(base.size, ppm, s, base.portrait, True, True, base.bottom, base.side,
-                           pygame.Rect(base.side), base.headline, base.graph)
+                           pygame.Rect(base.side), base.headline, base.strip, base.graph)
     return out

@@ -33,12 +33,15 @@ class Button:
     pressed: bool = False  # a finger is down on it (feedback on the next frame)
     accent: tuple = (90, 200, 255)
     font_px: int = 24
+    hold_s: float = 0.0    # > 0: acts only after a press held this long (a ring fills)
+    progress: float = 0.0  # how far the hold has come, 0..1 (feedback)
 
     def hit(self, x: float, y: float) -> bool:
         return self.enabled and self.rect.collidepoint(x, y)
 
     def key(self) -> tuple:
-        return (self.label, self.active, self.enabled, self.pressed, tuple(self.rect))
+        return (self.label, self.active, self.enabled, self.pressed, tuple(self.rect),
+                round(self.progress, 2))
 
     def draw(self, surf: pygame.Surface, origin=(0, 0)) -> None:
         r = self.rect.move(-origin[0], -origin[1])
@@ -49,6 +52,11 @@ class Button:
         else:
             fill = (30, 38, 60, 220)
         pygame.draw.rect(surf, fill, r, border_radius=14)
+        if self.hold_s > 0 and self.progress > 0:
+            # the hold fills the button from the left: the visitor sees it must be held
+            done = r.copy()
+            done.w = max(1, int(r.w * min(1.0, self.progress)))
+            pygame.draw.rect(surf, (*self.accent, 200), done, border_radius=14)
         edge = self.accent if (self.active or self.pressed) else (90, 110, 150)
         pygame.draw.rect(surf, edge, r, width=2, border_radius=14)
         colour = (240, 245, 255) if self.enabled else (110, 115, 130)
