@@ -43,6 +43,7 @@ from neuronlab.scenes.graph import GraphScene
 from neuronlab.scenes.inspector import InspectorScene
 from neuronlab.scenes.probe import ProbeScene
 from neuronlab.session import Session
+from neuronlab.ui import layout_report
 from neuronlab.view.palette import Palette
 
 __all__ = ["App", "build_app", "main", "make_scenes", "palette_from_config"]
@@ -143,6 +144,29 @@ class App:
         return self.renderer.fit.matrices(self.camera, self.stage.regions, self.size, vp)
 
 
+    def layout_report(self) -> dict:
+        """Every rectangle the last frame put on screen (``ui/layout_report``)."""
+        from neuronlab.math3d.camera import project
+
+        st, reg = self.stage, self.stage.regions
+        view, proj = self.matrices()
+        lay = self.layout
+        radii = self.last_arrays.ball_radius if self.last_arrays is not None else lay.base_radius
+        xy, depth = project(lay.positions, view, proj, (0, 0, *self.size))
+        focal = float(proj[1, 1]) * self.size[1] / 2
+        neurons = [(int(lay.layer_of[k]), int(lay.index_in_layer[k]), float(xy[k, 0]), float(xy[k, 1]),
+                    float(radii[k]) * focal / max(float(depth[k]), 1e-9), float(depth[k]))
+                   for k in range(lay.n_neurons)]
+        panels = {name: tuple(r) for name, r in st.placed.items()}
+        buttons = [(tuple(b.rect), b.action, b.label) for bar in self._bars() for b in bar.buttons]
+        pad = None
+        if self.scene_name == "draw" and not reg.side_hidden:
+            pad = tuple(self.scenes["draw"].pad_rect(st))
+        return layout_report.build(self.size, reg.px_per_mm, reg.s, tuple(reg.graph), panels, buttons,
+                                   pad, neurons, st.smallest_text_px(), scene=self.scene_name,
+                                   layer_name="curious" if reg.curious else "visitor",
+                                   regions={n: tuple(r) for n, r in reg.panels().items()})
+
     def pick(self, x: float, y: float):
         view, proj = self.matrices()
         return self.renderer.pick(x, y, view, proj, self.size, self.stage.regions.px_per_mm)
@@ -237,6 +261,8 @@ class App:
         # Panels first: a texture a finished frame drew from counts as in use on llvmpipe
         # until its scene is recycled; written before this frame's GL work, nothing waits.
         self.hud.hide_all()
+        self.stage.shown.clear()            # what this frame shows, for the layout report
+        self.stage.placed.clear()
         self.panels.show(self.stage, self.session, self.exhibit.history, self.controls, self.gradcheck,
                          self.scene_name)
         if not self.stage.regions.side_hidden:

@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scene", choices=["graph", "inspector", "draw", "probe"], default="graph")
     p.add_argument("--frames", type=int, default=30)
     p.add_argument("--out", required=True)
+    p.add_argument("--layout", default=None, metavar="FILE.json",
+                   help="also write every panel's, button's and neuron's screen rectangle")
+    p.add_argument("--curious", action="store_true", help="with the curious layer open")
 
     p = sub.add_parser("soak", help="monkey-test the real exhibit and report")
     p.add_argument("--minutes", type=float, required=True)

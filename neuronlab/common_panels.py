@@ -104,16 +104,26 @@ class CommonPanels:
             self._stats = (sample, tuple(stats_rows(tr, ses, lang)))
         rows = self._stats[1]
         col = r.left
-        box = stage.panel("stats", ("stats", rows, badge, lang, col.w),
-                          lambda: panels.stats_panel(tr, s, rows, badge, col.w), col.topleft)
-        stage.buttons("curious", controls.curious)
         gap = int(12 * s)
+        stage.buttons("curious", controls.curious)
         top = controls.curious.bounds().top if controls.curious.buttons else col.bottom
-        legend = stage.panel("legend", ("legend", lang, col.w),
-                             lambda: panels.legend_panel(tr, s, stage.palette, col.w),
-                             lambda size: (col.x, top - gap - size[1]))
-        # the plot takes what is left between the stats and the legend
-        plot_h = min(int(160 * s), legend.top - gap - (box.bottom + gap))
+        # a wide column (portrait) puts the stats beside the legend and the plot
+        wide = col.w >= int(2 * 420 * s) + gap
+        sub_w = (col.w - gap) // 2 if wide else col.w
+        box = stage.panel("stats", ("stats", rows, badge, lang, sub_w),
+                          lambda: panels.stats_panel(tr, s, rows, badge, sub_w), col.topleft)
+        if wide:
+            x2 = col.x + sub_w + gap
+            legend = stage.panel("legend", ("legend", lang, sub_w),
+                                 lambda: panels.legend_panel(tr, s, stage.palette, sub_w), (x2, col.y))
+            plot_top, plot_bottom, plot_x = legend.bottom + gap, top - gap, x2
+        else:
+            legend = stage.panel("legend", ("legend", lang, sub_w),
+                                 lambda: panels.legend_panel(tr, s, stage.palette, sub_w),
+                                 lambda size: (col.x, top - gap - size[1]))
+            plot_top, plot_bottom, plot_x = box.bottom + gap, legend.top - gap, col.x
+        # the plot takes what is left
+        plot_h = min(int(160 * s), plot_bottom - plot_top)
         if plot_h >= int(70 * s):
-            stage.panel("plot", ("plot", len(history), stage.tick // 4, lang, col.w, plot_h),
-                        lambda: plot_surface(tr, s, history, col.w, plot_h), (col.x, box.bottom + gap))
+            stage.panel("plot", ("plot", len(history), stage.tick // 4, lang, sub_w, plot_h),
+                        lambda: plot_surface(tr, s, history, sub_w, plot_h), (plot_x, plot_top))

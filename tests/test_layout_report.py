@@ -9,7 +9,8 @@ from neuronlab.ui import layout_report
 
 def _report(**over):
     args = dict(size=(1000, 800), px_per_mm=2.0, scale=1.0, graph_box=(0, 0, 600, 600),
-                panels={"side": (610, 0, 390, 700)},
+                regions={"side": (610, 0, 390, 700), "bottom": (0, 705, 1000, 90)},
+                panels={"answer": (620, 320, 300, 200), "draw_bg": (610, 0, 390, 700)},
                 buttons=[((610, 710, 100, 60), ("scene", "draw"), "Draw")],
                 pad=(620, 10, 300, 300),
                 neurons=[(0, 0, 300.0, 300.0, 10.0, 5.0)], min_text_px=20)
@@ -27,9 +28,15 @@ def test_a_sound_layout_has_no_problems_and_names_actions():
 
 
 def test_each_rule_is_caught():
-    bad = layout_report.problems(_report(panels={"side": (590, 0, 390, 700)}))
+    bad = layout_report.problems(_report(regions={"side": (590, 0, 390, 700)}))
     assert "side overlaps graph" in bad
-    bad = layout_report.problems(_report(neurons=[(2, 5, 605.0, 300.0, 10.0, 5.0)]))
+    # a backdrop holds its scene's panels; two plain panels may not meet
+    bad = layout_report.problems(_report(panels={"answer": (620, 320, 300, 200),
+                                                 "bars": (620, 500, 300, 100)}))
+    assert bad == ["answer overlaps bars"]
+    bad = layout_report.problems(_report(panels={"answer": (620, 600, 300, 200)}))
+    assert "panel answer is not inside one region" in bad
+    bad = layout_report.problems(_report(neurons=[(2, 5, 615.0, 330.0, 10.0, 5.0)]))
     assert any(b.startswith("neuron 2.5") for b in bad)
     bad = layout_report.problems(_report(neurons=[(3, 1, 300.0, -4.0, 10.0, 5.0)]))
     assert any("off screen" in b for b in bad)

@@ -1,5 +1,6 @@
 """``neuronlab shot``: render N frames of a scene through the real window path and save
-the last one as a PNG. With no display, SDL's offscreen driver is used."""
+the last one as a PNG (and, with ``--layout``, the frame's layout report as JSON). With no
+display, SDL's offscreen driver is used."""
 from __future__ import annotations
 
 import os
@@ -19,6 +20,8 @@ def run(args) -> int:
 
             app.apply(cmd.Select(Neuron(1, 0)))
         app.apply(cmd.SwitchScene(scene))
+        if getattr(args, "curious", False):
+            app.apply(cmd.SetCurious(True))
         if scene == "draw":
             from neuronlab.nn import digits
 
@@ -27,6 +30,11 @@ def run(args) -> int:
             app.frame(1 / 60, events=[])
         app.save_png(args.out)
         print(f"wrote {args.out}")
+        if getattr(args, "layout", None):
+            from neuronlab.ui import layout_report
+
+            layout_report.write(app.layout_report(), args.layout)
+            print(f"wrote {args.layout}")
     finally:
         app.close()
     return 0

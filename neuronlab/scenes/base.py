@@ -41,6 +41,7 @@ class Stage:
     apply: Callable = lambda command: None
     cache: dict = field(default_factory=dict)
     shown: set = field(default_factory=set)
+    placed: dict = field(default_factory=dict)   # name -> its rectangle, as last shown
 
     @property
     def s(self) -> float:
@@ -53,14 +54,23 @@ class Stage:
         ``pos`` is (x, y) or a function of the surface size giving (x, y)."""
         entry = self.cache.get(name)
         if entry is None or entry[0] != key:
-            surf = render()
-            entry = (key, surf, object())
+            with text.sizes_used() as sizes:
+                surf = render()
+            # (key, surface, version, the smallest text on it in px or None)
+            entry = (key, surf, object(), min(sizes) if sizes else None)
             self.cache[name] = entry
-        _, surf, version = entry
+        surf, version = entry[1], entry[2]
         xy = pos(surf.get_size()) if callable(pos) else pos
         self.show(name, surf, xy, version)
         self.shown.add(name)
-        return pygame.Rect(xy, surf.get_size())
+        rect = pygame.Rect(xy, surf.get_size())
+        self.placed[name] = rect
+        return rect
+
+    def smallest_text_px(self) -> int | None:
+        """The smallest text of every panel on screen now (the layout report's)."""
+        sizes = [self.cache[n][3] for n in self.shown if n in self.cache and self.cache[n][3]]
+        return min(sizes) if sizes else None
 
     def buttons(self, name: str, bar: ButtonBar) -> None:
         if not bar.buttons:

@@ -65,18 +65,24 @@ class GraphScene(Scene):
 
     def panels(self, stage: Stage) -> None:
         ses, s, side = stage.session, stage.s, stage.regions.side
-        w = side.w
+        gap = int(8 * s)
+        # a wide, low panel (portrait) takes two columns: the example and what it means on
+        # the left, the answer neurons on the right
+        two = side.w >= int(1000 * s)
+        w = (side.w - gap) // 2 if two else side.w
         tick = stage.tick
         self.features.show(stage, None)
         sup = stage.panel("supervision", ("sup", tick, ses.input_version, stage.lang, w),
                           lambda: supervision_panel(stage, w), side.topleft)
         p = ses.fw.p
         guess = int(np.argmax(p))
+        out_xy = (side.x + w + gap, side.y) if two else (side.x, sup.bottom + gap)
         out = stage.panel("output", ("out", tick, ses.input_version, stage.lang, w),
                           lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w, stage.lang),
-                          (side.x, sup.bottom + int(12 * s)))
+                          out_xy)
+        known_y = sup.bottom + gap if two else out.bottom + gap
         stage.panel("known", ("known", stage.lang, w),
-                    lambda: known_learned_panel(stage, w), (side.x, out.bottom + int(12 * s)))
+                    lambda: known_learned_panel(stage, w), (side.x, known_y))
 
 
 def known_learned_panel(stage: Stage, width: int) -> pygame.Surface:

@@ -37,9 +37,10 @@ def _circle_meets_rect(cx, cy, radius, r) -> bool:
 
 def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons: list,
           pad, neurons: list, min_text_px: float | None, scene: str = "",
-          layer_name: str = "visitor") -> dict:
+          layer_name: str = "visitor", regions: dict | None = None) -> dict:
     """panels: name -> rect; buttons: (rect, action, label); neurons: (layer, index, x, y,
-    radius_px, depth); rects are (x, y, w, h) in window pixels."""
+    radius_px, depth); regions: the layout's regions, name -> rect (panels lie inside
+    them); rects are (x, y, w, h) in window pixels."""
     w, h = int(size[0]), int(size[1])
     out_neurons = []
     for layer, index, x, y, radius, depth in neurons:
@@ -53,6 +54,7 @@ def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons
         "size": [w, h], "scene": scene, "layer": layer_name,
         "px_per_mm": round(float(px_per_mm), 4), "scale": round(float(scale), 4),
         "graph": {"rect": _rect(graph_box), "share": round(graph_box[2] * graph_box[3] / (w * h), 4)},
+        "regions": [{"name": n, "rect": _rect(r)} for n, r in (regions or {}).items()],
         "panels": [{"name": n, "rect": _rect(r)} for n, r in panels.items()],
         "buttons": [{"action": action_name(a), "label": str(lbl), "rect": _rect(r),
                      "mm": [round(r[2] / px_per_mm, 1), round(r[3] / px_per_mm, 1)]}
@@ -66,15 +68,27 @@ def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons
 
 def problems(report: dict, min_touch_mm: float = 9.0, min_share: float = 0.35,
              min_cap_mm: float = 3.0) -> list[str]:
-    """Every rule the report breaks, in words (empty: the layout is sound)."""
+    """Every rule the report breaks, in words (empty: the layout is sound). The layout's
+    regions and the graph's box never overlap; each panel lies inside a region; panels
+    never overlap one another, except a backdrop (a name ending in ``_bg``) that the panels
+    of its scene lie on."""
     bad = []
     w, h = report["size"]
-    rects = {p["name"]: p["rect"] for p in report["panels"]}
-    rects["graph"] = report["graph"]["rect"]
-    for name, (x, y, rw, rh) in rects.items():
+    regions = {p["name"]: p["rect"] for p in report.get("regions", [])}
+    regions["graph"] = report["graph"]["rect"]
+    panels = {p["name"]: p["rect"] for p in report["panels"]}
+    for name, (x, y, rw, rh) in {**regions, **panels}.items():
         if x < 0 or y < 0 or x + rw > w or y + rh > h:
             bad.append(f"{name} leaves the screen")
-    for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
+    for (a, ra), (b, rb) in itertools.combinations(regions.items(), 2):
+        if _overlap(ra, rb):
+            bad.append(f"{a} overlaps {b}")
+    if len(regions) > 1:
+        for name, r in panels.items():
+            if not any(_inside(r, reg) for n, reg in regions.items() if n != "graph"):
+                bad.append(f"panel {name} is not inside one region")
+    plain = {n: r for n, r in panels.items() if not n.endswith("_bg")}
+    for (a, ra), (b, rb) in itertools.combinations(plain.items(), 2):
         if _overlap(ra, rb):
             bad.append(f"{a} overlaps {b}")
     if report["graph"]["share"] < min_share:
@@ -89,6 +103,10 @@ def problems(report: dict, min_touch_mm: float = 9.0, min_share: float = 0.35,
     if cap is not None and cap < min_cap_mm:
         bad.append(f"smallest text has a {cap} mm cap height")
     return bad
+
+
+def _inside(a, b) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[0] + a[2] <= b[0] + b[2] and a[1] + a[3] <= b[1] + b[3]
 
 
 def _overlap(a, b) -> bool:

@@ -99,17 +99,16 @@ def _portrait(size, ppm, s, curious) -> ScreenLayout:
     bottom = pygame.Rect(m, h - bar_h - m, w - 2 * m, bar_h)
     headline = pygame.Rect(m, m, w - 2 * m, int(HEADLINE_H * s))
     strip = pygame.Rect(m, headline.bottom + m // 2, w - 2 * m, int(STRIP_H * s))
-    # The graph takes the upper part, to be looked at; what is touched sits below it.
-    graph_h = int(0.38 * h)
+    # The graph takes the upper part, to be looked at, as much as its share asks; what is
+    # touched sits below it.
+    graph_h = math.ceil(GRAPH_SHARE * w * h / (w - 2 * m)) + 1
     graph = pygame.Rect(m, strip.bottom + m // 2, w - 2 * m, graph_h)
     top, low = graph.bottom + m, bottom.top - m
-    if curious:
-        left = pygame.Rect(m, top, int(LEFT_W * s), low - top)
-        side = pygame.Rect(left.right + m, top, w - left.right - 2 * m, low - top)
-    else:
-        left = pygame.Rect(m, top, 0, 0)
-        side = pygame.Rect(m, top, w - 2 * m, low - top)
-    return ScreenLayout((w, h), ppm, s, True, curious, False, bottom, side, left, headline, strip, graph)
+    side = pygame.Rect(m, top, w - 2 * m, low - top)
+    # Below a portrait graph there is room for one panel: the curious column, when open,
+    # stands in the scene panel's place.
+    left = pygame.Rect(side) if curious else pygame.Rect(m, top, 0, 0)
+    return ScreenLayout((w, h), ppm, s, True, curious, curious, bottom, side, left, headline, strip, graph)
 
 
 def screen_layout(size: tuple[int, int], px_per_mm: float | None = None, ui_scale: float = 1.0,

@@ -1,6 +1,7 @@
 """Fonts and text on pygame surfaces: the bundled DejaVu faces, cached by size."""
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 
 import pygame
@@ -19,7 +20,26 @@ def font(px: int, bold: bool = False) -> pygame.font.Font:
     return pygame.font.Font(str(BOLD if bold else REGULAR), max(6, int(px)))
 
 
+# Lists that ``sizes_used`` is collecting into: the font sizes of every text rendered
+# while one is open (the layout report's smallest text).
+_recording: list[list[int]] = []
+
+
+@contextlib.contextmanager
+def sizes_used():
+    """Collect the pixel size of every text rendered inside the block."""
+    sizes: list[int] = []
+    _recording.append(sizes)
+    try:
+        yield sizes
+    finally:
+        _recording.remove(sizes)
+
+
 def render(text: str, px: int, colour, bold: bool = False) -> pygame.Surface:
+    if text.strip():
+        for sizes in _recording:
+            sizes.append(max(6, int(px)))
     return font(px, bold).render(text, True, colour)
 
 
