@@ -25,6 +25,7 @@ import pygame
 from threadpoolctl import threadpool_limits
 
 from neuronlab import commands as cmd
+from neuronlab import strings
 from neuronlab.bootstrap import build_app, palette_from_config
 from neuronlab.common_panels import CommonPanels
 from neuronlab.controls import commands_for, layout_controls, layout_key
@@ -63,7 +64,7 @@ class App:
     def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
                  train_settings=None, model=None, px_per_mm=None, ui_scale=1.0, min_touch_mm=9.0,
-                 vsync=True, run_gradcheck=True, touch=None):
+                 vsync=True, run_gradcheck=True, touch=None, languages=None):
         self.present = present
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
@@ -75,7 +76,8 @@ class App:
         session = Session(train_settings, seed=seed, model=model, speeds=speeds,
                           iters_per_frame=iters_per_frame)
         self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
-                               show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale)
+                               show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale,
+                               languages=tuple(languages) if languages else strings.DEFAULT_OFFER)
         self.exhibit.release_fingers = self._release_fingers
         self.renderer = GraphRenderer(self.ctx, self.exhibit.layout, palette, min_touch_mm)
         self.pointer = PointerInput(self.size)
@@ -121,10 +123,11 @@ class App:
     def _layout(self) -> None:
         """The common controls for the state as it is (rebuilt only when it changed)."""
         ex = self.exhibit
-        key = layout_key(ex.stage.regions, ex.snapshot(), ex.session.speeds)
+        key = layout_key(ex.stage.regions, ex.snapshot(), ex.session.speeds, ex.languages)
         if key != self._controls_key:
             self._controls_key = key
-            self.controls = layout_controls(ex.stage.regions, ex.snapshot(), ex.tr, ex.session.speeds)
+            self.controls = layout_controls(ex.stage.regions, ex.snapshot(), ex.tr, ex.session.speeds,
+                                            ex.languages)
         ex.scene.arrange(ex.stage)
 
     def _bars(self):

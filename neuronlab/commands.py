@@ -34,7 +34,10 @@ class Reset:
 
 @dataclass(frozen=True)
 class SetLanguage:
-    lang: str | None = None        # None: the next language in the cycle
+    """Speak ``lang``; None: the language button's tap (the other one of two, or the
+    picker opened or closed when more are offered)."""
+
+    lang: str | None = None
 
 
 @dataclass(frozen=True)

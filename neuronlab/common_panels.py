@@ -94,6 +94,8 @@ class CommonPanels:
         stage.panel("headline", ("headline", scene, lang, hl.size),
                     lambda: headline_surface(tr, s, scene, hl.size), hl.topleft)
         stage.buttons("controls", controls.bar)
+        if controls.picker.buttons:
+            stage.buttons("languages", controls.picker)
         if not r.curious:
             return
         badge = gradcheck_badge(tr, gradcheck, lang)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pygame
 
 from neuronlab import commands as cmd
+from neuronlab import strings
+from neuronlab.ui.langpicker import language_picker
 from neuronlab.ui.widgets import Button, ButtonBar
 
 SCENES = ("graph", "inspector", "draw", "probe")
@@ -32,16 +34,17 @@ HOLD_S = 1.5   # Start over throws away what was learned: it needs a deliberate 
 class Controls:
     bar: ButtonBar        # the visitor's bar: scenes, pause/play, the curious layer, language
     curious: ButtonBar    # the curious layer's: speeds, what the wires carry, view, start over
+    picker: ButtonBar     # the languages on offer, while the picker is open
 
     @property
     def bars(self) -> tuple[ButtonBar, ...]:
-        return (self.bar, self.curious)
+        return (self.picker, self.bar, self.curious)   # the picker lies over the rest
 
 
-def layout_key(regions, snap, speeds) -> tuple:
+def layout_key(regions, snap, speeds, languages=strings.DEFAULT_OFFER) -> tuple:
     """Everything ``layout_controls`` reads: the layout is rebuilt only when this changes."""
     return (regions.size, regions.curious, regions.s, snap.lang, snap.scene, snap.paused,
-            snap.iters_per_frame, snap.wire_mode, tuple(speeds))
+            snap.iters_per_frame, snap.wire_mode, tuple(speeds), snap.picker_open, tuple(languages))
 
 
 def _row(rect: pygame.Rect, n: int, gap: int, weights=None) -> list[pygame.Rect]:
@@ -56,7 +59,7 @@ def _row(rect: pygame.Rect, n: int, gap: int, weights=None) -> list[pygame.Rect]
     return out
 
 
-def layout_controls(regions, snap, tr, speeds) -> Controls:
+def layout_controls(regions, snap, tr, speeds, languages=strings.DEFAULT_OFFER) -> Controls:
     """The visitor's bar (at most seven targets: four scenes, pause or play, the curious
     layer, the language) along the bottom, and the curious layer's buttons at the foot of
     its column. Every button keeps the bar's height or ``CURIOUS_ROW_H``; widths share
@@ -76,7 +79,10 @@ def layout_controls(regions, snap, tr, speeds) -> Controls:
                           ("speed", resume if snap.paused else 0), font_px=int(24 * s)))
     buttons.append(Button(curious, tr("curious.close") if r.curious else tr("curious.open"),
                           ("curious",), active=r.curious, font_px=int(24 * s)))
-    buttons.append(Button(lang, tr("language.switch"), ("lang",), font_px=int(24 * s)))
+    buttons.append(Button(lang, strings.switch_label(snap.lang, tuple(languages)), ("lang",),
+                          active=snap.picker_open, font_px=int(24 * s)))
+    picker = (language_picker(lang, tuple(languages), snap.lang, s) if snap.picker_open
+              else ButtonBar())
     extra = []
     if r.curious:
         col = r.left
@@ -97,7 +103,7 @@ def layout_controls(regions, snap, tr, speeds) -> Controls:
             label = tr(key) if key else tr("speed.level", n=value)
             active = value == snap.iters_per_frame and not snap.paused
             extra.append(Button(rect, label, ("speed", value), active=active, font_px=int(21 * s)))
-    return Controls(ButtonBar(buttons), ButtonBar(extra))
+    return Controls(ButtonBar(buttons), ButtonBar(extra), picker)
 
 
 CURIOUS_ROW_H = 64     # design pixels: a button row of the curious column (24 mm on the glass)
@@ -117,7 +123,7 @@ def commands_for(action, scene: str) -> list:
             return leave + [cmd.Step()]
         return (leave if action[1] else []) + [cmd.SetSpeed(int(action[1]))]
     if kind == "lang":
-        return [cmd.SetLanguage(None)]
+        return [cmd.SetLanguage(action[1] if len(action) > 1 else None)]
     if kind == "reset":
         return [cmd.Reset()] + leave
     if kind == "wires":

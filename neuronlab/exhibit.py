@@ -48,16 +48,21 @@ class Snapshot:
     samples_seen: int
     demo: bool                   # the learned network is put aside (the tour is learning)
     curious: bool = False        # the "for the curious" layer is open
+    picker_open: bool = False    # the language picker is open
 
 
 class Exhibit:
     def __init__(self, session: Session, scenes: dict[str, Scene], *, size=(1280, 720),
                  palette: Palette | None = None, lang: str = "en", show: Callable | None = None,
-                 layout: Layout | None = None, px_per_mm: float | None = None, ui_scale: float = 1.0):
+                 layout: Layout | None = None, px_per_mm: float | None = None, ui_scale: float = 1.0,
+                 languages: tuple[str, ...] = strings.DEFAULT_OFFER):
         self.session = session
         self.scenes = dict(scenes)
         self.scene_name = "graph" if "graph" in self.scenes else next(iter(self.scenes), "graph")
         self.lang = lang
+        # what the language button offers; with more than two it opens a picker
+        self.languages = tuple(languages) or (lang,)
+        self.picker_open = False
         self.palette = palette or Palette()
         self.layout = layout or make_layout()
         self.camera = OrbitCamera(home_distance=21.0)
@@ -95,7 +100,8 @@ class Exhibit:
         return Snapshot(self.scene_name, self.lang, ses.source, ses.status, ses.paused,
                         ses.iters_per_frame, ses.wire_mode, ses.selected, ses.highlight,
                         ses.input_version, ses.train_version,
-                        int(ses.trainer.stats.samples_seen), self.saved is not None, self.curious)
+                        int(ses.trainer.stats.samples_seen), self.saved is not None, self.curious,
+                        self.picker_open)
 
     @property
     def pending(self) -> tuple:
@@ -162,7 +168,13 @@ class Exhibit:
             self.history.clear()
             ses.set_speed(ses.iters_per_frame)
         elif isinstance(c, cmd.SetLanguage):
-            self._set_language(c.lang or strings.next_language(self.lang))
+            if c.lang is not None:
+                self.picker_open = False
+                self._set_language(c.lang)
+            elif len(self.languages) > 2:
+                self.picker_open = not self.picker_open
+            else:
+                self._set_language(strings.next_language(self.lang, self.languages))
         elif isinstance(c, cmd.SetWiresMode):
             ses.wire_mode = c.mode
         elif isinstance(c, cmd.ResetCamera):
@@ -269,6 +281,7 @@ class Exhibit:
         ses.set_speed(c.speed if c.speed else ses.iters_per_frame)
         self.camera.reset()
         self._set_curious(False)
+        self.picker_open = False
         if c.language and self.lang != c.language:
             self._set_language(c.language)
 
