@@ -38,12 +38,15 @@ _SIGMAS = np.linspace(0.34, 1.04, 16).astype(np.float32)
 _GAIN = 3.0                  # how quickly overlapping dabs saturate to full ink
 _WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >= 0.5)
 
-BLUR_FRACTION = 0.5
-BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
+BLUR_FRACTION = 0.2
+BLOCKY_FRACTION = 0.1        # drawings first seen through a coarse grid (scanned, low-res)
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
-ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
+ASPECT = (1.2, 1.0, 1.2, 1.05, 1.0, 1.1, 1.0, 1.07, 1.1, 1.0)   # per digit: median width stretch
+                             # of its styles (log-normal, sd 0.15); real 0s, 2s and 5s come wide
+HEIGHT = (9.0, 15.0)           # digit heights drawn, cells (log-uniform)
+MIN_WIDTH = 1.2              # narrowest brush, cells
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
 WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
@@ -195,8 +198,8 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
         y += np.einsum("npk,nk->np", k, c[1])
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
-    height = np.exp(_uniform(rng, np.log(6.5), np.log(15.0), n))        # cells
-    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * f32(ASPECT)
+    height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
+    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
     shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(0.18), -0.45, 0.45)
     theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(9.0), -22, 22))
     c, s = np.cos(theta) * height, np.sin(theta) * height
@@ -213,7 +216,7 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
 
     # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
     frac = _uniform(rng, *WIDTH_FRACTION, n) * np.asarray(WIDTH_SCALE, np.float32)[labels]
-    width = np.clip(height * frac, 1.2, 3.6)
+    width = np.clip(height * frac, MIN_WIDTH, 3.6)
     sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
     stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
     img = _render(x, y, w * stretch, sigma_idx)
