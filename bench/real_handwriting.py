@@ -157,6 +157,7 @@ def main() -> None:
     ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                     help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
     ap.add_argument("--confusion", action="store_true", help="confusion matrix of mnist_large")
+    ap.add_argument("--pool", type=int, default=None, help="DigitGenerator pool size (0: every sample new)")
     ap.add_argument("--init", default=None, metavar="KIND=VALUE",
                     help="first-layer bias at start: centre=M or const=C (an experiment)")
     ap.add_argument("--at", type=int, nargs="+", default=None, metavar="SAMPLES",
@@ -168,7 +169,7 @@ def main() -> None:
         mod, attr = name.split(".")
         setattr({"pad": pad, "digits": digits, "strokes": strokes, "paintpad": paintpad}[mod],
                 attr, eval(value))   # a bench knob, trusted input
-    for cached in (strokes.templates, digits._style_table, digits._clean_digits, digits._test_set):
+    for cached in (strokes.templates, digits._style_table, digits._along_stroke, digits._clean_digits, digits._test_set):
         cached.cache_clear()      # the knobs may change what these computed
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)
@@ -181,7 +182,8 @@ def main() -> None:
         if a.init:
             init_first_bias(model, a.init, seed)
         s = TrainSettings(test_every=10**12, **train)
-        trainer = Trainer(model, digits.DigitGenerator(seed), s)
+        gen = digits.DigitGenerator(seed) if a.pool is None else digits.DigitGenerator(seed, pool=a.pool)
+        trainer = Trainer(model, gen, s)
         t0 = time.perf_counter()
         for m in marks:
             trainer.run((m - trainer.stats.samples_seen) // s.batch)

@@ -47,6 +47,8 @@ ASPECT = (1.2, 1.0, 1.2, 1.05, 1.0, 1.1, 1.0, 1.07, 1.1, 1.0)   # per digit: med
                              # of its styles (log-normal, sd 0.15); real 0s, 2s and 5s come wide
 HEIGHT = (9.0, 15.0)           # digit heights drawn, cells (log-uniform)
 MIN_WIDTH = 1.2              # narrowest brush, cells
+TAPER = 0.5                  # at most this fraction of the ink lost at a stroke's ends
+WIDTH_VARY = 0.3             # at most this relative swell and thinning along a stroke
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
 WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
@@ -131,6 +133,20 @@ def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarra
 
 
 @lru_cache(maxsize=None)
+def _along_stroke() -> np.ndarray:
+    """(T, P): how far along its own stroke each template point lies, 0 at the start and
+    1 at the end -- where a finger lands and lifts, and the ink tapers."""
+    _, _, T_sid, _, _, _ = templates(N_POINTS)
+    out = np.zeros(T_sid.shape, np.float32)
+    for t, sid in enumerate(T_sid):
+        for k in np.unique(sid):
+            idx = np.flatnonzero(sid == k)
+            out[t, idx] = (np.arange(len(idx)) + 0.5) / len(idx)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=None)
 def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where each digit's templates start (10,), how many it has (10,), and each
     template's cumulative share within its digit (T,), ending at 1.0 per digit."""
@@ -167,6 +183,14 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     y = T_pts[style, :, 1] - f32(0.5)
     stroke = T_sid[style] + 4 * np.arange(n)[:, None]                    # (N, P) index into (N*4,)
     w = T_w[style]                                                       # (N, P)
+    if TAPER > 0 or WIDTH_VARY > 0:
+        # real strokes thin out where the finger lands and lifts, and swell and thin along
+        # the way: less ink per point reads as a narrower line once the dabs are summed
+        t = _along_stroke()[style]                                       # (N, P) in (0, 1)
+        ends = np.minimum(t, 1 - t) * f32(1 / 0.15)                      # ~0 at the ends, 1 by 15 % in
+        taper = f32(1) - _uniform(rng, 0.0, TAPER, (n, 1)) * np.maximum(f32(1) - ends, 0)
+        wave = _uniform(rng, 1.0, 3.0, (n, 1)) * t * f32(2 * np.pi) + _uniform(rng, 0, 2 * np.pi, (n, 1))
+        w = w * taper * (f32(1) + _uniform(rng, 0.0, WIDTH_VARY, (n, 1)) * np.sin(wave))
 
     # per-stroke wobble: each stroke shifted and stretched a little on its own
     wob = rng.standard_normal((3, n * 4), dtype=np.float32)

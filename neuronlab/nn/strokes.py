@@ -53,6 +53,9 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [arc(0.5, 0.5, 0.32, 0.42, -80, 290)],                     # round, overshoot
         [arc(0.5, 0.5, 0.15, 0.46, -95, 280)],                     # very narrow
         [arc(0.5, 0.52, 0.36, 0.40, -120, 250)],                   # wide, a gap at the top left
+        [chain(arc(0.5, 0.5, 0.34, 0.44, -80, 270),
+               bez((0.5, 0.06), (0.62, 0.06), (0.66, 0.16), (0.6, 0.24)))],   # round, its end ticking inwards
+        [arc(0.5, 0.5, 0.3, 0.45, -140, 260)],                     # oval, ends crossing at the top
     ]
     S[1] = [
         [line((0.5, 0.05), (0.5, 0.95))],
@@ -127,11 +130,6 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [line((0.6, 0.05), (0.2, 0.66), (0.82, 0.66)), line((0.6, 0.05), (0.6, 0.95))],  # closed
         [line((0.28, 0.05), (0.22, 0.6), (0.82, 0.6)), line((0.64, 0.22), (0.64, 0.95))],  # open
         [line((0.3, 0.05), (0.26, 0.6), (0.8, 0.6)), line((0.66, 0.05), (0.64, 0.95))],   # open, tall stem
-        [line((0.36, 0.05), (0.14, 0.6), (0.9, 0.57)), line((0.66, 0.12), (0.6, 0.95))],   # open, slanted, long bar
-        [line((0.5, 0.05), (0.16, 0.62), (0.86, 0.62)), line((0.66, 0.3), (0.64, 0.95))],   # closed-ish, short stem top
-        [chain(line((0.24, 0.05), (0.24, 0.5)),
-               bez((0.24, 0.5), (0.26, 0.62), (0.6, 0.62), (0.8, 0.55))),
-         line((0.7, 0.05), (0.66, 0.95))],                                           # open, rounded corner
     ]
     S[5] = [
         [line((0.76, 0.05), (0.3, 0.05)),
@@ -164,12 +162,16 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                arc(0.5, 0.72, 0.25, 0.22, 190, 540))],            # straight stem
         [chain(bez((0.68, 0.08), (0.4, 0.1), (0.24, 0.45), (0.25, 0.7)),
                arc(0.48, 0.74, 0.23, 0.2, 180, 520))],            # smaller loop
-        [chain(bez((0.7, 0.03), (0.4, 0.12), (0.2, 0.4), (0.2, 0.65)),
+        [chain(bez((0.6, 0.03), (0.38, 0.14), (0.2, 0.4), (0.2, 0.65)),
                arc(0.47, 0.68, 0.27, 0.27, 180, 540))],           # curved stem, large loop
         [chain(line((0.64, 0.02), (0.3, 0.74)),
                arc(0.45, 0.8, 0.16, 0.15, 190, 550))],            # long straight stem, small loop
-        [chain(line((0.76, 0.03), (0.24, 0.7)),
+        [chain(line((0.62, 0.03), (0.24, 0.7)),
                arc(0.5, 0.72, 0.26, 0.22, 180, 500))],            # slanted stem, loop left open
+        [chain(bez((0.6, 0.02), (0.42, 0.16), (0.28, 0.44), (0.26, 0.76)),
+               arc(0.47, 0.76, 0.21, 0.2, 180, 540))],            # tall curved stem, low loop
+        [chain(line((0.58, 0.02), (0.27, 0.74)),
+               arc(0.48, 0.76, 0.21, 0.19, 180, 520))],           # tall straight stem, low loop left open
     ]
     S[7] = [
         [line((0.2, 0.07), (0.8, 0.07), (0.42, 0.95))],
@@ -247,8 +249,10 @@ def style_shares() -> dict[int, list[float]]:
 # hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest; the
 # wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
 # upright stem, real hands read worse); the 7 with a low crossbar reaching far left at 1.5
-# (the crossbar 7 real hands write most, and the one they most often lose to 9)
-_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3, 6: 1.5}, 9: {7: 0.5}}
+# (the crossbar 7 real hands write most, and the one they most often lose to 9); the
+# closed 4 at half share (its slanted stroke and bar are a 6's stem and loop top, and
+# real 6s were read as 4)
+_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 4: {0: 0.5}, 7: {0: 0.3, 6: 1.5}, 9: {7: 0.5}}
 
 
 @lru_cache(maxsize=None)
