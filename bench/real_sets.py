@@ -100,7 +100,7 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
 
     The ink is thinned to its centre line and walked pixel to pixel: each stroke starts
     at a line end where there is one (where a writer starts), follows unvisited
-    neighbours, straightest first, and lifts when none is left; a new stroke starts at
+    neighbours, side by side before diagonal and then straightest first, and lifts when none is left; a new stroke starts at
     the visited pixel next to what is left, so strokes join as a writer's do."""
     sk = thin(img > threshold)
     pts = set(zip(*np.nonzero(sk)))
@@ -120,10 +120,11 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
             nxt = [q for q in nbrs[cur] if q not in visited]
             if not nxt:
                 break
-            if heading is None:
-                nxt.sort(key=lambda q: abs(q[0] - cur[0]) + abs(q[1] - cur[1]))   # 4-neighbours first
-            else:
-                nxt.sort(key=lambda q: -((q[0] - cur[0]) * heading[0] + (q[1] - cur[1]) * heading[1]))
+            # 4-neighbours first (a diagonal step past a corner pixel would orphan it),
+            # then the straightest
+            h = heading or (0, 0)
+            nxt.sort(key=lambda q: (abs(q[0] - cur[0]) + abs(q[1] - cur[1]),
+                                    -((q[0] - cur[0]) * h[0] + (q[1] - cur[1]) * h[1])))
             q = nxt[0]
             heading = (q[0] - cur[0], q[1] - cur[1])
             cur = q
@@ -134,32 +135,43 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
     return [s for s in strokes if len(s) >= 2 or len(strokes) == 1]
 
 
-def finger_pads(images: np.ndarray, layout: str, seed: int = 0,
-                pad_factory=PaintPad, step: float = 0.5) -> np.ndarray:
-    """Real digits (N, h, w) drawn with a finger: each traced into strokes, scaled so its
-    ink's longer side is the layout's size, and sent through ``PaintPad.down/move/up``
-    with a touch sample every ``step`` cells; the pad is cleared between digits.
-    Returns the pads' images (N, 16, 16)."""
+def finger_paths(images: np.ndarray, layout: str, seed: int = 0,
+                 step: float = 0.5) -> list[list[np.ndarray]]:
+    """Real digits (N, h, w) as a finger would draw them on the pad: per digit, its
+    strokes, each (m, 2) touch samples (x, y) in pad cells about ``step`` cells apart,
+    the ink's longer side made the layout's size and placed as ``LAYOUTS`` says."""
     rng = np.random.default_rng(seed)
-    out = np.empty((len(images), 16, 16), np.float32)
-    p = pad_factory()
-    for i, im in enumerate(images):
+    out = []
+    for im in images:
         size, centre = _layout(rng, layout)
         strokes = digit_strokes(crop(im))
         allp = np.concatenate(strokes)
         lo, hi = allp.min(axis=0) - 0.5, allp.max(axis=0) + 0.5
         zoom = size / max(float((hi - lo).max()), 1.0)
         mid = (lo + hi) / 2
-        p.clear()
-        for k, s in enumerate(strokes):
+        paths = []
+        for s in strokes:
             xy = (s - mid) * zoom + np.asarray(centre)
             # resample evenly: touch events arrive every few millimetres, not every pixel
             seg = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
-            n = max(2, int(np.ceil(seg[-1] / step)) + 1)
-            t = np.linspace(0.0, seg[-1], n)
-            xs, ys = np.interp(t, seg, xy[:, 0]), np.interp(t, seg, xy[:, 1])
-            p.down(k, float(xs[0]), float(ys[0]))
-            for x, y in zip(xs[1:], ys[1:]):
+            t = np.linspace(0.0, seg[-1], max(2, int(np.ceil(seg[-1] / step)) + 1))
+            paths.append(np.stack([np.interp(t, seg, xy[:, 0]), np.interp(t, seg, xy[:, 1])], axis=1))
+        out.append(paths)
+    return out
+
+
+def finger_pads(images: np.ndarray, layout: str, seed: int = 0,
+                pad_factory=PaintPad, step: float = 0.5) -> np.ndarray:
+    """Real digits (N, h, w) drawn with a finger: ``finger_paths`` sent through
+    ``PaintPad.down/move/up``, the pad cleared between digits. Returns the pads' images
+    (N, 16, 16)."""
+    out = np.empty((len(images), 16, 16), np.float32)
+    p = pad_factory()
+    for i, paths in enumerate(finger_paths(images, layout, seed, step)):
+        p.clear()
+        for k, xy in enumerate(paths):
+            p.down(k, float(xy[0, 0]), float(xy[0, 1]))
+            for x, y in xy[1:]:
                 p.move(k, float(x), float(y))
             p.up(k)
         out[i] = p.image

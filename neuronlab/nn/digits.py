@@ -38,8 +38,8 @@ _SIGMAS = np.linspace(0.34, 1.04, 16).astype(np.float32)
 _GAIN = 3.0                  # how quickly overlapping dabs saturate to full ink
 _WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >= 0.5)
 
-BLUR_FRACTION = 0.2
-BLOCKY_FRACTION = 0.1        # drawings first seen through a coarse grid (scanned, low-res)
+BLUR_FRACTION = 0.5
+BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
