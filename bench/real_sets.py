@@ -128,9 +128,11 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
             q = nxt[0]
             heading = (q[0] - cur[0], q[1] - cur[1])
             cur = q
-        # a loop closes onto where it began: finish it there
-        if len(path) > 3 and path[0] in nbrs[path[-1]]:
+        closed = len(path) > 3 and path[0] in nbrs[path[-1]]
+        if closed:           # a loop closes onto where it began: finish it there
             path.append(path[0])
+        # (thinning takes half the pen's width off each free end; the brush's own
+        # radius puts it back, so the ends are left where the centre line stops)
         strokes.append(np.array([(c + 0.5, r + 0.5) for r, c in path], np.float64))
     return [s for s in strokes if len(s) >= 2 or len(strokes) == 1]
 
