@@ -50,6 +50,8 @@ MIN_WIDTH = 1.2              # narrowest brush, cells
 TAPER = 0.5                  # at most this fraction of the ink lost at a stroke's ends
 WIDTH_VARY = 0.3             # at most this relative swell and thinning along a stroke
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
+SHEAR = 0.10                 # sd of the italic shear (x per unit y)
+ROTATE = 5.0                 # sd of the rotation, degrees
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
 WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
@@ -224,8 +226,8 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
     aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
-    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(0.18), -0.45, 0.45)
-    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(9.0), -22, 22))
+    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(SHEAR), -0.45, 0.45)
+    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(ROTATE), -22, 22))
     c, s = np.cos(theta) * height, np.sin(theta) * height
     # [c -s; s c] @ [[aspect, -shear], [0, 1]]: shear > 0 leans the top to the right
     m00, m01 = (c * aspect)[:, None], (-c * shear - s)[:, None]

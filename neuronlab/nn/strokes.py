@@ -172,6 +172,10 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                arc(0.47, 0.76, 0.21, 0.2, 180, 540))],            # tall curved stem, low loop
         [chain(line((0.58, 0.02), (0.27, 0.74)),
                arc(0.48, 0.76, 0.21, 0.19, 180, 520))],           # tall straight stem, low loop left open
+        [chain(bez((0.55, 0.02), (0.36, 0.1), (0.25, 0.35), (0.25, 0.62)),
+               arc(0.5, 0.72, 0.26, 0.22, 180, 540))],            # upright stem from the middle
+        [chain(line((0.42, 0.02), (0.28, 0.7)),
+               arc(0.5, 0.72, 0.24, 0.22, 180, 540))],            # near-vertical stem at the left, like a b
     ]
     S[7] = [
         [line((0.2, 0.07), (0.8, 0.07), (0.42, 0.95))],
