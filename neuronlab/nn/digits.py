@@ -215,13 +215,15 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     if elastic > 0:
         # elastic distortion (Simard et al. 2003, on the points rather than the pixels):
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
+        # (a Gaussian bump is separable: exp(-(dx2 + dy2)) = exp(-dx2) exp(-dy2), so 3 + 3
+        # exponentials per point instead of 9, and the 3x3 sum becomes two small products)
         g = np.array([-0.5, 0.0, 0.5], np.float32)
-        gx, gy = np.meshgrid(g, g)
-        d2 = (x[..., None] - gx.ravel()) ** 2 + (y[..., None] - gy.ravel()) ** 2      # (N, P, 9)
-        k = np.exp(d2 * f32(-0.5 / ELASTIC_SCALE ** 2))
-        c = rng.standard_normal((2, n, 9), dtype=np.float32) * f32(elastic)
-        x += np.einsum("npk,nk->np", k, c[0])
-        y += np.einsum("npk,nk->np", k, c[1])
+        s2 = f32(-0.5 / ELASTIC_SCALE ** 2)
+        kx = np.exp((x[..., None] - g) ** 2 * s2)                        # (N, P, 3) by column
+        ky = np.exp((y[..., None] - g) ** 2 * s2)                        # (N, P, 3) by row
+        c = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
+        x += np.einsum("npi,npi->np", ky, kx @ c[0].transpose(0, 2, 1))
+        y += np.einsum("npi,npi->np", ky, kx @ c[1].transpose(0, 2, 1))
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
