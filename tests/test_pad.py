@@ -1,5 +1,6 @@
 """The pad -> network path: centring, scaling, upright, blank pads, shapes."""
 import numpy as np
+import pytest
 
 from neuronlab.nn import pad
 
@@ -124,3 +125,59 @@ def test_strokes_are_brought_to_a_common_width():
     assert a.max() == np.float32(1.0) and b.max() == np.float32(1.0)
     # the ring's hole stays open
     assert b[8, 8] < 0.2 and a[8, 8] < 0.2
+
+
+# ---------------------------------------------------------------- the finger brush
+
+from neuronlab.ui.paintpad import SUB, PaintPad  # noqa: E402
+
+
+def _circle(p: PaintPad, cx: float, cy: float, r: float) -> None:
+    t = np.linspace(0, 2 * np.pi, 60)
+    p.down(1, cx + r, cy)
+    for a in t[1:]:
+        p.move(1, cx + r * np.cos(a), cy + r * np.sin(a))
+    p.up(1)
+
+
+def test_the_cells_are_the_area_average_of_the_brush_canvas():
+    p = PaintPad()
+    p.down(1, 3.3, 4.1)
+    p.move(1, 12.7, 9.6)
+    p.up(1)
+    p.down(2, 8.0, 2.0)
+    p.move(2, 8.2, 14.0)
+    means = p.canvas.reshape(16, SUB, 16, SUB).mean(axis=(1, 3))
+    np.testing.assert_allclose(p.image, means, atol=1e-6)
+    # a stroke only partly over a cell inks it only partly
+    assert 0.05 < p.image[5, 5] < 0.95 or 0.05 < p.image[6, 6] < 0.95
+
+
+def test_a_small_finger_drawn_loop_stays_open():
+    # an 8's lower loop or a 9's head drawn small: 4 cells across
+    p = PaintPad()
+    _circle(p, 8.0, 8.0, 2.0)
+    assert p.image.max() == pytest.approx(1.0, abs=0.05)
+    assert p.image[7:9, 7:9].max() < 0.1      # the hole is still a hole
+    x = pad.to_network(p.image).reshape(16, 16)
+    assert x[7:9, 7:9].max() < 0.2            # and so it reaches the network
+
+
+def test_the_eraser_and_set_image_work_on_the_canvas_too():
+    p = PaintPad()
+    p.down(1, 2.0, 8.0)
+    p.move(1, 14.0, 8.0)
+    p.up(1)
+    assert p.image[8, 8] > 0.6
+    p.eraser = True
+    p.down(1, 8.5, 4.0)            # down the middle of column 8
+    p.move(1, 8.5, 12.0)
+    p.up(1)
+    assert p.image[7:10, 8].max() < 0.05 and p.image[8, 3] > 0.6
+    p.eraser = False
+    img = np.zeros((16, 16), np.float32)
+    img[4, 5] = 0.7
+    p.set_image(img)
+    np.testing.assert_array_equal(p.image, img)
+    p.down(1, 12.5, 12.5)          # painting on adds to what was set
+    assert p.image[4, 5] == pytest.approx(0.7) and p.image[12, 12] > 0.6

@@ -43,8 +43,15 @@ BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanne
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
-ASPECT = 1.0                 # median width stretch of the styles (log-normal, sd 0.15)
+ASPECT = (1.2, 1.0, 1.2, 1.05, 1.0, 1.1, 1.0, 1.07, 1.1, 1.0)   # per digit: median width stretch
+                             # of its styles (log-normal, sd 0.15); real 0s, 2s and 5s come wide
+HEIGHT = (9.0, 15.0)           # digit heights drawn, cells (log-uniform)
+MIN_WIDTH = 1.2              # narrowest brush, cells
+TAPER = 0.5                  # at most this fraction of the ink lost at a stroke's ends
+WIDTH_VARY = 0.3             # at most this relative swell and thinning along a stroke
 BLUR_MAX = (1.2, 0.06)       # blur sigma: at most this many cells, and this fraction of the height
+SHEAR = 0.10                 # sd of the italic shear (x per unit y)
+ROTATE = 5.0                 # sd of the rotation, degrees
 WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of the digit)
 WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
@@ -128,6 +135,20 @@ def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarra
 
 
 @lru_cache(maxsize=None)
+def _along_stroke() -> np.ndarray:
+    """(T, P): how far along its own stroke each template point lies, 0 at the start and
+    1 at the end -- where a finger lands and lifts, and the ink tapers."""
+    _, _, T_sid, _, _, _ = templates(N_POINTS)
+    out = np.zeros(T_sid.shape, np.float32)
+    for t, sid in enumerate(T_sid):
+        for k in np.unique(sid):
+            idx = np.flatnonzero(sid == k)
+            out[t, idx] = (np.arange(len(idx)) + 0.5) / len(idx)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=None)
 def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where each digit's templates start (10,), how many it has (10,), and each
     template's cumulative share within its digit (T,), ending at 1.0 per digit."""
@@ -164,6 +185,14 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     y = T_pts[style, :, 1] - f32(0.5)
     stroke = T_sid[style] + 4 * np.arange(n)[:, None]                    # (N, P) index into (N*4,)
     w = T_w[style]                                                       # (N, P)
+    if TAPER > 0 or WIDTH_VARY > 0:
+        # real strokes thin out where the finger lands and lifts, and swell and thin along
+        # the way: less ink per point reads as a narrower line once the dabs are summed
+        t = _along_stroke()[style]                                       # (N, P) in (0, 1)
+        ends = np.minimum(t, 1 - t) * f32(1 / 0.15)                      # ~0 at the ends, 1 by 15 % in
+        taper = f32(1) - _uniform(rng, 0.0, TAPER, (n, 1)) * np.maximum(f32(1) - ends, 0)
+        wave = _uniform(rng, 1.0, 3.0, (n, 1)) * t * f32(2 * np.pi) + _uniform(rng, 0, 2 * np.pi, (n, 1))
+        w = w * taper * (f32(1) + _uniform(rng, 0.0, WIDTH_VARY, (n, 1)) * np.sin(wave))
 
     # per-stroke wobble: each stroke shifted and stretched a little on its own
     wob = rng.standard_normal((3, n * 4), dtype=np.float32)
@@ -186,19 +215,21 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     if elastic > 0:
         # elastic distortion (Simard et al. 2003, on the points rather than the pixels):
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
+        # (a Gaussian bump is separable: exp(-(dx2 + dy2)) = exp(-dx2) exp(-dy2), so 3 + 3
+        # exponentials per point instead of 9, and the 3x3 sum becomes two small products)
         g = np.array([-0.5, 0.0, 0.5], np.float32)
-        gx, gy = np.meshgrid(g, g)
-        d2 = (x[..., None] - gx.ravel()) ** 2 + (y[..., None] - gy.ravel()) ** 2      # (N, P, 9)
-        k = np.exp(d2 * f32(-0.5 / ELASTIC_SCALE ** 2))
-        c = rng.standard_normal((2, n, 9), dtype=np.float32) * f32(elastic)
-        x += np.einsum("npk,nk->np", k, c[0])
-        y += np.einsum("npk,nk->np", k, c[1])
+        s2 = f32(-0.5 / ELASTIC_SCALE ** 2)
+        kx = np.exp((x[..., None] - g) ** 2 * s2)                        # (N, P, 3) by column
+        ky = np.exp((y[..., None] - g) ** 2 * s2)                        # (N, P, 3) by row
+        c = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
+        x += np.einsum("npi,npi->np", ky, kx @ c[0].transpose(0, 2, 1))
+        y += np.einsum("npi,npi->np", ky, kx @ c[1].transpose(0, 2, 1))
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
-    height = np.exp(_uniform(rng, np.log(6.5), np.log(15.0), n))        # cells
-    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * f32(ASPECT)
-    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(0.18), -0.45, 0.45)
-    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(9.0), -22, 22))
+    height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
+    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
+    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(SHEAR), -0.45, 0.45)
+    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(ROTATE), -22, 22))
     c, s = np.cos(theta) * height, np.sin(theta) * height
     # [c -s; s c] @ [[aspect, -shear], [0, 1]]: shear > 0 leans the top to the right
     m00, m01 = (c * aspect)[:, None], (-c * shear - s)[:, None]
@@ -213,7 +244,7 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
 
     # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
     frac = _uniform(rng, *WIDTH_FRACTION, n) * np.asarray(WIDTH_SCALE, np.float32)[labels]
-    width = np.clip(height * frac, 1.2, 3.6)
+    width = np.clip(height * frac, MIN_WIDTH, 3.6)
     sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
     stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
     img = _render(x, y, w * stretch, sigma_idx)

@@ -51,6 +51,11 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [arc(0.5, 0.5, 0.27, 0.45, -90, 270)],
         [arc(0.5, 0.5, 0.20, 0.45, -100, 275)],                    # narrow, overlapping start
         [arc(0.5, 0.5, 0.32, 0.42, -80, 290)],                     # round, overshoot
+        [arc(0.5, 0.5, 0.15, 0.46, -95, 280)],                     # very narrow
+        [arc(0.5, 0.52, 0.36, 0.40, -120, 250)],                   # wide, a gap at the top left
+        [chain(arc(0.5, 0.5, 0.34, 0.44, -80, 270),
+               bez((0.5, 0.06), (0.62, 0.06), (0.66, 0.16), (0.6, 0.24)))],   # round, its end ticking inwards
+        [arc(0.5, 0.5, 0.3, 0.45, -140, 260)],                     # oval, ends crossing at the top
     ]
     S[1] = [
         [line((0.5, 0.05), (0.5, 0.95))],
@@ -83,6 +88,32 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [chain(arc(0.5, 0.22, 0.22, 0.17, 180, 360),
                bez((0.72, 0.22), (0.72, 0.45), (0.3, 0.55), (0.3, 0.75)),
                bez((0.3, 0.75), (0.3, 0.9), (0.5, 0.92), (0.78, 0.9)))],  # curly neck, rounded foot
+        [chain(arc(0.5, 0.28, 0.29, 0.24, 190, 360),
+               bez((0.79, 0.28), (0.79, 0.6), (0.45, 0.72), (0.3, 0.8)),
+               bez((0.3, 0.8), (0.08, 0.94), (0.25, 1.04), (0.42, 0.9)),
+               bez((0.42, 0.9), (0.5, 0.84), (0.62, 0.93), (0.88, 0.92)))],   # wide, curl at the foot
+        [chain(arc(0.5, 0.3, 0.3, 0.25, 195, 360),
+               bez((0.8, 0.3), (0.8, 0.55), (0.4, 0.75), (0.22, 0.86)),
+               arc(0.27, 0.86, 0.09, 0.08, 180, 460),
+               line((0.28, 0.94), (0.9, 0.92)))],                 # wide, loop at the foot
+        [chain(arc(0.5, 0.24, 0.3, 0.2, 190, 360),
+               line((0.8, 0.24), (0.16, 0.92), (0.9, 0.92)))],   # z-like: straight neck, flat base
+        [chain(arc(0.48, 0.28, 0.28, 0.24, 200, 360),
+               bez((0.76, 0.28), (0.76, 0.55), (0.42, 0.75), (0.18, 0.9)),
+               bez((0.18, 0.9), (0.42, 0.82), (0.72, 0.86), (0.95, 0.98)))],  # long tail falling right
+        [chain(arc(0.52, 0.3, 0.3, 0.26, 160, 360),
+               bez((0.82, 0.3), (0.82, 0.62), (0.36, 0.74), (0.14, 0.9)),
+               bez((0.14, 0.9), (0.4, 0.86), (0.7, 0.94), (0.9, 0.84)))],  # round, long base rising at the end
+        [chain(arc(0.5, 0.27, 0.28, 0.22, 190, 360),
+               bez((0.78, 0.27), (0.78, 0.52), (0.55, 0.62), (0.36, 0.68)),
+               bez((0.36, 0.68), (0.08, 0.78), (0.14, 1.0), (0.38, 0.95)),
+               bez((0.38, 0.95), (0.58, 0.9), (0.58, 0.68), (0.42, 0.72)),
+               bez((0.42, 0.72), (0.34, 0.76), (0.6, 0.98), (0.92, 0.92)))],  # big loop at the foot
+        [chain(arc(0.52, 0.28, 0.26, 0.24, 180, 360),
+               bez((0.78, 0.28), (0.78, 0.56), (0.6, 0.66), (0.44, 0.72)),
+               bez((0.44, 0.72), (0.2, 0.8), (0.24, 1.0), (0.42, 0.94)),
+               bez((0.42, 0.94), (0.56, 0.88), (0.54, 0.74), (0.46, 0.76)),
+               bez((0.46, 0.76), (0.42, 0.8), (0.62, 0.96), (0.86, 0.9)))],  # medium loop, tail to the right
     ]
     S[3] = [
         [chain(arc(0.48, 0.28, 0.26, 0.23, -160, 90),
@@ -99,6 +130,7 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [line((0.6, 0.05), (0.2, 0.66), (0.82, 0.66)), line((0.6, 0.05), (0.6, 0.95))],  # closed
         [line((0.28, 0.05), (0.22, 0.6), (0.82, 0.6)), line((0.64, 0.22), (0.64, 0.95))],  # open
         [line((0.3, 0.05), (0.26, 0.6), (0.8, 0.6)), line((0.66, 0.05), (0.64, 0.95))],   # open, tall stem
+        [line((0.3, 0.24), (0.24, 0.62), (0.84, 0.6)), line((0.64, 0.05), (0.62, 0.95))],  # open, short upright
     ]
     S[5] = [
         [line((0.76, 0.05), (0.3, 0.05)),
@@ -111,6 +143,18 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         [line((0.74, 0.05), (0.34, 0.05)),
          chain(line((0.34, 0.05), (0.3, 0.42)),
                bez((0.3, 0.42), (0.9, 0.3), (0.85, 0.98), (0.24, 0.92)))],   # S-like, small bowl
+        [line((0.42, 0.05), (0.84, 0.03)),
+         chain(line((0.34, 0.08), (0.3, 0.46)), arc(0.5, 0.68, 0.28, 0.25, -125, 150))],   # flag detached
+        [line((0.3, 0.08), (0.84, 0.05)),
+         chain(line((0.3, 0.08), (0.28, 0.34)),
+               bez((0.28, 0.34), (0.92, 0.22), (0.92, 1.02), (0.16, 0.9)))],  # short stem, deep belly
+        [chain(line((0.78, 0.06), (0.3, 0.08), (0.26, 0.5)),
+               bez((0.26, 0.5), (0.5, 0.44), (0.74, 0.5), (0.72, 0.72)),
+               bez((0.72, 0.72), (0.7, 0.9), (0.45, 0.94), (0.26, 0.86)))],  # long stem, shallow belly
+        [chain(bez((0.8, 0.04), (0.55, 0.08), (0.35, 0.02), (0.3, 0.1)),
+               line((0.3, 0.1), (0.24, 0.45)),
+               bez((0.24, 0.45), (0.7, 0.3), (0.92, 0.7), (0.62, 0.9)),
+               bez((0.62, 0.9), (0.45, 0.99), (0.25, 0.95), (0.18, 0.84)))],  # rounded, one stroke
     ]
     S[6] = [
         [chain(bez((0.72, 0.05), (0.38, 0.18), (0.22, 0.48), (0.24, 0.70)),
@@ -119,6 +163,20 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                arc(0.5, 0.72, 0.25, 0.22, 190, 540))],            # straight stem
         [chain(bez((0.68, 0.08), (0.4, 0.1), (0.24, 0.45), (0.25, 0.7)),
                arc(0.48, 0.74, 0.23, 0.2, 180, 520))],            # smaller loop
+        [chain(bez((0.6, 0.03), (0.38, 0.14), (0.2, 0.4), (0.2, 0.65)),
+               arc(0.47, 0.68, 0.27, 0.27, 180, 540))],           # curved stem, large loop
+        [chain(line((0.64, 0.02), (0.3, 0.74)),
+               arc(0.45, 0.8, 0.16, 0.15, 190, 550))],            # long straight stem, small loop
+        [chain(line((0.62, 0.03), (0.24, 0.7)),
+               arc(0.5, 0.72, 0.26, 0.22, 180, 500))],            # slanted stem, loop left open
+        [chain(bez((0.6, 0.02), (0.42, 0.16), (0.28, 0.44), (0.26, 0.76)),
+               arc(0.47, 0.76, 0.21, 0.2, 180, 540))],            # tall curved stem, low loop
+        [chain(line((0.58, 0.02), (0.27, 0.74)),
+               arc(0.48, 0.76, 0.21, 0.19, 180, 520))],           # tall straight stem, low loop left open
+        [chain(bez((0.55, 0.02), (0.36, 0.1), (0.25, 0.35), (0.25, 0.62)),
+               arc(0.5, 0.72, 0.26, 0.22, 180, 540))],            # upright stem from the middle
+        [chain(line((0.42, 0.02), (0.28, 0.7)),
+               arc(0.5, 0.72, 0.24, 0.22, 180, 540))],            # near-vertical stem at the left, like a b
     ]
     S[7] = [
         [line((0.2, 0.07), (0.8, 0.07), (0.42, 0.95))],
@@ -150,6 +208,11 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
                bez((0.66, 0.78), (0.62, 1.0), (0.3, 0.98), (0.32, 0.78)),
                bez((0.32, 0.78), (0.34, 0.56), (0.6, 0.42), (0.64, 0.22)))],  # narrow figure-eight
         [arc(0.5, 0.28, 0.22, 0.24, 0, 360), arc(0.5, 0.76, 0.1, 0.21, -90, 270)],       # round top, narrow foot
+        [chain(bez((0.74, 0.14), (0.5, -0.06), (0.2, 0.1), (0.34, 0.34)),
+               bez((0.34, 0.34), (0.5, 0.5), (0.82, 0.62), (0.7, 0.84)),
+               bez((0.7, 0.84), (0.58, 1.02), (0.24, 0.98), (0.26, 0.82)),
+               line((0.26, 0.82), (0.74, 0.14)))],               # an S with a straight back-stroke
+        [arc(0.5, 0.3, 0.24, 0.26, 0, 360), arc(0.5, 0.76, 0.22, 0.2, 0, 360)],         # two loops, big top
     ]
     S[9] = [
         [arc(0.48, 0.3, 0.25, 0.23, 0, 360), line((0.73, 0.3), (0.7, 0.95))],            # straight tail
@@ -191,8 +254,10 @@ def style_shares() -> dict[int, list[float]]:
 # hands (bench/contact_sheet.py): bases on 1s and bare 7s are rarer than the rest; the
 # wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
 # upright stem, real hands read worse); the 7 with a low crossbar reaching far left at 1.5
-# (the crossbar 7 real hands write most, and the one they most often lose to 9)
-_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 7: {0: 0.3, 6: 1.5}, 9: {7: 0.5}}
+# (the crossbar 7 real hands write most, and the one they most often lose to 9); the
+# closed 4 at half share (its slanted stroke and bar are a 6's stem and loop top, and
+# real 6s were read as 4)
+_SHARES: dict[int, dict[int, float]] = {1: {2: 0.15, 4: 0.1}, 4: {0: 0.5}, 7: {0: 0.3, 6: 1.5}, 9: {7: 0.5}}
 
 
 @lru_cache(maxsize=None)
