@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from neuronlab import commands as cmd
 from neuronlab import strings
 from neuronlab.bootstrap import build_app, palette_from_config
-from neuronlab.common_panels import CommonPanels
+from neuronlab.common_panels import CommonPanels, show_graph_labels
 from neuronlab.controls import commands_for, layout_controls, layout_key
 from neuronlab.exhibit import Exhibit
 from neuronlab.graph_renderer import GraphRenderer
@@ -146,6 +146,25 @@ class App:
         vp = self.ctx.screen.viewport[2:] if self.present else self.size
         return self.renderer.fit.matrices(self.camera, self.stage.regions, self.size, vp)
 
+
+    def _layer_anchors(self) -> list[tuple[float, float]]:
+        """Per layer, the window point just below its lowest ball as drawn now."""
+        from neuronlab.math3d.camera import project
+
+        view, proj = self.matrices()
+        lay = self.layout
+        xy, depth = project(lay.positions, view, proj, (0, 0, *self.size))
+        focal = float(proj[1, 1]) * self.size[1] / 2
+        rad = lay.base_radius * 1.4 * focal / np.maximum(depth, 1e-9)
+        reach = xy[:, 1] + rad
+        gap, half = self.stage.regions.mm(2.0), 110 * self.stage.s   # a label's half width
+        out = []
+        for sl in lay.layer_slices:
+            x = float(xy[sl, 0].mean())
+            # below every ball the label would otherwise cover, of any layer
+            under = np.abs(xy[:, 0] - x) < half + rad
+            out.append((x, float(reach[under].max()) + gap))
+        return out
 
     def layout_report(self) -> dict:
         """Every rectangle the last frame put on screen (``ui/layout_report``)."""
@@ -268,6 +287,8 @@ class App:
         self.stage.placed.clear()
         self.panels.show(self.stage, self.session, self.exhibit.history, self.controls, self.gradcheck,
                          self.scene_name)
+        if self.camera.at_home:
+            show_graph_labels(self.stage, self._layer_anchors())
         if not self.stage.regions.side_hidden:
             self.scene.panels(self.stage)
         if self.kiosk is not None:

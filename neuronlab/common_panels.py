@@ -83,6 +83,33 @@ def headline_surface(tr, s: float, scene: str, size) -> pygame.Surface:
     return surf
 
 
+LAYER_WORDS = ("graphlabel.input", "graphlabel.hidden1", "graphlabel.hidden2", "graphlabel.output")
+LAYER_TERMS = ("layer.input", "layer.hidden1", "layer.hidden2", "layer.output")
+
+
+def graph_label_surface(tr, s: float, layer: int) -> pygame.Surface:
+    """One layer's name on the graph: the plain words, then the technical one, smaller."""
+    plain = text.render(tr(LAYER_WORDS[layer]), int(22 * s), panels.WHITE, bold=True)
+    term = text.render(tr(LAYER_TERMS[layer]), int(16 * s), panels.DIM)
+    w = max(plain.get_width(), term.get_width())
+    surf = pygame.Surface((w, plain.get_height() + term.get_height()), pygame.SRCALPHA)
+    surf.blit(plain, ((w - plain.get_width()) // 2, 0))
+    surf.blit(term, ((w - term.get_width()) // 2, plain.get_height()))
+    return surf
+
+
+def show_graph_labels(stage, anchors) -> None:
+    """The four layers named under the graph at the home view: ``anchors`` holds, per
+    layer, the window point (x, y) just below its lowest ball (the label's top centre)."""
+    s, tr, box = stage.s, stage.tr, stage.regions.graph
+    for layer, (x, y) in enumerate(anchors):
+        def place(size, x=x, y=y):
+            lx = min(max(int(x - size[0] / 2), box.left), box.right - size[0])
+            return lx, min(int(y), box.bottom - size[1])
+        stage.panel(f"graph_label{layer}", ("glabel", layer, stage.lang, s),
+                    lambda layer=layer: graph_label_surface(tr, s, layer), place)
+
+
 class CommonPanels:
     def __init__(self):
         self._stats = None   # ((tick, lang), rows): sampled 8 times a second

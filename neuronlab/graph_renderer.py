@@ -44,6 +44,9 @@ def fit_radii(layout) -> np.ndarray:
     return np.where(layout.layer_of == len(layout.sizes) - 1, r * 3.0, r)
 
 
+LABEL_ROOM = 52   # design pixels under the fitted graph for the layers' names
+
+
 class GraphFit:
     """View and projection for the window as it is: the projection zoomed and shifted so
     the home view's every neuron lies inside the layout's graph box (``math3d.fit``).
@@ -59,7 +62,9 @@ class GraphFit:
     def matrices(self, camera, regions, size, viewport_size):
         w, h = viewport_size
         aspect = w / max(1, h)
-        box = tuple(regions.graph)
+        # the layers' names stand under the graph, inside its box: leave them their room
+        g = regions.graph
+        box = (g.x, g.y, g.w, g.h - int(LABEL_ROOM * regions.s))
         key = (tuple(size), box, round(aspect, 6))
         if key != self._key:
             home = copy.deepcopy(camera)

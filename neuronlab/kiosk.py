@@ -281,30 +281,30 @@ class KioskController:
 
     def panels(self, stage) -> None:
         r, s = stage.regions, stage.s
-        cx = (r.left.right + r.side.left) // 2       # middle of the space the graph has
-        span = max(200, r.side.left - r.left.right - int(40 * s))
+        cx = r.graph.centerx                         # the graph's middle
+        span = max(200, r.graph.w - int(40 * s))
         if self.attract:
             pulse = 0.5 - 0.5 * math.cos(2 * math.pi * PULSE_HZ * self.tour.elapsed)
             _show(stage, "attract_invite", ("invite", stage.lang, span),
                   lambda: _banner(stage.tr("attract.invite"), int(72 * s), s, span, panels.GOLD),
-                  lambda size: (cx - size[0] // 2, r.bottom.top - size[1] - int(24 * s)),
+                  lambda size: (cx - size[0] // 2, r.graph.bottom - size[1] - int(12 * s)),
                   alpha=0.7 + 0.3 * pulse)
             if self.tour.caption:
                 _show(stage, "attract_caption", ("cap", self.tour.caption, stage.lang, span),
                       lambda: _banner(stage.tr(self.tour.caption), int(40 * s), s, span, panels.WHITE),
-                      # below the strip of feature / mistake pictures at the top
-                      lambda size: (cx - size[0] // 2, r.left.top + int(118 * s)))
+                      # at the top of the graph, under the strip of pictures
+                      lambda size: (cx - size[0] // 2, r.graph.top + int(12 * s)))
         else:
             key = self.hint_key()
             if key is not None:
                 _show(stage, "hint", ("hint", key, stage.lang, span),
                       lambda: _banner(stage.tr(key), int(36 * s), s, span, panels.GOLD),
-                      lambda size: (cx - size[0] // 2, r.bottom.top - size[1] - int(24 * s)))
+                      lambda size: (cx - size[0] // 2, r.graph.bottom - size[1] - int(12 * s)))
         if self.notice_lr is not None and self.clock - self.notice_at < NOTICE_S:
             lr = strings.format_significant(stage.lang, self.notice_lr, 4)
             _show(stage, "notice_diverged", ("div", lr, stage.lang, span),
                   lambda: _banner(stage.tr("notice.diverged", lr=lr), int(28 * s), s, span, panels.BAD),
-                  lambda size: (cx - size[0] // 2, r.left.top + int(90 * s)))
+                  lambda size: (cx - size[0] // 2, r.graph.top + int(12 * s)))
 
 
 def _banner(label: str, px: int, s: float, max_w: int, colour) -> pygame.Surface:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from neuronlab.nn.mlp import MLP
-from neuronlab.view.layout import layout
+from neuronlab.view.layout import SHEET_TURN_DEG, layout
 
 
 def test_counts_slices_and_wire_blocks():
@@ -23,7 +23,11 @@ def test_layers_run_along_x_and_the_input_sheet_reads_like_the_image():
     # pixel (row 0, col 0) is top-left seen from the input side (-x looking +x: +z is right)
     assert p[lay.neuron(0, 0), 1] > p[lay.neuron(0, 16), 1]        # row 0 above row 1
     assert p[lay.neuron(0, 1), 2] > p[lay.neuron(0, 0), 2]         # column 1 right of column 0
-    assert np.ptp(p[:256, 0]) == 0                                  # a flat sheet in y-z
+    sheet = p[:256] - p[:256].mean(axis=0)
+    assert np.linalg.svd(sheet, compute_uv=False)[2] < 1e-4        # a flat sheet...
+    assert np.ptp(p[:256, 1]) == pytest.approx(15 * 0.3)           # ...upright, 16 rows tall,
+    row = p[lay.neuron(0, 15)] - p[lay.neuron(0, 0)]               # turned towards the home view
+    assert np.degrees(np.arctan2(row[0], row[2])) == pytest.approx(SHEET_TURN_DEG)
     out = p[lay.layer_slices[3]]
     assert np.all(np.diff(out[:, 1]) < 0)                           # outputs 0 (top) .. 9
 

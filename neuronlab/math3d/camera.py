@@ -140,6 +140,13 @@ class OrbitCamera:
         gap = np.abs(self._goal - self._state)
         return bool(gap.max() > 1e-5 or np.abs(self._vel).max() > 1e-4)
 
+    @property
+    def at_home(self) -> bool:
+        """True when it rests at the home view (however often it was spun round)."""
+        gap = self._state - self._home_state()
+        gap[_YAW] = (gap[_YAW] + math.pi) % (2 * math.pi) - math.pi
+        return bool(np.abs(gap).max() < 1e-3) and not self.moving
+
     # -------------------------------------------------------------- commands
     def orbit(self, dx_px: float, dy_px: float) -> None:
         """Turn around the target; dragging right turns the near side right,

@@ -32,6 +32,7 @@ INPUT_SPACING = 0.3      # world units between input pixels: a 4.5-unit-wide she
 HIDDEN_RADII = (2.0, 1.6)  # ring radius per hidden layer
 OUTPUT_SPACING = 0.52    # world units between output balls
 LAYER_X = (-6.0, -2.0, 2.0, 6.0)
+SHEET_TURN_DEG = 28.0    # the input sheet's turn about its vertical axis, towards the home view
 # Drawn ball radius per layer (world units): small pixels, bigger thinking neurons.
 BALL_RADIUS = (0.12, 0.26, 0.26, 0.24)
 
@@ -87,7 +88,11 @@ def _input_sheet(n: int, x: float) -> np.ndarray:
         raise ValueError(f"the input layer must be square, got {n}")
     r, c = np.divmod(np.arange(n), side)
     mid = (side - 1) / 2
-    return np.stack([np.full(n, x), (mid - r) * INPUT_SPACING, (c - mid) * INPUT_SPACING], axis=1)
+    # turned about its vertical axis towards the home view, so a visitor sees the drawing
+    # in it rather than the sheet's edge
+    u = (c - mid) * INPUT_SPACING
+    turn = np.radians(SHEET_TURN_DEG)
+    return np.stack([x + np.sin(turn) * u, (mid - r) * INPUT_SPACING, np.cos(turn) * u], axis=1)
 
 
 def _ring(n: int, x: float, radius: float) -> np.ndarray:
