@@ -74,6 +74,7 @@ class App:
         self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
                                show=self.hud.show)
         self.exhibit.release_fingers = self._release_fingers
+        self.exhibit.stage.px_per_mm = float(px_per_mm)   # the Draw answer's size in mm
         self.renderer = GraphRenderer(self.ctx, self.exhibit.layout, palette, px_per_mm)
         self.pointer = PointerInput(self.size)
         # touch: tap_ms, tap_px, double_tap_ms from the kiosk config (KIOSK.md defaults)
