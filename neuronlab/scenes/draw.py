@@ -239,8 +239,12 @@ class DrawScene(Scene):
         lines = []
         if self.mind is not None:
             m = self.mind
-            head = (tr("draw.mind_result", n=len(m.cells), digit=m.new_answer) if m.changed
-                    else tr("draw.mind_none", n=len(m.cells)))
+            if not m.changed:
+                head = tr("draw.mind_none", n=len(m.cells))
+            elif len(m.cells) == 1:
+                head = tr("draw.mind_one", digit=m.new_answer)
+            else:
+                head = tr("draw.mind_result", n=len(m.cells), digit=m.new_answer)
             lines.append((head, panels.GOLD))
         lines.append((tr("draw.why", digit=sh.answer), panels.WHITE))
         lines.append((teach_panel.share_sum_line(tr, lang, sh.cells, sh.bias, sh.z, sh.answer), panels.DIM))

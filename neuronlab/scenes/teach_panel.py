@@ -66,7 +66,7 @@ def draw_layout(side: pygame.Rect, s: float, answer_px: int, answer_lines: int =
     cx = pad.right + m
     cw = side.right - m - cx
     # the column beside the pad: what the network sees (as wide as the column), then the tools
-    th = max(int(36 * s), min(int(44 * s), (pad.h - 2 * g) // 7))
+    th = max(int(34 * s), min(int(40 * s), (pad.h - 2 * g) // 7))
     tools_top = pad.bottom - 3 * th - 2 * g
     tools = tuple(pygame.Rect(cx, tools_top + k * (th + g), cw, th) for k in range(3))
     sees = pygame.Rect(cx, top, cw, max(10, tools_top - g - top))
