@@ -176,7 +176,11 @@ def lines_picture(lines: list[tuple[str, tuple]], s: float, width: int, height: 
     pad = int(12 * s)
     px = max(10, int(17 * s))
     y = pad
+    step = int(px * 1.2)
     for k, (line, colour) in enumerate(lines):
+        wrapped = text.wrap(line, px, width - 2 * pad)
+        if k and y + step * (len(wrapped) - 1) + px > height - pad // 2:
+            break               # no room left: the lines after the first are the least needed
         y = text.blit_wrapped(surf, line, (pad, y), px, width - 2 * pad, colour, line_gap=1.2)
         if k == 0 and strip:
             y = _strip(surf, strip, s, pad, y + int(2 * s), width - 2 * pad, px)
