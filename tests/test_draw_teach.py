@@ -352,3 +352,31 @@ def test_correction_wires_are_warm_where_a_weight_grew_and_cool_where_it_shrank(
     assert np.allclose(arrays.wire_rgba[want < 0, :3], pal.inhibit)
     brightest = np.argmax(np.abs(want))
     assert arrays.wire_rgba[brightest, 3] == 1.0
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+def test_every_line_of_a_lesson_and_of_why_fits_the_message_panel_at_1080p(lang):
+    from types import SimpleNamespace
+
+    import pygame
+
+    from neuronlab.nn import digits
+    from neuronlab.scenes.base import Regions
+
+    pygame.font.init()
+    r = teach_panel.draw_layout(Regions.for_size((1920, 1080)).side, 1.0,
+                                teach_panel.answer_font_px(1.0, 2.71))
+    tr = lambda key, **kw: strings.t(key, lang, **kw)   # noqa: E731
+    acc = SimpleNamespace(fraction=1957 / 2000, correct=1957, total=2000)
+    pct = dict(digit=8, before=strings.format_percent(lang, 0.08, 0), after=strings.format_percent(lang, 0.61, 0))
+    strip = [(digits.clean_digit(d), d, d) for d in range(10)]
+    lesson = [(tr("teach.not_yet", **pct), None), (teach_panel.accuracy_line(tr, lang, acc, acc), None),
+              (tr("teach.wires"), None)]
+    why = [(tr("draw.mind_result", n=12, digit=9), None), (tr("draw.why", digit=8), None),
+           (teach_panel.share_sum_line(tr, lang, np.full(256, -0.01), -12.345, -14.905, 8), None),
+           (tr("draw.why_touch"), None)]
+    w, h = r.message.size
+    assert teach_panel.lines_that_fit(lesson, 1.0, w, h, strip) == len(lesson)
+    assert teach_panel.lines_that_fit([(tr("teach.learning", **pct), None), lesson[2]], 1.0, w, h) == 2
+    assert teach_panel.lines_that_fit(why[1:], 1.0, w, h) == 3
+    assert teach_panel.lines_that_fit(why[:3], 1.0, w, h) == 3

@@ -171,25 +171,48 @@ def sees_picture(caption: str, x: np.ndarray, cells: np.ndarray | None, erase: t
 def lines_picture(lines: list[tuple[str, tuple]], s: float, width: int, height: int,
                   strip: list | None = None) -> pygame.Surface:
     """A panel of short lines (text, colour); ``strip``: the ten clean digits as
-    (image16, before, after) drawn after the first line, each with "before → after"."""
+    (image16, before, after) drawn after the first line, each with "before → after".
+    Lines after the first that find no room are left out (``lines_that_fit``)."""
     surf = panel_surface((width, height), radius=int(12 * s))
-    pad = int(12 * s)
-    px = max(10, int(17 * s))
+    pad, px = int(12 * s), _lines_px(s)
     y = pad
-    step = int(px * 1.2)
-    for k, (line, colour) in enumerate(lines):
-        wrapped = text.wrap(line, px, width - 2 * pad)
-        if k and y + step * (len(wrapped) - 1) + px > height - pad // 2:
-            break               # no room left: the lines after the first are the least needed
+    for k, (line, colour) in enumerate(lines[:lines_that_fit(lines, s, width, height, strip)]):
         y = text.blit_wrapped(surf, line, (pad, y), px, width - 2 * pad, colour, line_gap=1.2)
         if k == 0 and strip:
             y = _strip(surf, strip, s, pad, y + int(2 * s), width - 2 * pad, px)
     return surf
 
 
+def _lines_px(s: float) -> int:
+    return max(10, int(17 * s))
+
+
+def lines_that_fit(lines, s: float, width: int, height: int, strip: list | None = None) -> int:
+    """How many of ``lines`` the message panel draws whole (the first always)."""
+    pad, px = int(12 * s), _lines_px(s)
+    step = int(px * 1.2)
+    y = pad
+    for k, (line, _) in enumerate(lines):
+        n = len(text.wrap(line, px, width - 2 * pad))
+        if k and y + step * (n - 1) + px > height - pad // 2:
+            return k
+        y += step * n
+        if k == 0 and strip:
+            y += int(2 * s) + _strip_height(s, width - 2 * pad, px)
+    return len(lines)
+
+
+def _strip_cell(s: float, width: int) -> int:
+    return max(1, int(min(width / 10 * 0.7, 34 * s) / 16))
+
+
+def _strip_height(s: float, width: int, px: int) -> int:
+    return 16 * _strip_cell(s, width) + max(9, int(px * 0.8)) + int(6 * s)
+
+
 def _strip(surf, strip, s, x0, y, width, px) -> int:
     slot = width / 10
-    cell = max(1, int(min(slot * 0.7, 34 * s) / 16))
+    cell = _strip_cell(s, width)
     small = max(9, int(px * 0.8))
     for d, (img16, before, after) in enumerate(strip):
         img = panels.digit_image(img16, cell, grid=False)
@@ -198,7 +221,7 @@ def _strip(surf, strip, s, x0, y, width, px) -> int:
         ok = after == d
         lab = text.render(f"{before}→{after}", small, panels.GOOD if ok else panels.BAD, bold=not ok)
         surf.blit(lab, (cx - lab.get_width() // 2, y + img.get_height() + 1))
-    return y + 16 * cell + small + int(6 * s)
+    return y + _strip_height(s, width, px)
 
 
 def share_sum_line(tr, lang: str, cells: np.ndarray, bias: float, z: float, digit: int) -> str:
