@@ -182,6 +182,7 @@ class Exhibit:
             ses.step_one()
             self.trained(1)
         elif isinstance(c, cmd.Reset):
+            self._end_teaching()
             ses.reset_network()
             self.history.clear()
             ses.set_speed(ses.iters_per_frame)
@@ -266,6 +267,7 @@ class Exhibit:
             self.scene.layout(self.stage)
 
     def _start_demo(self) -> None:
+        self._end_teaching()
         ses = self.session
         if self.saved is None:
             self.saved = ses.snapshot()

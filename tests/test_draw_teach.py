@@ -380,3 +380,17 @@ def test_every_line_of_a_lesson_and_of_why_fits_the_message_panel_at_1080p(lang)
     assert teach_panel.lines_that_fit([(tr("teach.learning", **pct), None), lesson[2]], 1.0, w, h) == 2
     assert teach_panel.lines_that_fit(why[1:], 1.0, w, h) == 3
     assert teach_panel.lines_that_fit(why[:3], 1.0, w, h) == 3
+
+
+def test_start_over_during_a_lesson_ends_it_and_the_fresh_network_is_untouched(app, misread):
+    src, label = misread
+    ses = app.session
+    command(app, cmd.SetPad(_as_drawn(src)))
+    command(app, cmd.Teach(label))
+    assert app.exhibit.teaching is not None
+    command(app, cmd.Reset(), cmd.SetSpeed(0))
+    assert app.exhibit.teaching is None and ses.wire_mode != "correction" and ses.correction is None
+    fresh = {k: v.copy() for k, v in ses.model.params.items()}
+    frames(app, 30)
+    for k, v in fresh.items():
+        np.testing.assert_array_equal(ses.model.params[k], v)
