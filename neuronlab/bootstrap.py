@@ -68,6 +68,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
               touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
                          double_tap_ms=cfg.kiosk.double_tap_ms))
     app.finger_expire_s = cfg.kiosk.finger_expire_s
+    app.exhibit.configure_teaching(cfg.teach)
     if resumed is not None:
         checkpoint.apply_meta(app.session.trainer, resumed)
         app.session.refresh()

@@ -132,6 +132,14 @@ class SceneButton:
 
 
 @dataclass(frozen=True)
+class Teach:
+    """The visitor says what the drawing on the pad really is: the network learns it, in
+    view, over the next second or two (a lesson, ``nn/teach.py``)."""
+
+    label: int                     # 0-9
+
+
+@dataclass(frozen=True)
 class StartDemo:
     """Put the learned network aside (with its history) and learn from scratch."""
 
@@ -160,4 +168,5 @@ class SetCurious:
 
 Command = (SwitchScene | SetSpeed | Step | Reset | SetLanguage | SetWiresMode | ResetCamera
            | FocusNeuron | OrbitCamera | PanCamera | ZoomCamera | Pick | Select | Highlight | ShowTraining | ShowDrawing | Pen
-           | ClearPad | SetPad | SceneButton | StartDemo | EndDemo | ResetVisitor | SetCurious)
+           | ClearPad | SetPad | SceneButton | Teach | StartDemo | EndDemo | ResetVisitor
+           | SetCurious)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from neuronlab import strings
+from neuronlab.nn.teach import TeachSettings
 from neuronlab.nn.train import TrainSettings
 from neuronlab.view.palette import Palette
 
@@ -225,6 +226,33 @@ class UIConfig:
     scale: float = _opt(1.0, lo=0.5, hi=3.0)
 
 
+@dataclass(frozen=True)
+class TeachConfig:
+    """Teaching the network a visitor's drawing (nn/teach.py), and the curator's gallery."""
+
+    # Most momentum-SGD steps per lesson; it stops early once the drawing reads right.
+    steps: int = _opt(TeachSettings.steps, lo=1, hi=1000)
+    # The replay mix: each step's batch holds `copies` of the drawing and batch - copies
+    # replayed training digits, so the rest is not forgotten.
+    batch: int = _opt(TeachSettings.batch, lo=2, hi=1024)
+    copies: int = _opt(TeachSettings.copies, lo=1, hi=1024)
+    lr: float = _opt(TeachSettings.lr, lo=1e-5, hi=MAX_LR)
+    # The lesson's steps are spread over this much exhibit time, so a visitor can follow.
+    seconds: float = _opt(1.5, lo=0.1, hi=10.0)
+    # Keep taught drawings (the 16x16 image and its label only) for a gallery; off by default.
+    gallery: bool = _opt(False)
+    gallery_folder: str = _opt("$XDG_STATE_HOME/neuronlab/taught", check=_not_empty)
+    gallery_cap: int = _opt(500, lo=1, hi=1_000_000)
+
+    @property
+    def gallery_path(self) -> Path:
+        return _path(self.gallery_folder)
+
+    def settings(self) -> TeachSettings:
+        return replace(TeachSettings(), steps=self.steps, batch=self.batch, copies=self.copies,
+                       lr=self.lr)
+
+
 def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(min(1.0, max(0.0, c)) * 255):02x}" for c in rgb)
 
@@ -274,6 +302,7 @@ class Config:
     state: StateConfig = field(default_factory=StateConfig)
     log: LogConfig = field(default_factory=LogConfig)
     ui: UIConfig = field(default_factory=UIConfig)
+    teach: TeachConfig = field(default_factory=TeachConfig)
     colours: ColoursConfig = field(default_factory=ColoursConfig)
 
 
@@ -387,7 +416,13 @@ def _cross_checks(cfg: Config, where: str, problems: list[str]) -> Config:
                         f"languages ({', '.join(map(toml_repr, ui.languages))}); using "
                         f"{toml_repr(ui.languages[0])}")
         ui = replace(ui, language=ui.languages[0])
-    return replace(cfg, kiosk=k, ui=ui)
+    te = cfg.teach
+    if te.copies > te.batch:
+        fallback = min(TeachConfig.copies, te.batch)
+        problems.append(f"{where}: [teach] copies = {toml_repr(te.copies)} should be at most "
+                        f"batch ({te.batch}); using {fallback}")
+        te = replace(te, copies=fallback)
+    return replace(cfg, kiosk=k, ui=ui, teach=te)
 
 
 def config_from_dict(data: dict, where: str = "config") -> tuple[Config, list[str]]:

@@ -2,7 +2,9 @@
 carries the queue out, and ``snapshot()`` says what the exhibit is showing.
 
 Owns the session, the scenes and which one is active, the language, the camera, the loss
-history and the learned network put aside during the tour's demonstration. Knows no
+history, the learned network put aside during the tour's demonstration, and the lesson in
+view when a visitor teaches it their drawing (``Teaching``: its steps are spread over
+``[teach] seconds`` of exhibit time by ``update``, never the wall clock). Knows no
 window, GL context or finger: the kiosk, the attract tour, the control bar and the tests
 drive it only through commands (``neuronlab/commands.py``). ``App.frame`` calls ``flush``
 once a frame, before the fixed-step update, so every change lands at that one point.
@@ -10,14 +12,19 @@ once a frame, before the fixed-step update, so every change lands at that one po
 from __future__ import annotations
 
 import logging
+import math
 from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from neuronlab import commands as cmd
 from neuronlab import strings
+from neuronlab.config import TeachConfig
 from neuronlab.history import LossHistory
 from neuronlab.math3d.camera import OrbitCamera
+from neuronlab.nn.teach import Lesson, Teacher, TeachingGallery, TeachResult
 from neuronlab.scenes.base import Regions, Scene, Stage
 from neuronlab.session import Neuron, Session
 from neuronlab.ui.screen import screen_layout
@@ -28,6 +35,27 @@ from neuronlab.view.palette import Palette
 log = logging.getLogger("neuronlab")
 
 MAX_QUEUE = 4096   # a touch storm can never grow the queue without bound
+
+
+@dataclass
+class Teaching:
+    """A lesson in view: the visitor's drawing and label, the weights before it (for the
+    correction wires), what the wires showed before, and the lesson's own exhibit clock.
+    ``learning`` while the clock is inside the lesson's time; then ``result`` is shown."""
+
+    lesson: Lesson
+    label: int
+    pad_image: np.ndarray          # (16, 16) what the visitor drew
+    before: dict                   # the parameters when the lesson began
+    wire_mode: str                 # the wires' mode to return to
+    seconds: float
+    p_before: np.ndarray           # (10,) the drawing's probabilities before the lesson
+    clock: float = 0.0
+    result: TeachResult | None = None
+
+    @property
+    def learning(self) -> bool:
+        return self.result is None or self.clock < self.seconds
 
 
 @dataclass(frozen=True)
@@ -73,6 +101,9 @@ class Exhibit:
         self.release_fingers: Callable[[], None] = lambda: None
         self.applied = 0                   # commands carried out so far
         self._queue: deque = deque()
+        self.teacher: Teacher | None = None
+        self.teaching: Teaching | None = None
+        self.configure_teaching(TeachConfig())
         self.dropped = 0                   # commands refused because the queue was full
         # The screen: its density (None or 0: auto), the UI scale, and whether the curious
         # layer is open; the regions follow from these and the window's size.
@@ -84,8 +115,15 @@ class Exhibit:
                            show or (lambda *a, **k: None), self.apply)
         self.stage.lang = lang
         self.stage.tick = 0
+        self.stage.teaching = None
         if self.scene is not None:
             self.scene.enter(self.stage)
+
+    def configure_teaching(self, config: TeachConfig) -> None:
+        """The ``[teach]`` settings: lesson steps, replay mix, pacing and the gallery."""
+        self.teach_config = config
+        self.teacher = None
+        self.gallery = TeachingGallery(config.gallery_path, config.gallery, config.gallery_cap)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -145,6 +183,7 @@ class Exhibit:
     def update(self, dt: float) -> None:
         """One fixed logic step: camera easing and the active scene's clocks."""
         self.camera.update(dt)
+        self._advance_lesson(dt)
         if self.scene is not None:
             self.scene.update(self.stage, dt)
 
@@ -164,6 +203,7 @@ class Exhibit:
             ses.step_one()
             self.trained(1)
         elif isinstance(c, cmd.Reset):
+            self._end_teaching()
             ses.reset_network()
             self.history.clear()
             ses.set_speed(ses.iters_per_frame)
@@ -203,15 +243,19 @@ class Exhibit:
         elif isinstance(c, cmd.Pen):
             draw = self.scenes.get("draw")
             if draw is not None:
+                if c.kind == "down":
+                    self._end_teaching()        # a new drawing: the lesson's view ends
                 draw.pen(self.stage, c)
         elif isinstance(c, cmd.ClearPad):
             draw = self.scenes.get("draw")
+            self._end_teaching()
             if draw is not None:
                 draw.pad.clear()
                 draw.pad.eraser = False
                 draw.feed(self.stage)
         elif isinstance(c, cmd.SetPad):
             draw = self.scenes.get("draw")
+            self._end_teaching()
             if draw is not None:
                 draw.pad.set_image(c.image)
                 draw.feed(self.stage)
@@ -220,6 +264,8 @@ class Exhibit:
             if scene is not None and c.scene == self.scene_name:
                 scene.on_button(self.stage, _Tapped(c.action))
                 scene.layout(self.stage)
+        elif isinstance(c, cmd.Teach):
+            self._teach(c.label)
         elif isinstance(c, cmd.StartDemo):
             self._start_demo()
         elif isinstance(c, cmd.EndDemo):
@@ -234,6 +280,7 @@ class Exhibit:
     def _switch(self, name: str) -> None:
         if name not in self.scenes or name == self.scene_name:
             return
+        self._end_teaching()
         self.scene.exit(self.stage)
         self.scene_name = name
         ses = self.session
@@ -254,6 +301,7 @@ class Exhibit:
             self._relayout()
 
     def _start_demo(self) -> None:
+        self._end_teaching()
         ses = self.session
         if self.saved is None:
             self.saved = ses.snapshot()
@@ -269,6 +317,7 @@ class Exhibit:
 
     def _reset_visitor(self, c) -> None:
         self.release_fingers()
+        self._end_teaching()          # what it learned stays; only the lesson's view goes
         draw = self.scenes.get("draw")
         if draw is not None:
             draw.reset()
@@ -284,6 +333,86 @@ class Exhibit:
         self.picker_open = False
         if c.language and self.lang != c.language:
             self._set_language(c.language)
+
+    # ------------------------------------------------------------------ teaching
+    def _teach(self, label: int) -> None:
+        """Begin a lesson on the drawing on the pad with the visitor's ``label``."""
+        draw = self.scenes.get("draw")
+        if draw is None or not draw.pad.image.any() or not 0 <= int(label) <= 9:
+            return
+        ses = self.session
+        before_mode = self.teaching.wire_mode if self.teaching is not None else ses.wire_mode
+        self._end_teaching()
+        if ses.source != "draw":
+            ses.draw(draw.pad.image.copy())
+        if self.teacher is None:
+            self.teacher = Teacher(ses.trainer, self.teach_config.settings(), replay=ses.generator,
+                                   test_set=(ses.test_X, ses.test_y))
+        lesson = self.teacher.begin(ses.x, int(label))
+        self.teaching = Teaching(lesson, int(label), draw.pad.image.copy(),
+                                 {k: v.copy() for k, v in ses.model.params.items()},
+                                 before_mode, self.teach_config.seconds,
+                                 ses.model.forward(ses.x).p.copy())
+        self.stage.teaching = self.teaching
+        ses.wire_mode = "correction"
+        self._lesson_moved()
+        self._relayout_draw()
+
+    def _relayout_draw(self) -> None:
+        """The Draw scene's answer buttons show the label being taught."""
+        draw = self.scenes.get("draw")
+        if draw is not None and self.scene is draw:
+            draw.layout(self.stage)
+
+    def _advance_lesson(self, dt: float) -> None:
+        """The lesson's steps, paced by exhibit time: by a fraction f of ``seconds``, a
+        fraction f of its steps are taken."""
+        t = self.teaching
+        if t is None or not t.learning:
+            return
+        t.clock += dt
+        if t.result is not None:
+            return
+        steps = self.teacher.settings.steps
+        due = math.ceil(steps * min(1.0, t.clock / t.seconds)) - t.lesson.steps_done
+        if due > 0 and t.lesson.advance(due):
+            self._lesson_moved()
+        if t.lesson.done:
+            self._finish_lesson()
+
+    def _lesson_moved(self) -> None:
+        """Weights changed by the lesson: the correction wires, the stats, the history."""
+        ses, t = self.session, self.teaching
+        ses.correction = {k: ses.model.params[k] - t.before[k] for k in t.before}
+        ses.train_version += 1
+        ses.refresh()
+        self.history.record(ses.trainer.stats)
+
+    def _finish_lesson(self) -> None:
+        t = self.teaching
+        if t is None or t.result is not None:
+            return
+        t.result = t.lesson.finish()
+        self._lesson_moved()
+        try:
+            self.gallery.keep(t.pad_image, t.label)
+        except OSError as err:   # a full or read-only disk costs the gallery, not the exhibit
+            log.warning("taught drawing not kept: %s", err)
+
+    def _end_teaching(self) -> None:
+        """The lesson's view ends (a new drawing, another scene, the idle reset); what it
+        learned stays in the network."""
+        t = self.teaching
+        if t is None:
+            return
+        self._finish_lesson()
+        ses = self.session
+        if ses.wire_mode == "correction":
+            ses.wire_mode = t.wire_mode
+        ses.correction = None
+        self.teaching = None
+        self.stage.teaching = None
+        self._relayout_draw()
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,8 @@ class GraphRenderer:
         sel = -1
         if ses.selected is not None:
             sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
-        arrays = self.view.update(dt, ses.fw, ses.model.params, ses.grads, ses.wire_mode, selected=sel)
+        arrays = self.view.update(dt, ses.fw, ses.model.params, ses.grads, ses.wire_mode, selected=sel,
+                                  correction=getattr(ses, "correction", None))
         if ses.input_version != self._seen_input:
             self._seen_input = ses.input_version
             self.anim.on_input_changed()

@@ -45,7 +45,8 @@ class Session:
         self.probe_label: int | None = None                # true answer of a probe, if known
         self.selected: Neuron | None = None
         self.highlight: tuple[int, int, int] | None = None  # (layer, source i, target j) wire lit
-        self.wire_mode = "signal"         # "signal" | "weight" | "gradient"
+        self.wire_mode = "signal"         # "signal" | "weight" | "gradient" | "correction"
+        self.correction: dict | None = None  # a lesson's dW per parameter (the "correction" wires)
         self.input_version = 0            # bumps when the displayed input changes
         self.train_version = 0            # bumps when weights change
         self.iterations_done = 0

@@ -1,13 +1,19 @@
 """Draw scene: finger-paint a digit on the 16x16 pad; every change re-fires the graph in
-the same frame. Beside the pad: what the network actually receives, and its answer."""
+the same frame. Beside the pad: what the network actually receives, coloured by why it
+answered; below: its answer, large, then "Was I right?" and ten answer buttons
+(``answer:<d>``) that teach it the drawing, the answer bars (touch one to explain that
+answer), "Change its mind", and what happened. Rectangles: ``teach_panel.draw_layout``."""
 from __future__ import annotations
 
 import numpy as np
 import pygame
 
-from neuronlab.commands import Pen
-from neuronlab.scenes.base import Scene, Stage, titled_background
-from neuronlab.strings import format_decimal
+from neuronlab.commands import Pen, SceneButton, Teach
+from neuronlab.nn import digits
+from neuronlab.nn.explain import MindChange, change_its_mind, explain
+from neuronlab.scenes import teach_panel
+from neuronlab.scenes.base import Scene, Stage
+from neuronlab.strings import format_percent
 from neuronlab.ui import panels, text
 from neuronlab.ui.paintpad import PaintPad
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
@@ -21,32 +27,47 @@ class DrawScene(Scene):
         self.pad = PaintPad()
         self.fingers: set = set()
         self._fed_version = -1
+        self.why: int | None = None          # the answer the overlay explains (None: its own)
+        self.mind: MindChange | None = None  # "Change its mind", for the input it was found on
+        self._mind_key = None
+        self._explained = (None, None)       # (key, Shares) last computed
+        self.shown: dict = {}                # what each panel was last given (tests read it)
+        self._lines = 1
+        self._had_ink = False
+        self._bars: tuple = ()
+
+    # ------------------------------------------------------------------ layout
+    def rects(self, stage: Stage) -> teach_panel.DrawLayout:
+        px = teach_panel.answer_font_px(stage.s, stage.regions.px_per_mm)
+        return teach_panel.draw_layout(stage.regions.side, stage.s, px, self._lines)
 
     def pad_rect(self, stage: Stage) -> pygame.Rect:
-        side, s = stage.regions.side, stage.s
-        # What is left for the pad once the title, the tools and the answer row are placed.
-        room = side.h - int(64 * s) - int(110 * s) - self.answer_height(stage) - int(16 * s)
-        cell = max(8, int(min((side.w - int(40 * s)) / 16, room / 16)))
-        return pygame.Rect(side.x + (side.w - 16 * cell) // 2, side.y + int(70 * s), 16 * cell, 16 * cell)
-
-    @staticmethod
-    def answer_height(stage: Stage) -> int:
-        return int(190 * stage.s)
+        return self.rects(stage).pad
 
     def layout(self, stage: Stage) -> None:
-        s, side = stage.s, stage.regions.side
-        pr = self.pad_rect(stage)
-        gap, bh = int(14 * s), int(72 * s)
-        bw = (side.w - 2 * int(16 * s) - 2 * gap) // 3
-        y = pr.bottom + int(16 * s)
-        x = side.x + (side.w - 3 * bw - 2 * gap) // 2
-        self.bar = ButtonBar([
-            Button(pygame.Rect(x, y, bw, bh), stage.tr("draw.paint"), "brush", active=not self.pad.eraser),
-            Button(pygame.Rect(x + bw + gap, y, bw, bh), stage.tr("draw.eraser"), "eraser", active=self.pad.eraser),
-            Button(pygame.Rect(x + 2 * (bw + gap), y, bw, bh), stage.tr("draw.clear"), "clear"),
-        ])
+        s = stage.s
+        px = teach_panel.answer_font_px(s, stage.regions.px_per_mm)
+        width = stage.regions.side.w - 2 * int(16 * s)
+        # the answer's row is as tall as its longest wording in this language needs
+        self._lines = max(len(text.wrap(words, px, width, bold=True))
+                          for words in (stage.tr("draw.answer", digit=0), stage.tr("draw.title")))
+        r = self.rects(stage)
+        ink = bool(self.pad.image.any())
+        t = getattr(stage, "teaching", None)
+        taught = t.label if t is not None else None
+        tools = [Button(r.tools[0], stage.tr("draw.paint"), "brush", active=not self.pad.eraser, font_px=int(22 * s)),
+                 Button(r.tools[1], stage.tr("draw.eraser"), "eraser", active=self.pad.eraser, font_px=int(22 * s)),
+                 Button(r.tools[2], stage.tr("draw.clear"), "clear", font_px=int(22 * s))]
+        answers = [Button(rect, str(d), f"answer:{d}", active=d == taught, enabled=ink,
+                          accent=panels.GOLD, font_px=int(30 * s)) for d, rect in enumerate(r.answers)]
+        mind = Button(r.mind, stage.tr("draw.mind"), "mind", enabled=ink, font_px=int(21 * s))
+        # one bar for touch; drawn as three panels, so no panel spans the others
+        self.bar = ButtonBar(tools + answers + [mind])
+        self._bars = (("draw_tools", ButtonBar(tools)), ("draw_answers", ButtonBar(answers)),
+                      ("draw_mind", ButtonBar([mind])))
 
     def enter(self, stage: Stage) -> None:
+        self._had_ink = bool(self.pad.image.any())
         self.layout(stage)
         stage.session.draw(self.pad.image)
         self._fed_version = self.pad.version
@@ -60,13 +81,27 @@ class DrawScene(Scene):
         self.pad.clear()
         self.pad.eraser = False
         self.fingers.clear()
+        self.why = None
+        self.mind = None
 
     def on_button(self, stage: Stage, button: Button) -> None:
-        if button.action == "clear":
+        action = str(button.action)
+        if action.startswith("answer:"):
+            self.mind = None
+            stage.apply(Teach(int(action.split(":")[1])))
+            return
+        if action.startswith("why:"):
+            self.why = int(action.split(":")[1])
+            return
+        if action == "mind":
+            ses = stage.session
+            self.mind = change_its_mind(ses.model, ses.x)
+            self._mind_key = (ses.input_version, ses.train_version)
+            return
+        if action == "clear":
             self.pad.clear()
         else:
-            self.pad.eraser = button.action == "eraser"
-        self.layout(stage)
+            self.pad.eraser = action == "eraser"
         self.feed(stage)
 
     def _cell(self, stage: Stage, x: float, y: float) -> tuple[float, float]:
@@ -74,10 +109,14 @@ class DrawScene(Scene):
         return (x - pr.x) / pr.w * 16.0, (y - pr.y) / pr.h * 16.0
 
     def on_pointer(self, stage: Stage, ev) -> bool:
-        pr = self.pad_rect(stage)
+        r = self.rects(stage)
+        pr = r.pad
         if ev.kind == "down" and pr.collidepoint(ev.x, ev.y):
             self.fingers.add(ev.pid)  # this finger belongs to the pad until it lifts
             stage.apply(Pen(ev.pid, "down", *self._cell(stage, ev.x, ev.y)))
+        elif ev.kind == "down" and teach_panel.bar_at(r, ev.x, ev.y) is not None:
+            # touching an answer bar explains that answer (at the frame's point of change)
+            stage.apply(SceneButton(self.name, f"why:{teach_panel.bar_at(r, ev.x, ev.y)}"))
         elif ev.kind == "move" and ev.pid in self.fingers:
             cx, cy = self._cell(stage, ev.x, ev.y)
             stage.apply(Pen(ev.pid, "move", min(max(cx, -1.0), 17.0), min(max(cy, -1.0), 17.0)))
@@ -102,66 +141,113 @@ class DrawScene(Scene):
 
     def feed(self, stage: Stage) -> None:
         if self.pad.version != self._fed_version:
+            had_ink = self._had_ink
+            self._had_ink = bool(self.pad.image.any())
             stage.session.draw(self.pad.image)
             self._fed_version = self.pad.version
+            self.why = None
+            self.mind = None
+            if had_ink != self._had_ink:
+                self.layout(stage)          # the answer buttons wake or sleep with the ink
+
+    # ------------------------------------------------------------------ what it shows
+    def explained(self, stage: Stage):
+        """The exact shares of the drawing's cells in the explained answer's score."""
+        ses = stage.session
+        key = (ses.input_version, ses.train_version, self.why)
+        if self._explained[0] != key:
+            self._explained = (key, explain(ses.model, ses.x, self.why))
+        return self._explained[1]
 
     def panels(self, stage: Stage) -> None:
-        ses, s, side = stage.session, stage.s, stage.regions.side
-        pr = self.pad_rect(stage)
-        bar_bottom = self.bar.bounds().bottom if self.bar.buttons else pr.bottom
-        stage.panel("draw_bg", ("bg", stage.lang, side.w, pr.size, bar_bottom),
-                    lambda: titled_background(stage, "draw.title", side.w, bar_bottom - side.y + int(16 * s)), side.topleft)
-        cell = pr.w // 16
-        stage.panel("pad", ("pad", self.pad.version, pr.size),
-                    lambda: panels.digit_image(self.pad.image, cell, grid=True, tint=(255, 236, 200)), pr.topleft)
-        stage.buttons("draw_tools", self.bar)
-        h = self.answer_height(stage)
-        y = side.bottom - h
-        recv_w = int(150 * s)
-        stage.panel("receives", ("recv", ses.input_version, stage.lang, recv_w, h),
-                    lambda: self._receives(stage, recv_w, h), (side.x, y))
+        ses, s, side, lang = stage.session, stage.s, stage.regions.side, stage.lang
+        r = self.rects(stage)
+        bottom = r.bottom + int(8 * s)
+        stage.panel("draw_bg", ("bg", side.w, bottom),
+                    lambda: panel_surface((side.w, bottom - side.y)), side.topleft)
+        cell = r.pad.w // 16
+        stage.panel("pad", ("pad", self.pad.version, r.pad.size),
+                    lambda: panels.digit_image(self.pad.image, cell, grid=True, tint=(255, 236, 200)), r.pad.topleft)
+        for name, bar in self._bars:
+            stage.buttons(name, bar)
+        ink = bool(self.pad.image.any())
         p = ses.fw.p
         guess = int(np.argmax(p))
-        out_w = side.w - recv_w - int(10 * s)
-        stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, stage.lang, out_w, h),
-                    lambda: _compact_output(stage, p, guess, out_w, h), (side.x + recv_w + int(10 * s), y))
+        t = getattr(stage, "teaching", None)
+        sh = self.explained(stage) if ink else None
+        if self.mind is not None and self._mind_key != (ses.input_version, ses.train_version):
+            self.mind = None                  # found for other weights: no longer true
+        erase = self.mind.cells if self.mind is not None else ()
+        self.shown["sees"] = (ses.x.copy(), None if sh is None else sh.cells, erase)
+        stage.panel("receives", ("recv", ses.input_version, ses.train_version, self.why, erase, lang, r.sees.size),
+                    lambda: teach_panel.sees_picture(stage.tr("draw.receives"), ses.x,
+                                                     None if sh is None else sh.cells, erase, s,
+                                                     r.sees.w, r.sees.h, stage.palette), r.sees.topleft)
+        # the answer, large, and the next step
+        words = stage.tr("draw.answer", digit=guess) if ink else stage.tr("draw.title")
+        px = teach_panel.answer_font_px(s, stage.regions.px_per_mm)
+        self.shown["answer"] = (words, px)
+        stage.panel("draw_answer", ("ans", words, px, r.answer.size),
+                    lambda: teach_panel.answer_picture(words, px, r.answer.w, r.answer.h, panels.GOOD),
+                    r.answer.topleft)
+        prompt = stage.tr("draw.right") if ink else ""
+        stage.panel("draw_prompt", ("prompt", prompt, r.prompt.size),
+                    lambda: teach_panel.answer_picture(prompt, max(10, int(21 * s)), r.prompt.w, r.prompt.h,
+                                                       panels.GOLD), r.prompt.topleft)
+        ghost = t.p_before if t is not None else None
+        why = sh.answer if sh is not None else -1
+        cols = tuple(c - r.bars.x for c in r.columns)
+        self.shown["bars"] = (p.copy(), None if ghost is None else ghost.copy())
+        stage.panel("draw_out", ("dout", ses.input_version, ses.train_version, why, ghost is not None, lang, r.bars.size),
+                    lambda: teach_panel.bars_picture(lang, s, p, ghost, guess, why, cols, r.bars.w, r.bars.h),
+                    r.bars.topleft)
+        fool = stage.tr("draw.fool") if ink else ""
+        stage.panel("draw_fool", ("fool", fool, r.fool.size),
+                    lambda: teach_panel.answer_picture(fool, max(10, int(22 * s)), r.fool.w, r.fool.h - int(12 * s),
+                                                       panels.WHITE), (r.fool.x, r.fool.y + int(12 * s)))
+        lines, strip = self._message(stage, t, sh, p)
+        self.shown["message"] = (lines, strip)
+        stage.panel("draw_message", ("msg", tuple(lines), t is not None and not t.learning, r.message.size),
+                    lambda: teach_panel.lines_picture(lines, s, r.message.w, r.message.h, strip),
+                    r.message.topleft)
 
-    def _receives(self, stage: Stage, width: int, height: int) -> pygame.Surface:
-        """The network's true input (after the pad-to-network path)."""
-        s = stage.s
-        pad = int(10 * s)
-        surf = panel_surface((width, height))
-        y = text.blit_wrapped(surf, stage.tr("draw.receives"), (pad, pad), int(15 * s), width - 2 * pad,
-                              panels.DIM, line_gap=1.15)
-        cell = max(2, min((width - 2 * pad) // 16, (height - y - pad) // 16))
-        img = panels.digit_image(stage.session.x.reshape(16, 16), cell, grid=False)
-        surf.blit(img, ((width - img.get_width()) // 2, y + 2))
-        return surf
-
-
-def _compact_output(stage: Stage, p: np.ndarray, guess: int, width: int, height: int) -> pygame.Surface:
-    """The 10 answer neurons as upright bars in one row, the guess highlighted, and their sum."""
-    s = stage.s
-    pad, px = int(12 * s), int(18 * s)
-    surf = panel_surface((width, height))
-    big = text.render(stage.tr("output.guess", digit=guess), int(px * 1.15), panels.GOOD, bold=True)
-    surf.blit(big, (pad, pad))
-    total = text.render(stage.tr("output.sum", total=format_decimal(stage.lang, float(np.sum(p, dtype=np.float64)), 3)),
-                        int(px * 0.8), panels.DIM)
-    surf.blit(total, (width - pad - total.get_width(), pad + int(4 * s)))
-    top = pad + int(px * 1.6) + int(px * 0.9)
-    bottom = height - pad - int(px * 1.2)
-    slot = (width - 2 * pad) / 10
-    bar_w = int(slot * 0.6)
-    for d in range(10):
-        pr = float(p[d])
-        x = int(pad + d * slot + (slot - bar_w) / 2)
-        pygame.draw.rect(surf, (40, 50, 75), (x, top, bar_w, bottom - top), border_radius=4)
-        hgt = max(2, int((bottom - top) * pr))
-        pygame.draw.rect(surf, panels.GOOD if d == guess else (120, 140, 190),
-                         (x, bottom - hgt, bar_w, hgt), border_radius=4)
-        v = text.render(format_decimal(stage.lang, pr, 2), int(px * 0.62), panels.WHITE)
-        surf.blit(v, (x + bar_w // 2 - v.get_width() // 2, top - v.get_height()))
-        lab = text.render(str(d), px, panels.WHITE, bold=d == guess)
-        surf.blit(lab, (x + bar_w // 2 - lab.get_width() // 2, bottom + 2))
-    return surf
+    def _message(self, stage: Stage, t, sh, p) -> tuple[list, list | None]:
+        """What happened, in a few lines: a lesson's outcome, or why it answered."""
+        tr, lang = stage.tr, stage.lang
+        if t is not None:
+            label = t.label
+            now = p if t.learning or t.result is None else t.result.p_after
+            pct = dict(before=format_percent(lang, float(t.p_before[label]), 0),
+                       after=format_percent(lang, float(now[label]), 0))
+            reads = int(np.argmax(now))
+            if t.learning:
+                head = tr("teach.learning", digit=label, **pct)
+            elif reads == label:
+                head = tr("teach.now", digit=label, **pct)
+            else:
+                head = tr("teach.not_yet", digit=label, **pct)
+            lines = [(head, panels.GOLD)]
+            if t.learning or t.result is None:
+                return lines + [(tr("teach.wires"), panels.DIM)], None
+            res = t.result
+            strip = [(digits.clean_digit(d), int(res.clean_before[d]), int(res.clean_after[d])) for d in range(10)]
+            lines.append((teach_panel.accuracy_line(tr, lang, res.test_before, res.test_after), panels.WHITE))
+            lines.append((tr("teach.wires"), panels.DIM))
+            return lines, strip
+        if sh is None:
+            return [(tr("draw.step1"), panels.DIM)], None
+        lines = []
+        if self.mind is not None:
+            m = self.mind
+            if not m.changed:
+                head = tr("draw.mind_none", n=len(m.cells))
+            elif len(m.cells) == 1:
+                head = tr("draw.mind_one", digit=m.new_answer)
+            else:
+                head = tr("draw.mind_result", n=len(m.cells), digit=m.new_answer)
+            lines.append((head, panels.GOLD))
+        lines.append((tr("draw.why", digit=sh.answer), panels.WHITE))
+        lines.append((teach_panel.share_sum_line(tr, lang, sh.cells, sh.bias, sh.z, sh.answer), panels.DIM))
+        if self.mind is None:
+            lines.append((tr("draw.why_touch"), panels.DIM))
+        return lines, None

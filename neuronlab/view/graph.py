@@ -1,7 +1,8 @@
 """The numbers the graph picture is made of, computed from one forward pass.
 
 Owns the per-frame view arrays: what each wire carries (signal a_i*w_ij, weight w_ij,
-or gradient dL/dw_ij), the wire colours, and each ball's colour, size and glow. Also
+gradient dL/dw_ij, or the correction: the change dw_ij a lesson on the visitor's own
+drawing made), the wire colours, and each ball's colour, size and glow. Also
 owns the stable brightness scales that keep those colours from flickering.
 
 Pure numpy. Wire order is the layout's (W1 row-major, then W2, then W3; see
@@ -22,7 +23,7 @@ import numpy as np
 from neuronlab.view.layout import Layout
 from neuronlab.view.palette import Palette
 
-MODES = ("signal", "weight", "gradient")
+MODES = ("signal", "weight", "gradient", "correction")
 WIRE_GAMMA = 1.3       # > 1: strong wires stand out of the crowd of weak ones
 SCALE_PERCENTILE = 98  # per-matrix reference |value|: strong, but not one outlier wire
 # A wire whose brightness is below this adds less than 1.5/255 to any pixel at the
@@ -108,6 +109,11 @@ def wire_grad(grads) -> np.ndarray:
     return np.concatenate([g.ravel() for g in (grads.dW1, grads.dW2, grads.dW3)]).astype(np.float32)
 
 
+def wire_correction(delta: dict | None) -> np.ndarray | None:
+    """(W,) the change of every wire's weight (after - before a lesson), in wire order."""
+    return None if delta is None else wire_weight(delta)
+
+
 def group_percentile(values: np.ndarray, offsets, q: float = SCALE_PERCENTILE) -> np.ndarray:
     """(3,) the q-th percentile of |value| in each weight matrix's block of wires."""
     out = np.empty(len(offsets) - 1)
@@ -151,7 +157,8 @@ class GraphView:
         self._wire_group = np.repeat(np.arange(3), counts)  # (W,) matrix of each wire
 
     def update(self, dt: float, fw, params: dict, grads=None, mode: str = "signal",
-               selected: int = -1) -> GraphArrays:
+               selected: int = -1, correction: dict | None = None) -> GraphArrays:
+        """``correction``: a lesson's dW per parameter (after - before), for that mode."""
         if mode not in MODES:
             raise ValueError(f"wires show one of {MODES}, not {mode!r}")
         lay, pal = self.layout, self.palette
@@ -159,6 +166,9 @@ class GraphView:
             values = wire_signal(fw, params)
         elif mode == "weight":
             values = wire_weight(params)
+        elif mode == "correction":
+            dw = wire_correction(correction)
+            values = dw if dw is not None else np.zeros(lay.n_wires, np.float32)
         elif grads is not None:
             values = wire_grad(grads)
         else:
