@@ -100,18 +100,19 @@ class ProbeScene(Scene):
         ses, tr, s = stage.session, stage.tr, stage.s
         pad, px = int(16 * s), int(22 * s)
         cell = int(9 * s)
-        h = pad * 2 + 16 * cell
+        guess = int(np.argmax(ses.fw.p))
+        wrong = ses.label is not None and guess != ses.label
+        h = pad * 2 + 16 * cell + (int(px * 1.4) if wrong else 0)   # room for the mistake's label
         surf = panel_surface((width, h))
         surf.blit(panels.digit_image(ses.x.reshape(16, 16), cell, grid=False), (pad, pad))
         x0 = pad + 16 * cell + int(20 * s)
-        guess = int(np.argmax(ses.fw.p))
         right = panels.GOOD if ses.label is None or guess == ses.label else panels.BAD
         rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?", panels.WHITE),
                 (tr("super.guess"), str(guess), right)]
         if ses.label is not None:
             rows.append((tr("super.loss"), format_decimal(stage.lang, ses.fw.loss(ses.label), 3), panels.WHITE))
         y = panels.value_rows(surf, rows, x0, width - pad, pad, px)
-        if ses.label is not None and guess != ses.label:
+        if wrong:
             surf.blit(text.render(mistake_label(tr, guess, ses.label), px, panels.BAD, bold=True), (x0, y + 2))
             y += int(px * 1.4)
         text.blit_wrapped(surf, tr("super.withheld"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
