@@ -5,7 +5,9 @@ Owns every GL object the graph needs, made once in ``__init__`` and freed in
 per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
 time)`` draws them:
 
-1. wires: one smoothed screen-space quad per visible bright wire, additive (glow); the
+1. wires: one smoothed screen-space quad per visible bright wire, blended premultiplied
+   "over" with alpha = the light's largest channel (a lone wire adds its light; a pile
+   tends to its wires' own hue rather than clipping to white); the
    faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain
    1-px lines carrying the same light per unit length: on llvmpipe a line is one
    primitive where a quad is two long triangles;
@@ -224,8 +226,8 @@ class GraphPass:
             prog["u_fog"].value = fog
 
         ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
-        # 1. wires: additive light
-        ctx.blend_func = moderngl.ONE, moderngl.ONE
+        # 1. wires: light that saturates in hue (see the wire shaders)
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         n_quads = self.n_wires_drawn - self.n_wire_lines
         if n_quads:
             self.prog_wire["u_vp"].value = (vw, vh)
