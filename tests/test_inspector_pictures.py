@@ -106,3 +106,15 @@ def test_the_units_row_colours_each_ball_by_its_share():
     assert rgb[1][2] > rgb[1][0] and rgb[3][0] > rgb[3][2]
     assert rgb[2] == neuron_view.GROUND
     assert sum(rgb[3]) < sum(rgb[0])                       # a smaller share is dimmer
+
+
+@pytest.mark.parametrize("layer,n_sources,max_bars", [(1, 256, 6), (2, 16, 8), (3, 12, 8)])
+def test_the_panel_fits_its_column_giving_up_extras_on_short_screens(layer, n_sources, max_bars):
+    assert inspector.fitting(1.0, 580, layer, n_sources, max_bars, 924) == (max_bars, True)  # 1920x1080
+    room = 330
+    bars, top = inspector.fitting(0.5, 290, layer, n_sources, max_bars, room)
+    entries = bars + (n_sources > bars) + 1
+    assert inspector.panel_height(0.5, 290, layer, entries, top) <= room
+    assert 1 <= bars < max_bars
+    if top:     # one bar more would not have fitted
+        assert inspector.panel_height(0.5, 290, layer, entries + 1, True) > room

@@ -131,6 +131,33 @@ def balance_height(s: float) -> int:
 TOP_K = 5
 
 
+def panel_height(s: float, width: int, layer: int, n_entries: int, show_top: bool) -> int:
+    """The whole panel's height for a non-input neuron with ``n_entries`` bar rows."""
+    px, pad = int(21 * s), int(16 * s)
+    small = int(px * 0.85)
+    h = sections(s, width, layer)["bars"] + n_entries * int(27 * s) + int(12 * s) + int(px * 1.6) * 2 + pad
+    if layer == 3:
+        h += int(px * 1.4)                           # the right answer and the error
+    if show_top:
+        h += int(small * 1.5) + 16 * max(2, int(4 * s)) + int(12 * s)
+    return h
+
+
+def fitting(s: float, width: int, layer: int, n_sources: int, max_bars: int, room: int) -> tuple[int, bool]:
+    """(bars, show the top digits) for a panel that fits ``room`` px: on a short screen
+    the bars go down to 3, then the top digits go, then bars down to 1."""
+    def entries(k):
+        return k + (1 if n_sources > k else 0) + 1    # the shown bars, the rest, the bias
+    k = min(max_bars, n_sources)
+    while k > 3 and panel_height(s, width, layer, entries(k), True) > room:
+        k -= 1
+    if panel_height(s, width, layer, entries(k), True) <= room:
+        return k, True
+    while k > 1 and panel_height(s, width, layer, entries(k), False) > room:
+        k -= 1
+    return k, False
+
+
 class InspectorScene(Scene):
     name = "inspector"
 
@@ -139,6 +166,7 @@ class InspectorScene(Scene):
         self.max_bars = 8
         self.max_bars_h1 = 6        # Hidden 1's pictures carry the rest of its 256 inputs
         self._top = (None, None)    # ((neuron, train_version), (indices, activations))
+        self.show_top = True        # the top digits fit under the bars (see ``fitting``)
         self.sums: SumLayout | None = None   # this frame's rows, from ``arrange``
         self._sums_key = None
         self.features = FeatureStrip()
@@ -159,8 +187,9 @@ class InspectorScene(Scene):
             self.sums = None
             return
         contrib, bias, z = ses.contributions(n)
+        bars, self.show_top = fitting(stage.s, side.w, n.layer, len(contrib), self.bars_for(n.layer), side.h)
         self.sums = sum_layout(stage.tr, stage.s, contrib, bias, z, ses.activation(n), n.layer,
-                               self.bars_for(n.layer), side.w, side.topleft)
+                               bars, side.w, side.topleft)
 
     def bars_for(self, layer: int) -> int:
         return self.max_bars_h1 if layer == 1 else self.max_bars
@@ -238,10 +267,7 @@ class InspectorScene(Scene):
         z, act, bias = rows.z, rows.activation, rows.bias
         contrib = ses.contributions(n)[0]
         at = sections(s, width, n.layer)
-        top_h = int(small * 1.5) + 4 * s * 16 + int(small * 1.4) + int(12 * s)
-        height = lay.top + len(entries) * row_h + int(12 * s) + int(px * 1.6) * 2 + int(top_h) + pad
-        if n.layer == 3:
-            height += int(px * 1.4)
+        height = panel_height(s, width, n.layer, len(entries), self.show_top)
         surf = panel_surface((width, height))
         y = panels._title(surf, tr("inspector.title"), pad, pad, px)
         head = f"{tr(LAYER_KEYS[n.layer])} · #{n.index}"
@@ -320,6 +346,8 @@ class InspectorScene(Scene):
             y += int(px * 1.4)
 
         # 4. the test digits that make it fire most
+        if not self.show_top:
+            return surf
         surf.blit(text.render(tr("inspector.top"), small, panels.GOLD), (pad, y))
         y += int(small * 1.5)
         idx, acts = self.top_digits(ses, n)
