@@ -47,7 +47,7 @@ FONT_PATH = asset_path("fonts/DejaVuSans-Bold.ttf")
 MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
-LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
+LINE_MAX_ALPHA = 0.5       # wires fainter than this (quad width <= 1.75 px) are drawn as lines
 WIRE_TRIM = 0.85          # wires end this far into each ball's radius (see update)
 LINE_GAIN = 0.76           # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph

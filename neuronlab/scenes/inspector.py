@@ -125,7 +125,7 @@ def sections(s: float, width: int, layer: int) -> dict:
 
 
 def balance_height(s: float) -> int:
-    return int(92 * s)
+    return int(100 * s)
 
 
 TOP_K = 5

@@ -27,7 +27,7 @@ from neuronlab.ui import panels, text
 
 GROUND = (14, 16, 26)          # a cell or ball with no share at all
 INK = (60, 66, 88)             # a drawn cell whose share is too small to colour
-MAX_TILT_DEG = 14.0            # the beam's tilt when one side has everything
+MAX_TILT_DEG = 10.0            # the beam's tilt when one side has everything
 
 
 def share_rgb(shares: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
@@ -103,25 +103,28 @@ def balance_picture(bal: Balance, width: int, height: int, s: float,
     """A beam on a pivot: holding back on the left pan, pushing up on the right; it tips
     right (down to the pushes) when the sum is above 0."""
     surf = pygame.Surface((width, height), pygame.SRCALPHA)
-    cx, pivot_y = width // 2, int(height * 0.52)
-    half = int(width * 0.36)
+    label_px = max(10, int(15 * s))
+    label_h = text.font(label_px, True).get_linesize()
+    cx, pivot_y = width // 2, int((height - label_h) * 0.62)
+    half = int(width * 0.3)
     ang = math.radians(MAX_TILT_DEG) * bal.tilt      # > 0: right side down
     dx, dy = half * math.cos(ang), half * math.sin(ang)
     left, right = (cx - dx, pivot_y - dy), (cx + dx, pivot_y + dy)
-    base = int(height * 0.3)
+    base = int((height - label_h - pivot_y) * 0.9)
     pygame.draw.polygon(surf, (90, 100, 130), [(cx, pivot_y), (cx - base // 2, pivot_y + base),
                                                (cx + base // 2, pivot_y + base)])
     pygame.draw.line(surf, panels.WHITE, left, right, max(2, int(4 * s)))
     pygame.draw.circle(surf, panels.WHITE, (cx, pivot_y), max(3, int(5 * s)))
     weight = max(bal.push, -bal.hold, 1e-12)
-    for end, value, colour, label in ((left, bal.hold, panels.COOL, hold_label),
-                                      (right, bal.push, panels.WARM, push_label)):
+    biggest = max(4, int(min(pivot_y - half * math.sin(math.radians(MAX_TILT_DEG)), 30 * s)))
+    for end, value, colour in ((left, bal.hold, panels.COOL), (right, bal.push, panels.WARM)):
         # each pan's block grows with its side's total (area ~ magnitude)
-        side = max(4, int(int(34 * s) * math.sqrt(abs(value) / weight)))
+        side = max(4, int(biggest * math.sqrt(abs(value) / weight)))
         block = pygame.Rect(0, 0, side, side)
         block.midbottom = (int(end[0]), int(end[1]) - 1)
         pygame.draw.rect(surf, colour, block, border_radius=max(2, int(4 * s)))
-        t = text.render(label, max(10, int(15 * s)), colour, bold=True)
-        tx = min(max(0, int(end[0]) - t.get_width() // 2), width - t.get_width())
-        surf.blit(t, (tx, min(height - t.get_height(), int(end[1]) + int(8 * s))))
+    hold = text.render(hold_label, label_px, panels.COOL, bold=True)
+    push = text.render(push_label, label_px, panels.WARM, bold=True)
+    surf.blit(hold, (0, height - label_h))
+    surf.blit(push, (width - push.get_width(), height - label_h))
     return surf
