@@ -118,3 +118,24 @@ def test_the_panel_fits_its_column_giving_up_extras_on_short_screens(layer, n_so
     assert 1 <= bars < max_bars
     if top:     # one bar more would not have fitted
         assert inspector.panel_height(0.5, 290, layer, entries + 1, True) > room
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+def test_the_new_words_fit_beside_the_pictures_in_every_language(lang):
+    from neuronlab import strings
+    from neuronlab.ui import text
+    s, width = 1.0, 580                                   # 1920x1080's side column
+    pad, small, px = int(16 * s), int(21 * s * 0.85), int(21 * s)
+    cell = inspector.picture_cell(s, width)
+    x2 = width - pad - 16 * cell                          # where "what it looks for" starts
+    t = lambda key, **kw: strings.t(key, lang, **kw)      # noqa: E731
+    sees, looks = text.font(small).size(t("inspector.sees"))[0], text.font(small, True).size(t("inspector.looks_for"))[0]
+    assert sees <= x2 - pad - int(8 * s)
+    assert sees + looks + int(8 * s) <= width - 2 * pad       # the two captions never meet
+    for key in ("inspector.up_back", "inspector.quiet", "inspector.fires", "inspector.top",
+                "inspector.exact", "inspector.sees_units"):
+        assert text.font(small, True).size(t(key) + ": -0.000")[0] <= width - 2 * pad, key
+    assert text.font(px, True).size(t("inspector.sum_z") + " = -10.000")[0] <= width - 2 * pad
+    hold = text.font(int(15 * s), True).size(t("inspector.hold", value="-10.000"))[0]
+    push = text.font(int(15 * s), True).size(t("inspector.push", value="+10.000"))[0]
+    assert hold + push + int(20 * s) <= width - 2 * pad

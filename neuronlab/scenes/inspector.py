@@ -280,7 +280,7 @@ class InspectorScene(Scene):
             x2 = width - pad - 16 * cell
             surf.blit(text.render(tr("inspector.sees"), small, panels.DIM), (pad, y))
             looks = text.render(tr("inspector.looks_for"), small, panels.GOLD, bold=True)
-            surf.blit(looks, (x2, y))
+            surf.blit(looks, (min(x2, width - pad - looks.get_width()), y))
             y += int(small * 1.5)
             surf.blit(neuron_view.input_picture(contrib, ses.x, cell), (pad, y))
             surf.blit(panels.weight_picture(ses.model.params["W1"][:, n.index], cell), (x2, y))
