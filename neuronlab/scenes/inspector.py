@@ -3,10 +3,11 @@
 First the pictures (``scenes/neuron_view.py``): the neuron's inputs coloured by their
 shares a_i * w_ij (on the visitor's digit for a Hidden 1 neuron, beside "what it looks
 for", its weight picture), and the sum as a balance that tips it into firing. Then the
-exact bars: every incoming contribution a_i * w_ij is a bar, largest magnitude first; those that do
-not fit are summed into one labelled bar so the total stays exact; then the bias, z, and
-the activation (ReLU for hidden neurons, the softmax probability for outputs). Touching a
-bar lights that exact wire in 3D (``session.highlight``).
+exact bars: every incoming contribution a_i * w_ij is a bar, largest magnitude first;
+those that do not fit are summed into one labelled bar so the total stays exact; then
+the bias, z, and the activation (ReLU for hidden neurons, the softmax probability for
+outputs). Touching a bar lights that exact wire in 3D (``session.highlight``). On a
+short screen the panel keeps fewer bars, then leaves out the top digits (``fitting``).
 
 Last, the test digits that make it fire most. Plain words come first, the technical
 word after in brackets ("Its sum (z)").
@@ -179,7 +180,7 @@ class InspectorScene(Scene):
     def arrange(self, stage: Stage) -> None:
         ses, side = stage.session, stage.regions.side
         n = ses.selected
-        key = (n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.topleft, side.w)
+        key = (n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.topleft, side.size)
         if key == self._sums_key:
             return
         self._sums_key = key
