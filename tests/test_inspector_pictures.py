@@ -139,3 +139,20 @@ def test_the_new_words_fit_beside_the_pictures_in_every_language(lang):
     hold = text.font(int(15 * s), True).size(t("inspector.hold", value="-10.000"))[0]
     push = text.font(int(15 * s), True).size(t("inspector.push", value="+10.000"))[0]
     assert hold + push + int(20 * s) <= width - 2 * pad
+
+
+@pytest.mark.parametrize("push,hold", [(4.0, -1.0), (1.0, -4.0)])
+def test_the_beam_tips_down_on_the_heavier_side(push, hold):
+    bal = neuron_view.balance(np.array([push, hold]), 0.0, push + hold, max(push + hold, 0.0))
+    w, h = 500, 100
+    surf = neuron_view.balance_picture(bal, w, h, 1.0, "", "")
+    px = pygame.surfarray.array3d(surf).transpose(1, 0, 2)          # (h, w, 3)
+    white = (px == panels.WHITE).all(axis=2)
+
+    def beam_y(x):
+        return float(np.mean(np.flatnonzero(white[:, x])))
+    left, right = beam_y(w // 2 - 120), beam_y(w // 2 + 120)
+    # screen y grows downwards: the pushes' side lower when it fires
+    assert (right > left + 10) if push > -hold else (left > right + 10)
+    rgb = [tuple(px[r, c]) for r in range(h) for c in range(w)]
+    assert panels.WARM in rgb and panels.COOL in rgb                 # both pans drawn
