@@ -28,7 +28,7 @@ MARGIN = 4        # px kept clear of a panel's 2-px border
 MIN_SHRINK = 0.8  # a button label drawn at less than this share of its size is too long
 # texts that show the scene's own panels were drawn
 SCENE_KEYS = {"graph": ("super.title", "output.title", "known.title"),
-              "inspector": ("inspector.title", "bright.title"),
+              "inspector": ("inspector.title", "inspector.exact", "inspector.up_back"),
               "draw": ("draw.title",),
               "probe": ("probe.title", "output.title")}
 

@@ -1,4 +1,5 @@
-// Faint graph wires: one plain 1-px GL line per wire (no smoothing), additive; both
+// Faint graph wires: one plain 1-px GL line per wire (no smoothing), blended like the wire
+// quads (premultiplied over, alpha = the largest channel: piles keep their hue); both
 // vertices of a line carry its ends and colour, in_end says which one it is.
 // A smoothed quad costs llvmpipe two long triangles; a line is one primitive, about half
 // the cost. Faint wires are about 1 px wide as quads anyway. Brightness: the quad's light
@@ -19,7 +20,7 @@ in float in_end;           // 0 at p0, 1 at p1
 in vec3 in_p0;
 in vec3 in_p1;
 in vec4 in_rgba;           // colour, a = brightness 0..1
-out vec3 v_color;
+out vec4 v_rgba;            // premultiplied light, alpha = its largest channel
 void main() {
     vec4 e0 = u_view * vec4(in_p0, 1.0);
     vec4 e1 = u_view * vec4(in_p1, 1.0);
@@ -27,7 +28,7 @@ void main() {
     vec4 c1 = u_proj * e1;
     if (c0.w < 0.05 || c1.w < 0.05) {              // an end behind the eye: skip
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
-        v_color = vec3(0.0);
+        v_rgba = vec4(0.0);
         return;
     }
     vec2 dir = abs(c1.xy / c1.w - c0.xy / c0.w) * u_vp;
@@ -37,12 +38,13 @@ void main() {
     gl_Position = in_end < 0.5 ? c0 : c1;
     float ez = -(in_end < 0.5 ? e0.z : e1.z);
     float fog = clamp((ez - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
-    v_color = in_rgba.rgb * a * mix(1.0, 0.3, fog) * w * slant * u_gain * u_intensity;
+    vec3 c = in_rgba.rgb * a * mix(1.0, 0.3, fog) * w * slant * u_gain * u_intensity;
+    v_rgba = vec4(c, min(1.0, max(c.r, max(c.g, c.b))));
 }
 #elif defined FRAGMENT_SHADER
-in vec3 v_color;
+in vec4 v_rgba;
 out vec4 f_color;
 void main() {
-    f_color = vec4(v_color, 1.0);
+    f_color = v_rgba;
 }
 #endif

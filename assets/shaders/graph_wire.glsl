@@ -1,4 +1,7 @@
-// Graph wires: one screen-space quad per visible wire, smoothed edges (no MSAA), additive.
+// Graph wires: one screen-space quad per visible wire, smoothed edges (no MSAA).
+// Blended premultiplied "over" (alpha = the light's largest channel): a lone wire adds its
+// light as before, a pile of wires tends to its wires' own hue instead of summing past 1
+// into white, so warm and cool stay apart where wires crowd.
 #version 330 core
 #if defined VERTEX_SHADER
 uniform mat4 u_view;
@@ -11,6 +14,7 @@ in vec3 in_p0;
 in vec3 in_p1;
 in vec4 in_rgba;           // colour, a = brightness 0..1
 out vec3 v_color;
+out float v_peak;           // the colour's largest channel: the blend's alpha per unit light
 out float v_across;        // px from the centre line
 out float v_half;          // half width in px
 void main() {
@@ -39,10 +43,12 @@ void main() {
     float ez = -mix(e0.z, e1.z, in_corner.x);
     float fog = clamp((ez - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
     v_color = in_rgba.rgb * a * mix(1.0, 0.3, fog);
+    v_peak = max(v_color.r, max(v_color.g, v_color.b));
 }
 #elif defined FRAGMENT_SHADER
 uniform float u_intensity;
 in vec3 v_color;
+in float v_peak;
 in float v_across;
 in float v_half;
 out vec4 f_color;
@@ -52,6 +58,7 @@ void main() {
     float cover = clamp(v_half + 0.5 - d, 0.0, 1.0) * min(1.0, 2.0 * v_half);
     // a soft core for thick (strong) wires: the glow
     float core = v_half > 1.0 ? 1.0 - 0.55 * smoothstep(0.0, v_half, d) : 1.0;
-    f_color = vec4(v_color * (cover * core * u_intensity), 1.0);
+    float k = cover * core * u_intensity;
+    f_color = vec4(v_color * k, min(1.0, v_peak * k));
 }
 #endif

@@ -5,7 +5,9 @@ Owns every GL object the graph needs, made once in ``__init__`` and freed in
 per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
 time)`` draws them:
 
-1. wires: one smoothed screen-space quad per visible bright wire, additive (glow); the
+1. wires: one smoothed screen-space quad per visible bright wire, blended premultiplied
+   "over" with alpha = the light's largest channel (a lone wire adds its light; a pile
+   tends to its wires' own hue rather than clipping to white); the
    faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain
    1-px lines carrying the same light per unit length: on llvmpipe a line is one
    primitive where a quad is two long triangles;
@@ -45,7 +47,7 @@ FONT_PATH = asset_path("fonts/DejaVuSans-Bold.ttf")
 MAX_PULSES = 1024
 HALO_SPREAD = 2.0          # halo radius in ball radii
 WIRE_WIDTH = (1.1, 2.6)    # px: every wire, plus this much for the strongest
-LINE_MAX_ALPHA = 0.35      # wires fainter than this (quad width <= 1.42 px) are drawn as lines
+LINE_MAX_ALPHA = 0.5       # wires fainter than this (quad width <= 1.75 px) are drawn as lines
 WIRE_TRIM = 0.85          # wires end this far into each ball's radius (see update)
 LINE_GAIN = 0.76           # a line's pixel value per unit of quad light: same light on the display
 LABEL_CELL = (0.26, 0.40)  # world units, one glyph
@@ -224,8 +226,8 @@ class GraphPass:
             prog["u_fog"].value = fog
 
         ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
-        # 1. wires: additive light
-        ctx.blend_func = moderngl.ONE, moderngl.ONE
+        # 1. wires: light that saturates in hue (see the wire shaders)
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         n_quads = self.n_wires_drawn - self.n_wire_lines
         if n_quads:
             self.prog_wire["u_vp"].value = (vw, vh)

@@ -1,5 +1,9 @@
 """Probe scene: feed the network a clean digit or a random test image. Training pauses
-and the answer is withheld from the network; the panel shows it to the visitor only."""
+and the answer is withheld from the network; the panel shows it to the visitor only.
+
+The scene leads with its mistakes: on entering it shows the first test digit the network
+gets wrong now (if any), and the strip above lists them, each labelled "it said 2 · it
+was 7"; a wrong answer in the panel carries the same label."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +13,7 @@ from neuronlab.nn import digits
 from neuronlab.commands import SceneButton
 from neuronlab.scenes.base import Scene, Stage, titled_background
 from neuronlab.strings import format_decimal
-from neuronlab.scenes.strips import MistakeStrip
+from neuronlab.scenes.strips import MistakeStrip, mistake_label
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
 
@@ -40,7 +44,16 @@ class ProbeScene(Scene):
 
     def enter(self, stage: Stage) -> None:
         self.layout(stage)
-        self.send(stage, self.last_digit)
+        self.mistakes.refresh(stage)
+        if len(self.mistakes.indices):
+            self.send_test(stage, int(self.mistakes.indices[0]))
+        else:
+            self.send(stage, self.last_digit)
+
+    def send_test(self, stage: Stage, idx: int) -> None:
+        """Probe with test digit ``idx`` (its answer known, withheld from the network)."""
+        ses = stage.session
+        ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
 
     def send(self, stage: Stage, what) -> None:
         if what == "random":
@@ -55,9 +68,7 @@ class ProbeScene(Scene):
 
     def on_button(self, stage: Stage, button: Button) -> None:
         if isinstance(button.action, tuple) and button.action[0] == "mistake":
-            ses = stage.session
-            idx = button.action[1]
-            ses.probe_network_input(ses.test_X[idx], int(ses.test_y[idx]))
+            self.send_test(stage, int(button.action[1]))
             return
         self.send(stage, button.action)
 
@@ -89,16 +100,20 @@ class ProbeScene(Scene):
         ses, tr, s = stage.session, stage.tr, stage.s
         pad, px = int(16 * s), int(22 * s)
         cell = int(9 * s)
-        h = pad * 2 + 16 * cell
+        guess = int(np.argmax(ses.fw.p))
+        wrong = ses.label is not None and guess != ses.label
+        h = pad * 2 + 16 * cell + (int(px * 1.4) if wrong else 0)   # room for the mistake's label
         surf = panel_surface((width, h))
         surf.blit(panels.digit_image(ses.x.reshape(16, 16), cell, grid=False), (pad, pad))
         x0 = pad + 16 * cell + int(20 * s)
-        guess = int(np.argmax(ses.fw.p))
         right = panels.GOOD if ses.label is None or guess == ses.label else panels.BAD
         rows = [(tr("super.answer"), str(ses.label) if ses.label is not None else "?", panels.WHITE),
                 (tr("super.guess"), str(guess), right)]
         if ses.label is not None:
             rows.append((tr("super.loss"), format_decimal(stage.lang, ses.fw.loss(ses.label), 3), panels.WHITE))
         y = panels.value_rows(surf, rows, x0, width - pad, pad, px)
+        if wrong:
+            surf.blit(text.render(mistake_label(tr, guess, ses.label), px, panels.BAD, bold=True), (x0, y + 2))
+            y += int(px * 1.4)
         text.blit_wrapped(surf, tr("super.withheld"), (x0, y + 4), int(px * 0.75), width - x0 - pad, panels.DIM)
         return surf

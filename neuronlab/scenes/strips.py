@@ -2,8 +2,8 @@
 
 * Features: the 16 first-hidden neurons' incoming weights as 16x16 pictures, side by
   side, changing live as the network learns; tap one to open it in the Inspector.
-* Mistakes: test digits the network currently gets wrong (its guess beside each);
-  tap one to probe it.
+* Mistakes: test digits the network currently gets wrong, each labelled with what it
+  said and what the digit was ("it said 2 · it was 7"); tap one to probe it.
 """
 from __future__ import annotations
 
@@ -67,13 +67,21 @@ class FeatureStrip:
         return surf
 
 
+def mistake_label(tr, guess: int, truth: int) -> str:
+    """The words under one mistake: what the network said, then what the digit was."""
+    return tr("mistakes.label", guess=int(guess), truth=int(truth))
+
+
 class MistakeStrip:
-    """Up to ``n`` test digits the network gets wrong now, refreshed when weights change."""
+    """Test digits the network gets wrong now (at most ``n``, as many as fit with their
+    labels), refreshed when weights change. Each is labelled "it said 2 · it was 7" so a
+    visitor never has to guess which number is the answer."""
 
     def __init__(self, n: int = 12):
         self.n = n
         self.indices: np.ndarray = np.zeros(0, np.int64)
         self.preds: np.ndarray = np.zeros(0, np.int64)
+        self.truths: np.ndarray = np.zeros(0, np.int64)
         self.wrong_total = 0
         self._version = None
 
@@ -87,22 +95,49 @@ class MistakeStrip:
         self.wrong_total = int(len(wrong))
         self.indices = wrong[: self.n]
         self.preds = preds[self.indices]
+        self.truths = np.asarray(ses.test_y)[self.indices].astype(np.int64)
+
+    def labels(self, stage: Stage) -> list[str]:
+        """The label of each mistake held, in order."""
+        return [mistake_label(stage.tr, g, t) for g, t in zip(self.preds, self.truths)]
+
+    def layout(self, stage: Stage) -> tuple[pygame.Rect, list[pygame.Rect], int]:
+        """(strip rect, one rect per shown mistake, thumbnail px): each item is as wide as
+        its widest label, so only as many mistakes as fit are shown."""
+        s = stage.s
+        label_px = max(10, int(15 * s))
+        widest = max([text.font(label_px).size(lab)[0] for lab in self.labels(stage)] or [0])
+        r = stage.regions
+        left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
+        gap, pad = max(4, int(10 * s)), int(10 * s)
+        thumb = max(24, int(64 * s))
+        item_w = max(thumb, widest + int(6 * s))
+        fit = max(1, (right - left - 2 * pad + gap) // (item_w + gap))
+        shown = min(len(self.indices), fit)
+        w = 2 * pad + max(1, shown) * item_w + max(0, shown - 1) * gap
+        w = max(w, min(right - left, int(520 * s)))     # room for the title and count
+        title_h, label_h = int(30 * s), int(label_px * 1.5)
+        rect = pygame.Rect(left + (right - left - w) // 2, r.left.top, w, pad * 2 + title_h + thumb + label_h)
+        x0 = rect.left + (w - (shown * item_w + max(0, shown - 1) * gap)) // 2
+        items = [pygame.Rect(x0 + k * (item_w + gap), rect.top + pad + title_h, item_w, thumb + label_h)
+                 for k in range(shown)]
+        return rect, items, thumb
 
     def hit(self, stage: Stage, x: float, y: float) -> int | None:
-        """The test-set index of the tapped thumbnail."""
-        rect, item = strip_rect(stage, self.n)
-        for k, r in enumerate(_item_rects(rect, item, len(self.indices), stage.s)):
+        """The test-set index of the tapped mistake."""
+        _, items, _ = self.layout(stage)
+        for k, r in enumerate(items):
             if r.collidepoint(x, y):
                 return int(self.indices[k])
         return None
 
     def show(self, stage: Stage) -> None:
         self.refresh(stage)
-        rect, item = strip_rect(stage, self.n)
-        key = ("mistakes", self._version, tuple(self.indices), stage.lang, rect.size)
-        stage.panel("mistakes", key, lambda: self.render(stage, rect, item), rect.topleft)
+        rect, items, thumb = self.layout(stage)
+        key = ("mistakes", self._version, tuple(self.indices), stage.lang, rect.size, len(items))
+        stage.panel("mistakes", key, lambda: self.render(stage, rect, items, thumb), rect.topleft)
 
-    def render(self, stage: Stage, rect: pygame.Rect, item: int) -> pygame.Surface:
+    def render(self, stage: Stage, rect: pygame.Rect, items: list[pygame.Rect], thumb: int) -> pygame.Surface:
         s, ses, tr = stage.s, stage.session, stage.tr
         surf = panel_surface(rect.size, radius=int(12 * s))
         title = tr("mistakes.title") if len(self.indices) else tr("mistakes.none")
@@ -110,11 +145,13 @@ class MistakeStrip:
         count = text.render(tr("mistakes.count", n=format_count(stage.lang, self.wrong_total),
                               total=format_count(stage.lang, len(ses.test_y))), int(16 * s), panels.DIM)
         surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
-        cell = max(1, item // 16)
-        for k, r in enumerate(_item_rects(rect, item, len(self.indices), s)):
+        cell = max(1, thumb // 16)
+        label_px = max(10, int(15 * s))
+        for k, r in enumerate(items):
             idx = int(self.indices[k])
             r = r.move(-rect.left, -rect.top)
-            surf.blit(panels.digit_image(ses.test_X[idx].reshape(16, 16), cell, grid=False), r.topleft)
-            g = text.render(str(int(self.preds[k])), int(16 * s), panels.BAD, bold=True)
-            surf.blit(g, (r.right - g.get_width() - 2, r.bottom - g.get_height()))
+            pic = panels.digit_image(ses.test_X[idx].reshape(16, 16), cell, grid=False)
+            surf.blit(pic, (r.centerx - pic.get_width() // 2, r.top))
+            lab = text.render(mistake_label(tr, self.preds[k], self.truths[k]), label_px, panels.WHITE)
+            surf.blit(lab, (r.centerx - lab.get_width() // 2, r.top + thumb + int(2 * s)))
         return surf

@@ -12,11 +12,14 @@ exactly, with a = x for L = 1, a1 for L = 2, a2 for L = 3.
 Colour rule: warm (palette.excite) where the value is > 0, cool (palette.inhibit)
 where < 0; alpha = brightness = (|value| / scale) ** WIRE_GAMMA clipped to 0..1, where
 scale is one per weight matrix, from a StableScale (a high percentile of |value|,
-followed slowly). Renderers add rgb * alpha onto a dark stage.
+followed slowly). Renderers lay rgb * alpha onto a dark stage (see the wire shaders).
+
+Focus: while a neuron is open (``selected``), ``focus`` dims every wire and ball but that
+neuron, its own wires (in and out) and the neurons at their other ends.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -30,6 +33,8 @@ SCALE_PERCENTILE = 98  # per-matrix reference |value|: strong, but not one outli
 # pass's default wire intensity: invisible on the stage, so the pass may skip it.
 # "All wires" never means "all lines": it means every wire that would show.
 WIRE_VISIBILITY_FLOOR = 1.5 / 255
+FOCUS_WIRE_DIM = 0.2   # brightness the other wires keep while a neuron is open
+FOCUS_BALL_DIM = 0.35  # colour and glow the other balls keep
 
 
 class StableScale:
@@ -199,9 +204,28 @@ class GraphView:
         win = int(np.argmax(p))
         label = _mix(pal.text, pal.ball_hot, tout) * (0.55 + 0.45 * np.sqrt(tout))[:, None]
         label[win] = pal.accent
-        return GraphArrays(rgb, radius.astype(np.float32), glow, rgba, values, mode,
-                           highlight=so.start + win, selected=int(selected),
-                           label_rgb=label.astype(np.float32))
+        return focus(GraphArrays(rgb, radius.astype(np.float32), glow, rgba, values, mode,
+                                 highlight=so.start + win, selected=int(selected),
+                                 label_rgb=label.astype(np.float32)), lay)
+
+
+def focus(arrays: GraphArrays, layout: Layout, wire_dim: float = FOCUS_WIRE_DIM,
+          ball_dim: float = FOCUS_BALL_DIM) -> GraphArrays:
+    """With a neuron open, everything else dimmed: its own wires (into and out of it) and
+    the neurons they join keep their light; the rest keeps ``wire_dim`` of its wires'
+    brightness and ``ball_dim`` of its balls' colour and glow. Nothing open: unchanged."""
+    sel = arrays.selected
+    if sel < 0:
+        return arrays
+    own = (layout.wire_dst == sel) | (layout.wire_src == sel)               # (W,)
+    keep = np.zeros(layout.n_neurons, bool)
+    keep[layout.wire_src[own]] = keep[layout.wire_dst[own]] = True
+    keep[sel] = True
+    rgba = arrays.wire_rgba.copy()
+    rgba[~own, 3] *= wire_dim
+    fade = np.where(keep, 1.0, ball_dim).astype(np.float32)                  # (N,)
+    return replace(arrays, wire_rgba=rgba, ball_rgb=arrays.ball_rgb * fade[:, None],
+                   ball_glow=arrays.ball_glow * fade)
 
 
 def visible_wires(wire_rgba: np.ndarray, floor: float = WIRE_VISIBILITY_FLOOR) -> np.ndarray:
