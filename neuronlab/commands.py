@@ -147,6 +147,31 @@ class ResetVisitor:
     speed: int | None = None
 
 
+@dataclass(frozen=True)
+class TimeTravel:
+    """Show the network as it was at the time machine's snapshot ``index`` (training waits)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class BackToNow:
+    """The live network back, bit for bit; training goes on from where it was."""
+
+
+@dataclass(frozen=True)
+class KnockOut:
+    """Switch a hidden neuron off, or back on if it is off (other layers: nothing)."""
+
+    neuron: Neuron
+
+
+@dataclass(frozen=True)
+class RestoreUnits:
+    """Every neuron switched back on."""
+
+
 Command = (SwitchScene | SetSpeed | Step | Reset | SetLanguage | SetWiresMode | ResetCamera
            | FocusNeuron | OrbitCamera | PanCamera | ZoomCamera | Pick | Select | Highlight | ShowTraining | ShowDrawing | Pen
-           | ClearPad | SetPad | SceneButton | StartDemo | EndDemo | ResetVisitor)
+           | ClearPad | SetPad | SceneButton | StartDemo | EndDemo | ResetVisitor | TimeTravel
+           | BackToNow | KnockOut | RestoreUnits)

@@ -3,6 +3,8 @@ common control bars. Only describes them to the ``Stage``; the numbers are the m
 """
 from __future__ import annotations
 
+import math
+
 import pygame
 
 from neuronlab import strings
@@ -51,18 +53,58 @@ def stats_rows(tr, ses, lang: str = "en") -> list[tuple[str, str]]:
     ]
 
 
-def plot_surface(tr, s: float, history, width: int) -> pygame.Surface:
-    h = int(120 * s)
+def _nice_ceiling(v: float) -> float:
+    """The loss axis' top: the next of 0.5, 1, 1.5, 2, 2.5, 3 ... at or above ``v``."""
+    return max(0.5, math.ceil(v * 2.0 - 1e-9) / 2.0)
+
+
+def plot_surface(tr, s: float, history, width: int, lang: str = "en") -> pygame.Surface:
+    """Loss (left scale) and test accuracy (right scale, 0-100 %) against samples seen,
+    from the run's first point to its last, each line's last value written above it."""
+    h = int(176 * s)
     surf = panel_surface((width, h))
-    pad = int(14 * s)
-    surf.blit(text.render(tr("stat.loss"), int(18 * s), panels.WARM, bold=True), (pad, pad))
-    lbl = text.render(tr("stat.accuracy"), int(18 * s), panels.GOOD, bold=True)
-    surf.blit(lbl, (width - pad - lbl.get_width(), pad))
-    area = (width - 2 * pad, h - 3 * pad - int(18 * s))
-    top = pad * 2 + int(18 * s)
-    surf.blit(panels.line_plot(history.loss, area, panels.WARM, lo=0.0), (pad, top))
-    surf.blit(panels.line_plot(history.acc, area, panels.GOOD, lo=0.0, hi=1.0), (pad, top))
+    pad, px, tick_px = int(12 * s), int(17 * s), int(13 * s)
+    last_loss = history.loss[-1] if len(history) else None
+    last_acc = history.acc[-1] if len(history) else None
+    head_l = text.render(f"{tr('stat.loss')}  {panels.fmt_num(last_loss, 3, lang) if _finite(last_loss) else DASH}",
+                         px, panels.WARM, bold=True)
+    head_r = text.render(f"{tr('stat.accuracy')}  {strings.format_percent(lang, last_acc, 1) if _finite(last_acc) else DASH}",
+                         px, panels.GOOD, bold=True)
+    surf.blit(head_l, (pad, pad))
+    surf.blit(head_r, (width - pad - head_r.get_width(), pad))
+    finite_loss = [v for v in history.loss if _finite(v)]
+    loss_hi = _nice_ceiling(max(finite_loss)) if finite_loss else 2.5
+    left_w = text.render(panels.fmt_num(loss_hi, 1, lang), tick_px, panels.DIM).get_width() + int(6 * s)
+    right_w = text.render(strings.format_percent(lang, 1.0, 0), tick_px, panels.DIM).get_width() + int(6 * s)
+    area = pygame.Rect(pad + left_w, pad + int(px * 1.6), 0, 0)
+    area.w = width - pad - right_w - area.x
+    area.h = h - area.y - pad - int(tick_px * 1.5)
+    for f in (0.0, 0.5, 1.0):              # the grid: the scales' ticks
+        y = int(area.bottom - f * area.h)
+        pygame.draw.line(surf, (60, 72, 100), (area.x, y), (area.right, y), 1)
+        lt = text.render(panels.fmt_num(f * loss_hi, 1, lang), tick_px, panels.WARM)
+        surf.blit(lt, (area.x - lt.get_width() - int(4 * s), y - lt.get_height() // 2))
+        rt = text.render(strings.format_percent(lang, f, 0), tick_px, panels.GOOD)
+        surf.blit(rt, (area.right + int(4 * s), y - rt.get_height() // 2))
+    x0 = history.samples[0] if len(history) else 0
+    x1 = max(history.samples[-1], x0 + 1) if len(history) else 1
+    for i, (f, anchor) in enumerate(((0.0, 0.0), (0.5, 0.5), (1.0, 1.0))):
+        if not len(history) and i:
+            break
+        xt = text.render(strings.format_count(lang, x0 + f * (x1 - x0)), tick_px, panels.DIM)
+        surf.blit(xt, (int(area.x + f * area.w - anchor * xt.get_width()), area.bottom + int(3 * s)))
+    unit = text.render(tr("plot.samples"), tick_px, panels.DIM)
+    surf.blit(unit, (area.x + area.w // 4 - unit.get_width() // 2, area.bottom + int(3 * s)))
+    for series, colour, hi in ((history.loss, panels.WARM, loss_hi), (history.acc, panels.GOOD, 1.0)):
+        pts = [(area.x + (n - x0) / (x1 - x0) * area.w, area.bottom - min(max(v / hi, 0.0), 1.0) * area.h)
+               for n, v in zip(history.samples, series) if _finite(v)]
+        if len(pts) >= 2:
+            pygame.draw.lines(surf, colour, False, pts, max(2, int(3 * s)))
     return surf
+
+
+def _finite(v) -> bool:
+    return v is not None and math.isfinite(v)
 
 
 class CommonPanels:
@@ -81,8 +123,8 @@ class CommonPanels:
         box = stage.panel("stats", ("stats", rows, badge, lang),
                           lambda: panels.stats_panel(tr, s, rows, badge), r.left.topleft)
         plot_w = r.left.w
-        stage.panel("plot", ("plot", len(history), stage.tick // 4, lang),
-                    lambda: plot_surface(tr, s, history, plot_w), (r.left.x, box.bottom + int(12 * s)))
+        stage.panel("plot", ("plot", len(history), history.samples[-1] if len(history) else None, lang),
+                    lambda: plot_surface(tr, s, history, plot_w, lang), (r.left.x, box.bottom + int(12 * s)))
         stage.buttons("controls", controls.bar)
         stage.buttons("wires", controls.wires)
         stage.buttons("viewbar", controls.view)

@@ -2,7 +2,9 @@
 carries the queue out, and ``snapshot()`` says what the exhibit is showing.
 
 Owns the session, the scenes and which one is active, the language, the camera, the loss
-history and the learned network put aside during the tour's demonstration. Knows no
+history and the learned network put aside during the tour's demonstration. The session
+holds the story pace, the time machine and the knocked-out neurons; the commands here
+(``TimeTravel``, ``BackToNow``, ``KnockOut``, ``RestoreUnits``) are how they change. Knows no
 window, GL context or finger: the kiosk, the attract tour, the control bar and the tests
 drive it only through commands (``neuronlab/commands.py``). ``App.frame`` calls ``flush``
 once a frame, before the fixed-step update, so every change lands at that one point.
@@ -46,6 +48,8 @@ class Snapshot:
     train_version: int
     samples_seen: int
     demo: bool                   # the learned network is put aside (the tour is learning)
+    past: int | None = None      # samples seen by the network of the past on display, if any
+    units_off: tuple = ()        # (layer, index) of every neuron switched off
 
 
 class Exhibit:
@@ -84,10 +88,13 @@ class Exhibit:
 
     def snapshot(self) -> Snapshot:
         ses = self.session
+        tl = ses.timeline
+        past = tl.snapshots[tl.showing].samples_seen if tl.in_past else None
         return Snapshot(self.scene_name, self.lang, ses.source, ses.status, ses.paused,
                         ses.iters_per_frame, ses.wire_mode, ses.selected, ses.highlight,
                         ses.input_version, ses.train_version,
-                        int(ses.trainer.stats.samples_seen), self.saved is not None)
+                        int(ses.trainer.stats.samples_seen), self.saved is not None,
+                        past, tuple(ses.knockout.off_units))
 
     @property
     def pending(self) -> tuple:
@@ -137,13 +144,17 @@ class Exhibit:
         if isinstance(c, cmd.SwitchScene):
             self._switch(c.name)
         elif isinstance(c, cmd.SetSpeed):
+            if c.iters > 0:
+                ses.back_to_now()        # "play" always plays the present
             ses.set_speed(c.iters)
         elif isinstance(c, cmd.Step):
             ses.step_one()
             self.trained(1)
         elif isinstance(c, cmd.Reset):
-            ses.reset_network()
+            ses.clear_knockout()
+            ses.reset_network()          # learned again from nothing, at the story pace
             self.history.clear()
+            self.history.record(ses.trainer.stats)   # the plot starts at 0 samples
             ses.set_speed(ses.iters_per_frame)
         elif isinstance(c, cmd.SetLanguage):
             self._set_language(c.lang or strings.next_language(self.lang))
@@ -198,6 +209,14 @@ class Exhibit:
             self._end_demo()
         elif isinstance(c, cmd.ResetVisitor):
             self._reset_visitor(c)
+        elif isinstance(c, cmd.TimeTravel):
+            ses.show_past(c.index)
+        elif isinstance(c, cmd.BackToNow):
+            ses.back_to_now()
+        elif isinstance(c, cmd.KnockOut):
+            ses.toggle_unit(c.neuron)
+        elif isinstance(c, cmd.RestoreUnits):
+            ses.clear_knockout()
         else:
             log.warning("unknown command ignored: %r", c)
 
@@ -207,6 +226,7 @@ class Exhibit:
         self.scene.exit(self.stage)
         self.scene_name = name
         ses = self.session
+        ses.clear_knockout()             # leaving switches every neuron back on
         if name in ("graph", "inspector") and ses.source != "training":
             ses.show_training()
         self.scene.enter(self.stage)
@@ -220,11 +240,13 @@ class Exhibit:
 
     def _start_demo(self) -> None:
         ses = self.session
+        ses.clear_knockout()
         if self.saved is None:
             self.saved = ses.snapshot()
             self.saved["history"] = self.history.save()
         ses.reset_network()
         self.history.clear()
+        self.history.record(ses.trainer.stats)
 
     def _end_demo(self) -> None:
         if self.saved is not None:
@@ -241,6 +263,8 @@ class Exhibit:
         ses = self.session
         ses.select(None)
         ses.highlight = None
+        ses.back_to_now()
+        ses.clear_knockout()
         if ses.source != "training":
             ses.show_training()
         ses.set_speed(c.speed if c.speed else ses.iters_per_frame)

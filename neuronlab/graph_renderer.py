@@ -34,6 +34,23 @@ def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArra
     return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb)
 
 
+KNOCKED_OUT_RGB = (0.32, 0.33, 0.36)
+
+
+def paint_knockout(arrays: GraphArrays, off_units, layout) -> GraphArrays:
+    """Neurons switched off: the ball grey and unlit, every wire into or out of it dark
+    (inputs not modified)."""
+    if not off_units:
+        return arrays
+    rgb, glow, wire = arrays.ball_rgb.copy(), arrays.ball_glow.copy(), arrays.wire_rgba.copy()
+    for layer, i in off_units:
+        k = layout.neuron(layer, i)
+        rgb[k] = KNOCKED_OUT_RGB
+        glow[k] = 0.0
+        wire[(layout.wire_dst == k) | (layout.wire_src == k)] = (0.08, 0.08, 0.1, 0.12)
+    return replace(arrays, ball_rgb=rgb, ball_glow=glow, wire_rgba=wire)
+
+
 def lens_matrices(camera, regions, size, viewport_size):
     """View and projection, the projection shifted to centre the graph in the space left
     of the scene panel."""
@@ -72,6 +89,7 @@ class GraphRenderer:
             if ses.grads is not None and ses.source == "training":
                 self.anim.on_train_steps(ses.grads)
         arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
+        arrays = paint_knockout(arrays, ses.knockout.off_units, self.layout)
         arrays = paint_overlays(arrays, ses.highlight, self.layout, self.palette)
         self.last_arrays = arrays
         return arrays

@@ -1,17 +1,26 @@
 """Graph scene: the network learning, with supervision, the answer neurons and what is
-known versus learned beside it. Tapping a ball opens the Inspector on that neuron."""
+known versus learned beside it. Tapping a ball opens the Inspector on that neuron.
+
+Also the scene's three ways of watching it learn: one plain line of where learning stands
+(under the first-layer pictures), the time machine (a slider over the session's snapshots
+at the bottom, with "Back to now"), and, while neurons are switched off by a long press,
+the per-digit test accuracy without them in place of the known/learned panel.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pygame
 
-from neuronlab.commands import Select, SwitchScene
+from neuronlab.commands import BackToNow, Select, SwitchScene, TimeTravel
+from neuronlab.nn.pace import summary
 from neuronlab.scenes.base import Scene, Stage
-from neuronlab.strings import format_decimal, format_percent
-from neuronlab.scenes.strips import FeatureStrip
+from neuronlab.strings import format_count, format_decimal, format_percent
+from neuronlab.scenes.strips import FeatureStrip, strip_rect
 from neuronlab.session import Neuron
 from neuronlab.ui import panels, text
-from neuronlab.ui.widgets import panel_surface
+from neuronlab.ui.widgets import Button, ButtonBar, panel_surface
+
+BACK = "back_to_now"
 
 
 def supervision_panel(stage: Stage, width: int) -> pygame.Surface:
@@ -48,8 +57,35 @@ class GraphScene(Scene):
     def __init__(self):
         super().__init__()
         self.features = FeatureStrip()
+        self.back = Button(pygame.Rect(0, 0, 1, 1), "", BACK)
+        self.bar = ButtonBar([self.back])
+        self.slider = TimeSlider()
+        self._story: tuple | None = None     # ((tick, lang), line)
+
+    def arrange(self, stage: Stage) -> None:
+        s, r = stage.s, stage.regions
+        left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
+        h = int(112 * s)
+        panel = pygame.Rect(left, r.bottom.top - int(12 * s) - h, right - left, h)
+        bw, bh = int(190 * s), int(72 * s)
+        self.back.rect = pygame.Rect(panel.right - int(12 * s) - bw, panel.bottom - int(12 * s) - bh, bw, bh)
+        self.back.label = stage.tr("time.back")
+        self.back.enabled = stage.session.in_past
+        self.back.active = stage.session.in_past
+        self.back.font_px = int(22 * s)
+        track = pygame.Rect(panel.x + int(24 * s), self.back.rect.y, self.back.rect.x - panel.x - int(48 * s), bh)
+        self.slider.arrange(panel, track, len(stage.session.timeline.snapshots))
+
+    def on_button(self, stage: Stage, button) -> None:
+        if button.action == BACK:
+            stage.apply(BackToNow())
+
+    def exit(self, stage: Stage) -> None:
+        self.slider.finger = None
 
     def on_pointer(self, stage: Stage, ev) -> bool:
+        if self.slider.on_pointer(stage, ev):
+            return True
         k = self.features.hit(stage, ev.x, ev.y)
         if k is None:
             return False
@@ -75,8 +111,118 @@ class GraphScene(Scene):
         out = stage.panel("output", ("out", tick, ses.input_version, stage.lang, w),
                           lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w, stage.lang),
                           (side.x, sup.bottom + int(12 * s)))
-        stage.panel("known", ("known", stage.lang, w),
-                    lambda: known_learned_panel(stage, w), (side.x, out.bottom + int(12 * s)))
+        below = (side.x, out.bottom + int(12 * s))
+        ko = ses.knockout_accuracy()
+        if ko is None:
+            stage.panel("known", ("known", stage.lang, w), lambda: known_learned_panel(stage, w), below)
+        else:
+            units = tuple(ses.knockout.off_units)
+            stage.panel("knockout", ("knockout", units, tuple(ko[0].correct), tuple(ko[1].correct), stage.lang, w),
+                        lambda: knockout_panel(stage, units, ko, w), below)
+        self.story_line(stage)
+        self.time_machine(stage)
+
+    def story_line(self, stage: Stage) -> None:
+        """Where learning stands in one plain line, under the first-layer pictures."""
+        ses, s = stage.session, stage.s
+        rect, _ = strip_rect(stage, 16)
+        # sampled like the stats panel (once a tick while training), so the two agree
+        sample = (stage.tick, stage.lang)
+        if self._story is None or self._story[0] != sample or not ses.training_active:
+            st = ses.trainer.stats
+            self._story = (sample, story_text(stage.tr, stage.lang, st.samples_seen, st.test_accuracy))
+        line = self._story[1]
+        key = ("story", line, stage.lang, rect.w)
+
+        def render():
+            px, pad = int(19 * s), int(10 * s)
+            hint = stage.tr("knock.hint")
+            surf = panel_surface((rect.w, 2 * pad + int(px * 1.3) + int(px * 1.1)), radius=int(12 * s))
+            main = text.render(line, px, panels.WHITE, bold=True)
+            surf.blit(main, ((rect.w - main.get_width()) // 2, pad))
+            sub = text.render(hint, int(px * 0.8), panels.DIM)
+            surf.blit(sub, ((rect.w - sub.get_width()) // 2, pad + int(px * 1.35)))
+            return surf
+
+        stage.panel("story", key, render, (rect.x, rect.bottom + int(8 * s)))
+
+    def time_machine(self, stage: Stage) -> None:
+        ses, sl = stage.session, self.slider
+        tl = ses.timeline
+        pos = tl.showing if tl.in_past else sl.n
+        seen = tl.snapshots[tl.showing].samples_seen if tl.in_past else ses.trainer.stats.samples_seen
+        label = stage.tr("time.past" if tl.in_past else "time.now", seen=format_count(stage.lang, seen))
+        key = ("time", label, pos, sl.n, tuple(sl.panel), tuple(sl.track), stage.lang)
+        stage.panel("timemachine", key, lambda: sl.render(stage, label, pos), sl.panel.topleft)
+        stage.buttons("time_back", self.bar)
+
+
+def story_text(tr, lang: str, samples_seen: int, test_accuracy) -> str:
+    """"It has seen 1,200 examples; it gets 4 in 10 right" from the trainer's own figures."""
+    sm = summary(samples_seen, test_accuracy)
+    seen = format_count(lang, sm.seen)
+    if sm.right is None:
+        return tr("story.seen", seen=seen)
+    return tr("story.summary", seen=seen, right=format_count(lang, sm.right),
+              out_of=format_count(lang, sm.out_of))
+
+
+class TimeSlider:
+    """The time machine's slider: positions 0..n-1 are the snapshots (evenly spaced, so
+    the dense early learning gets most of the track), position n is now. It owns the
+    finger that went down on it; a move that changes the position asks for that network."""
+
+    def __init__(self):
+        self.panel = pygame.Rect(0, 0, 0, 0)
+        self.track = pygame.Rect(0, 0, 0, 0)
+        self.n = 0
+        self.finger = None
+        self._asked: int | None = None
+
+    def arrange(self, panel: pygame.Rect, track: pygame.Rect, n: int) -> None:
+        self.panel, self.track, self.n = panel, track, int(n)
+
+    def x_of(self, pos: int) -> float:
+        return self.track.x + self.track.w * pos / max(self.n, 1)
+
+    def position(self, x: float) -> int:
+        f = (x - self.track.x) / max(self.track.w, 1)
+        return int(round(min(max(f, 0.0), 1.0) * self.n))
+
+    def on_pointer(self, stage: Stage, ev) -> bool:
+        if ev.kind == "down":
+            if self.n < 1 or not self.track.inflate(0, 0).collidepoint(ev.x, ev.y):
+                return False
+            self.finger, self._asked = ev.pid, None
+        elif ev.pid != self.finger:
+            return False
+        if ev.kind in ("down", "move", "up"):
+            pos = self.position(ev.x)
+            if pos != self._asked:
+                self._asked = pos
+                stage.apply(BackToNow() if pos >= self.n else TimeTravel(pos))
+        if ev.kind in ("up", "cancel"):
+            self.finger = None
+        return True
+
+    def render(self, stage: Stage, label: str, pos: int) -> pygame.Surface:
+        s, p = stage.s, self.panel
+        surf = panel_surface(p.size, radius=int(12 * s))
+        px = int(18 * s)
+        title = text.render(stage.tr("time.title"), px, panels.GOLD, bold=True)
+        surf.blit(title, (int(14 * s), int(8 * s)))
+        surf.blit(text.render(label, int(px * 0.9), panels.WHITE),
+                  (int(14 * s) + title.get_width() + int(14 * s), int(8 * s) + int(2 * s)))
+        t = self.track.move(-p.x, -p.y)
+        y = t.centery
+        pygame.draw.line(surf, (90, 110, 150), (t.x, y), (t.right, y), max(2, int(6 * s)))
+        for k in range(self.n + 1):           # a tick per snapshot, and now at the right end
+            x = int(self.x_of(k) - p.x)
+            pygame.draw.line(surf, (120, 140, 180), (x, y - int(6 * s)), (x, y + int(6 * s)), 1)
+        kx = int(self.x_of(pos) - p.x)
+        pygame.draw.line(surf, panels.COOL, (t.x, y), (kx, y), max(2, int(6 * s)))
+        pygame.draw.circle(surf, panels.GOLD if pos < self.n else panels.COOL, (kx, y), int(18 * s))
+        return surf
 
 
 def known_learned_panel(stage: Stage, width: int) -> pygame.Surface:
@@ -101,4 +247,49 @@ def known_learned_panel(stage: Stage, width: int) -> pygame.Surface:
         y += int(6 * s)
     text.blit_wrapped(surf, body, (pad, y + int(6 * s)), int(px * 0.9), width - 2 * pad, panels.DIM,
                       line_gap=1.25)
+    return surf
+
+
+def knockout_panel(stage: Stage, units, ko, width: int) -> pygame.Surface:
+    """Per-digit test accuracy with ``units`` off (bars), each beside its figure with
+    every unit on (a tick), and the overall figures."""
+    tr, s, lang = stage.tr, stage.s, stage.lang
+    off, full = ko
+    px, pad = int(18 * s), int(12 * s)
+    names = ", ".join(f"{tr('layer.hidden1' if layer == 1 else 'layer.hidden2')} #{i + 1}"
+                      for layer, i in units)
+    title_lines = text.wrap(tr("knock.title", units=names), px, width - 2 * pad, bold=True)
+    overall = tr("knock.overall", acc=format_percent(lang, off.overall, 1),
+                 was=format_percent(lang, full.overall, 1))
+    explain = text.wrap(tr("knock.explain"), int(px * 0.8), width - 2 * pad)
+    row = int(px * 1.3)
+    h = 2 * pad + int(px * 1.3) * len(title_lines) + int(px * 1.4) + 10 * row \
+        + int(px * 1.05) * len(explain) + int(10 * s)
+    surf = panel_surface((width, h))
+    y = pad
+    for line in title_lines:
+        surf.blit(text.render(line, px, panels.BAD, bold=True), (pad, y))
+        y += int(px * 1.3)
+    surf.blit(text.render(overall, int(px * 0.95), panels.WHITE, bold=True), (pad, y))
+    y += int(px * 1.4)
+    bar_x = pad + int(px * 1.5)
+    pct_w = text.render(format_percent(lang, 1.0, 1), int(px * 0.9), panels.WHITE).get_width()
+    bar_w = width - bar_x - pad - pct_w - int(10 * s)
+    for d in range(10):
+        surf.blit(text.render(str(d), px, panels.WHITE, bold=True), (pad, y))
+        frac, was = float(off.per_digit[d]), float(full.per_digit[d])
+        bh = int(px * 0.8)
+        by = y + (row - bh) // 2 - int(2 * s)
+        pygame.draw.rect(surf, (40, 50, 75), (bar_x, by, bar_w, bh))
+        colour = panels.GOOD if frac >= was - 0.02 else panels.WARM if frac >= 0.5 else panels.BAD
+        pygame.draw.rect(surf, colour, (bar_x, by, int(bar_w * frac), bh))
+        wx = bar_x + int(bar_w * was)
+        pygame.draw.line(surf, panels.WHITE, (wx, by - int(3 * s)), (wx, by + bh + int(3 * s)), max(1, int(2 * s)))
+        pct = text.render(format_percent(lang, frac, 1), int(px * 0.9), panels.WHITE)
+        surf.blit(pct, (width - pad - pct.get_width(), y))
+        y += row
+    y += int(6 * s)
+    for line in explain:
+        surf.blit(text.render(line, int(px * 0.8), panels.DIM), (pad, y))
+        y += int(px * 1.05)
     return surf
