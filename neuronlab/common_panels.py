@@ -61,22 +61,29 @@ def _nice_ceiling(v: float) -> float:
 def plot_surface(tr, s: float, history, width: int, lang: str = "en") -> pygame.Surface:
     """Loss (left scale) and test accuracy (right scale, 0-100 %) against samples seen,
     from the run's first point to its last, each line's last value written above it."""
-    h = int(176 * s)
+    h = int(128 * s)        # the room between the stats and the legend at 16:9
     surf = panel_surface((width, h))
-    pad, px, tick_px = int(12 * s), int(17 * s), int(13 * s)
+    pad, px, tick_px = int(10 * s), int(16 * s), int(12 * s)
     last_loss = history.loss[-1] if len(history) else None
     last_acc = history.acc[-1] if len(history) else None
-    head_l = text.render(f"{tr('stat.loss')}  {panels.fmt_num(last_loss, 3, lang) if _finite(last_loss) else DASH}",
-                         px, panels.WARM, bold=True)
-    head_r = text.render(f"{tr('stat.accuracy')}  {strings.format_percent(lang, last_acc, 1) if _finite(last_acc) else DASH}",
-                         px, panels.GOOD, bold=True)
+    loss_s = f"{tr('stat.loss')}  {panels.fmt_num(last_loss, 3, lang) if _finite(last_loss) else DASH}"
+    acc_s = f"{tr('stat.accuracy')}  {strings.format_percent(lang, last_acc, 1) if _finite(last_acc) else DASH}"
+    room = width - 4 * pad
+    need = sum(text.font(px, True).size(t)[0] for t in (loss_s, acc_s))
+    one_row = need * 0.75 <= room
+    if one_row and need > room:            # a longer language: a slightly smaller line
+        px = int(px * room / need)
+    head_l = text.render(loss_s, px, panels.WARM, bold=True)
+    head_r = text.render(acc_s, px, panels.GOOD, bold=True)
     surf.blit(head_l, (pad, pad))
-    surf.blit(head_r, (width - pad - head_r.get_width(), pad))
+    # much longer: the accuracy goes under the loss, and the plot gives up the row
+    head_h = int(px * 1.5) if one_row else int(px * 1.2) + int(px * 1.5)
+    surf.blit(head_r, (width - pad - head_r.get_width(), pad) if one_row else (pad, pad + int(px * 1.25)))
     finite_loss = [v for v in history.loss if _finite(v)]
     loss_hi = _nice_ceiling(max(finite_loss)) if finite_loss else 2.5
     left_w = text.render(panels.fmt_num(loss_hi, 1, lang), tick_px, panels.DIM).get_width() + int(6 * s)
     right_w = text.render(strings.format_percent(lang, 1.0, 0), tick_px, panels.DIM).get_width() + int(6 * s)
-    area = pygame.Rect(pad + left_w, pad + int(px * 1.6), 0, 0)
+    area = pygame.Rect(pad + left_w, pad + head_h, 0, 0)
     area.w = width - pad - right_w - area.x
     area.h = h - area.y - pad - int(tick_px * 1.5)
     for f in (0.0, 0.5, 1.0):              # the grid: the scales' ticks
@@ -88,13 +95,15 @@ def plot_surface(tr, s: float, history, width: int, lang: str = "en") -> pygame.
         surf.blit(rt, (area.right + int(4 * s), y - rt.get_height() // 2))
     x0 = history.samples[0] if len(history) else 0
     x1 = max(history.samples[-1], x0 + 1) if len(history) else 1
-    for i, (f, anchor) in enumerate(((0.0, 0.0), (0.5, 0.5), (1.0, 1.0))):
-        if not len(history) and i:
-            break
-        xt = text.render(strings.format_count(lang, x0 + f * (x1 - x0)), tick_px, panels.DIM)
-        surf.blit(xt, (int(area.x + f * area.w - anchor * xt.get_width()), area.bottom + int(3 * s)))
+    ty = area.bottom + int(3 * s)
+    lo_t = text.render(strings.format_count(lang, x0), tick_px, panels.DIM)
+    hi_t = text.render(strings.format_count(lang, x1 if len(history) else 0), tick_px, panels.DIM)
+    surf.blit(lo_t, (area.x, ty))
+    surf.blit(hi_t, (area.right - hi_t.get_width(), ty))
     unit = text.render(tr("plot.samples"), tick_px, panels.DIM)
-    surf.blit(unit, (area.x + area.w // 4 - unit.get_width() // 2, area.bottom + int(3 * s)))
+    gap_l, gap_r = area.x + lo_t.get_width(), area.right - hi_t.get_width()
+    if unit.get_width() + int(8 * s) <= gap_r - gap_l:
+        surf.blit(unit, ((gap_l + gap_r - unit.get_width()) // 2, ty))
     for series, colour, hi in ((history.loss, panels.WARM, loss_hi), (history.acc, panels.GOOD, 1.0)):
         pts = [(area.x + (n - x0) / (x1 - x0) * area.w, area.bottom - min(max(v / hi, 0.0), 1.0) * area.h)
                for n, v in zip(history.samples, series) if _finite(v)]

@@ -60,14 +60,14 @@ class GraphScene(Scene):
         self.back = Button(pygame.Rect(0, 0, 1, 1), "", BACK)
         self.bar = ButtonBar([self.back])
         self.slider = TimeSlider()
-        self._story: tuple | None = None     # ((tick, lang), line)
+        self._story: tuple | None = None     # ((tick, lang), line, samples seen)
 
     def arrange(self, stage: Stage) -> None:
         s, r = stage.s, stage.regions
         left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
         h = int(112 * s)
         panel = pygame.Rect(left, r.bottom.top - int(12 * s) - h, right - left, h)
-        bw, bh = int(190 * s), int(72 * s)
+        bw, bh = int(240 * s), int(72 * s)
         self.back.rect = pygame.Rect(panel.right - int(12 * s) - bw, panel.bottom - int(12 * s) - bh, bw, bh)
         self.back.label = stage.tr("time.back")
         self.back.enabled = stage.session.in_past
@@ -130,7 +130,8 @@ class GraphScene(Scene):
         sample = (stage.tick, stage.lang)
         if self._story is None or self._story[0] != sample or not ses.training_active:
             st = ses.trainer.stats
-            self._story = (sample, story_text(stage.tr, stage.lang, st.samples_seen, st.test_accuracy))
+            self._story = (sample, story_text(stage.tr, stage.lang, st.samples_seen, st.test_accuracy),
+                           st.samples_seen)
         line = self._story[1]
         key = ("story", line, stage.lang, rect.w)
 
@@ -150,10 +151,11 @@ class GraphScene(Scene):
         ses, sl = stage.session, self.slider
         tl = ses.timeline
         pos = tl.showing if tl.in_past else sl.n
-        seen = tl.snapshots[tl.showing].samples_seen if tl.in_past else ses.trainer.stats.samples_seen
+        # now: the count sampled with the stats panel's, so the two say the same
+        seen = tl.snapshots[tl.showing].samples_seen if tl.in_past else self._story[2]
         label = stage.tr("time.past" if tl.in_past else "time.now", seen=format_count(stage.lang, seen))
         key = ("time", label, pos, sl.n, tuple(sl.panel), tuple(sl.track), stage.lang)
-        stage.panel("timemachine", key, lambda: sl.render(stage, label, pos), sl.panel.topleft)
+        stage.panel("timemachine_bg", key, lambda: sl.render(stage, label, pos), sl.panel.topleft)
         stage.buttons("time_back", self.bar)
 
 
@@ -211,10 +213,13 @@ class TimeSlider:
         px = int(18 * s)
         title = text.render(stage.tr("time.title"), px, panels.GOLD, bold=True)
         surf.blit(title, (int(14 * s), int(8 * s)))
-        surf.blit(text.render(label, int(px * 0.9), panels.WHITE),
-                  (int(14 * s) + title.get_width() + int(14 * s), int(8 * s) + int(2 * s)))
         t = self.track.move(-p.x, -p.y)
-        y = t.centery
+        lpx = int(px * 0.85)
+        w = text.font(lpx).size(label)[0]
+        if w > t.w:                          # a longer language: a smaller line, never cut
+            lpx = max(8, int(lpx * t.w / w))
+        surf.blit(text.render(label, lpx, panels.WHITE), (t.x, int(8 * s) + int(px * 1.3)))
+        y = t.centery + int(8 * s)
         pygame.draw.line(surf, (90, 110, 150), (t.x, y), (t.right, y), max(2, int(6 * s)))
         for k in range(self.n + 1):           # a tick per snapshot, and now at the right end
             x = int(self.x_of(k) - p.x)
