@@ -34,7 +34,7 @@ def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArra
     return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb)
 
 
-KNOCKED_OUT_RGB = (0.32, 0.33, 0.36)
+KNOCKED_OUT_RGB = (0.45, 0.45, 0.47)   # flat grey: unlike any live ball's colour
 
 
 def paint_knockout(arrays: GraphArrays, off_units, layout) -> GraphArrays:

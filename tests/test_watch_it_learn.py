@@ -13,6 +13,7 @@ from neuronlab.common_panels import stats_rows
 from neuronlab.history import LossHistory
 from neuronlab.nn.mlp import PARAM_NAMES
 from neuronlab.scenes import graph as graph_scene
+from neuronlab.scenes.base import Stage
 from neuronlab.session import Neuron, Session
 
 from helpers import app_fixtures, command, finger, frames
@@ -168,7 +169,8 @@ def _forward_with_unit_zeroed(model, X, layer, index):
     return np.argmax(a2 @ P["W3"] + P["b3"], axis=1)
 
 
-def test_a_long_press_switches_a_neuron_off_and_the_digits_shown_are_a_forward_pass_without_it(app, trained_model):
+def test_a_long_press_switches_a_neuron_off_and_the_digits_shown_are_a_forward_pass_without_it(
+        app, trained_model, monkeypatch):
     ses = app.session
     ses.model.set_params(trained_model.params)
     command(app, cmd.SetSpeed(0))
@@ -183,7 +185,16 @@ def test_a_long_press_switches_a_neuron_off_and_the_digits_shown_are_a_forward_p
     np.testing.assert_array_equal(off.correct, np.bincount(ses.test_y[right], minlength=10))
     np.testing.assert_array_equal(off.per_digit, off.correct / np.bincount(ses.test_y, minlength=10))
     assert full.overall == pytest.approx(float(np.mean(ses.model.predict(ses.test_X) == ses.test_y)))
-    assert app.exhibit.stage.cache["knockout"] is not None   # the panel is on screen
+    placed = {}
+    real_panel = Stage.panel
+    monkeypatch.setattr(Stage, "panel", lambda self, name, key, render, pos:
+                        placed.setdefault(name, real_panel(self, name, key, render, pos)))
+    side = app.stage.regions.side
+    for lang in ("en", "de", "fr", "es", "nl"):       # on screen, inside the scene's column
+        placed.clear()
+        command(app, cmd.SetLanguage(lang))
+        assert side.contains(placed["knockout"]), (lang, placed["knockout"], side)
+    command(app, cmd.SetLanguage("en"))
     # the ball greyed and unlit, its wires dark
     arrays = app.last_arrays
     k = app.layout.neuron(1, 4)

@@ -130,8 +130,11 @@ class GraphScene(Scene):
         sample = (stage.tick, stage.lang)
         if self._story is None or self._story[0] != sample or not ses.training_active:
             st = ses.trainer.stats
-            self._story = (sample, story_text(stage.tr, stage.lang, st.samples_seen, st.test_accuracy),
-                           st.samples_seen)
+            seen, acc = st.samples_seen, st.test_accuracy
+            if ses.in_past:                  # the network on display: the snapshot's figures
+                snap = ses.timeline.snapshots[ses.timeline.showing]
+                seen, acc = snap.samples_seen, snap.test_accuracy
+            self._story = (sample, story_text(stage.tr, stage.lang, seen, acc), st.samples_seen)
         line = self._story[1]
         key = ("story", line, stage.lang, rect.w)
 
@@ -260,16 +263,16 @@ def knockout_panel(stage: Stage, units, ko, width: int) -> pygame.Surface:
     every unit on (a tick), and the overall figures."""
     tr, s, lang = stage.tr, stage.s, stage.lang
     off, full = ko
-    px, pad = int(18 * s), int(12 * s)
+    px, pad = int(17 * s), int(10 * s)
     names = ", ".join(f"{tr('layer.hidden1' if layer == 1 else 'layer.hidden2')} #{i + 1}"
                       for layer, i in units)
     title_lines = text.wrap(tr("knock.title", units=names), px, width - 2 * pad, bold=True)
     overall = tr("knock.overall", acc=format_percent(lang, off.overall, 1),
                  was=format_percent(lang, full.overall, 1))
-    explain = text.wrap(tr("knock.explain"), int(px * 0.8), width - 2 * pad)
-    row = int(px * 1.3)
+    explain = text.wrap(tr("knock.explain"), int(px * 0.75), width - 2 * pad)
+    row = int(px * 1.05)
     h = 2 * pad + int(px * 1.3) * len(title_lines) + int(px * 1.4) + 10 * row \
-        + int(px * 1.05) * len(explain) + int(10 * s)
+        + int(px * 0.95) * len(explain) + int(8 * s)
     surf = panel_surface((width, h))
     y = pad
     for line in title_lines:
@@ -278,23 +281,23 @@ def knockout_panel(stage: Stage, units, ko, width: int) -> pygame.Surface:
     surf.blit(text.render(overall, int(px * 0.95), panels.WHITE, bold=True), (pad, y))
     y += int(px * 1.4)
     bar_x = pad + int(px * 1.5)
-    pct_w = text.render(format_percent(lang, 1.0, 1), int(px * 0.9), panels.WHITE).get_width()
+    pct_w = text.render(format_percent(lang, 1.0, 1), int(px * 0.85), panels.WHITE).get_width()
     bar_w = width - bar_x - pad - pct_w - int(10 * s)
     for d in range(10):
-        surf.blit(text.render(str(d), px, panels.WHITE, bold=True), (pad, y))
+        surf.blit(text.render(str(d), int(px * 0.9), panels.WHITE, bold=True), (pad, y))
         frac, was = float(off.per_digit[d]), float(full.per_digit[d])
-        bh = int(px * 0.8)
+        bh = int(px * 0.65)
         by = y + (row - bh) // 2 - int(2 * s)
         pygame.draw.rect(surf, (40, 50, 75), (bar_x, by, bar_w, bh))
         colour = panels.GOOD if frac >= was - 0.02 else panels.WARM if frac >= 0.5 else panels.BAD
         pygame.draw.rect(surf, colour, (bar_x, by, int(bar_w * frac), bh))
         wx = bar_x + int(bar_w * was)
         pygame.draw.line(surf, panels.WHITE, (wx, by - int(3 * s)), (wx, by + bh + int(3 * s)), max(1, int(2 * s)))
-        pct = text.render(format_percent(lang, frac, 1), int(px * 0.9), panels.WHITE)
+        pct = text.render(format_percent(lang, frac, 1), int(px * 0.85), panels.WHITE)
         surf.blit(pct, (width - pad - pct.get_width(), y))
         y += row
-    y += int(6 * s)
+    y += int(4 * s)
     for line in explain:
-        surf.blit(text.render(line, int(px * 0.8), panels.DIM), (pad, y))
-        y += int(px * 1.05)
+        surf.blit(text.render(line, int(px * 0.75), panels.DIM), (pad, y))
+        y += int(px * 0.95)
     return surf
