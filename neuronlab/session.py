@@ -162,6 +162,8 @@ class Session:
             self._offer()
         story = self.pace.active
         k = self.pace.frame(stats.samples_seen, self.iters_per_frame, dt) if story else self.iters_per_frame
+        if story and k == 0 and stats.samples_seen == 0:
+            k = 1                              # a fresh start is seen to start at once
         self._pace_fresh_draws(k)
         done = self.trainer.run(k) if k else 0
         if story:

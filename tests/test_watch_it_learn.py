@@ -7,7 +7,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 import numpy as np
 import pytest
 
-from neuronlab import checkpoint
+from neuronlab import checkpoint, strings
 from neuronlab import commands as cmd
 from neuronlab.common_panels import stats_rows
 from neuronlab.history import LossHistory
@@ -46,7 +46,8 @@ def test_after_start_over_90_percent_is_first_shown_between_20_and_60_seconds():
             shown_at = f / FPS
             # what the stats panel prints is that very measurement
             rows = dict(stats_rows(lambda k, **kw: k, ses))
-            assert rows["stat.accuracy"] == f"{acc * 100:.1f}%"
+            assert rows["stat.accuracy"] == strings.format_percent("en", acc, 1)
+            assert ses.trainer.stats.test_measured_at == ses.trainer.stats.samples_seen
             break
     assert shown_at is not None and 20.0 <= shown_at <= 60.0, shown_at
     assert first_10s < 10 * FPS * 4 * 32 / 10      # the first guesses come slowly
@@ -69,8 +70,6 @@ def test_the_exhibit_learns_at_the_story_pace_after_start_over_then_at_the_chose
 
 
 def test_the_summary_line_says_the_trainers_own_figures():
-    from neuronlab import strings
-
     line = graph_scene.story_text(lambda k, **f: strings.t(k, "en", **f), "en", 1200, 0.43)
     assert line == "It has seen 1,200 examples; it gets 4 in 10 right"
     de = graph_scene.story_text(lambda k, **f: strings.t(k, "de", **f), "de", 1200, 0.999)
