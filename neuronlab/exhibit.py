@@ -265,6 +265,7 @@ class Exhibit:
         ses.highlight = None
         ses.back_to_now()
         ses.clear_knockout()
+        ses.pace.stop()                  # the next visitor gets the chosen speed
         if ses.source != "training":
             ses.show_training()
         ses.set_speed(c.speed if c.speed else ses.iters_per_frame)

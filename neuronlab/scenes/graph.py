@@ -104,11 +104,13 @@ class GraphScene(Scene):
         w = side.w
         tick = stage.tick
         self.features.show(stage, None)
-        sup = stage.panel("supervision", ("sup", tick, ses.input_version, stage.lang, w),
+        # a trip in time or a neuron switched off changes the answer at once, not next tick
+        moment = (tick, ses.input_version, ses.timeline.showing, ses.knockout_version)
+        sup = stage.panel("supervision", ("sup", moment, stage.lang, w),
                           lambda: supervision_panel(stage, w), side.topleft)
         p = ses.fw.p
         guess = int(np.argmax(p))
-        out = stage.panel("output", ("out", tick, ses.input_version, stage.lang, w),
+        out = stage.panel("output", ("out", moment, stage.lang, w),
                           lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w, stage.lang),
                           (side.x, sup.bottom + int(12 * s)))
         below = (side.x, out.bottom + int(12 * s))
