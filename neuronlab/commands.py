@@ -29,7 +29,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Reset:
-    """Start over: fresh weights, empty history, training at the current speed."""
+    """Start over: fresh weights, empty history and time machine, every neuron on, learning
+    from nothing at the story pace until it meets the current speed."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,9 @@ class EndDemo:
 
 @dataclass(frozen=True)
 class ResetVisitor:
-    """A clean exhibit: fingers released, pad cleared, nothing selected or lit, graph scene,
-    training at ``speed`` (None: the current one), camera home, ``language`` (None: kept)."""
+    """A clean exhibit: fingers released, pad cleared, nothing selected or lit, the present
+    network with every neuron on, graph scene, training at ``speed`` (None: the current one,
+    no story pace), camera home, ``language`` (None: kept)."""
 
     language: str | None = None
     speed: int | None = None
