@@ -71,12 +71,14 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
     app.exhibit.configure_teaching(cfg.teach)
     if resumed is not None:
         checkpoint.apply_meta(app.session.trainer, resumed)
+        app.exhibit.history.load(resumed.get("history"))   # the plot of the run so far
         app.session.refresh()
         log.info("resumed from %s: %d samples seen", source, app.session.trainer.stats.samples_seen)
     else:
         log.info("clean start (resume = %s)", cfg.state.resume)
     app.kiosk = KioskController(
         app, cfg.kiosk, seed=attract_seed, language=cfg.ui.language, default_speed=tc.iters_per_frame,
-        checkpointer=checkpoint.Checkpointer(cfg.state.checkpoint_path, cfg.state.checkpoint_every_s)
+        checkpointer=checkpoint.Checkpointer(cfg.state.checkpoint_path, cfg.state.checkpoint_every_s,
+                                             extra=lambda: {"history": app.exhibit.history.save()})
         if checkpoints else None)
     return app

@@ -4,8 +4,9 @@ Owns when a checkpoint is written (every ``every_s`` seconds of exhibit time, pa
 through ``update(dt)``) and how one is put back into a running trainer. The file itself
 is a weights file (``nn.store``): written to a temp file in the same folder, fsynced and
 ``os.replace``d, so a power cut mid-write leaves the previous checkpoint whole. Its meta
-holds samples seen, epoch, iterations, smoothed loss, accuracy, learning rate and the
-exhibit time of the save. No pygame, no GL.
+holds samples seen, epoch, iterations, smoothed loss, accuracy, learning rate, the
+exhibit time of the save and whatever ``extra`` adds (the exhibit's loss/accuracy plot, so
+a resumed exhibit shows the run so far). No pygame, no GL.
 """
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ log = logging.getLogger("neuronlab.checkpoint")
 KIND = "neuronlab-checkpoint"
 
 
-def meta_for(trainer, exhibit_time: float) -> dict:
-    """What a checkpoint remembers besides the weights: the trainer's ``state()``."""
-    return {"kind": KIND, **trainer.state(), "time": float(exhibit_time)}
+def meta_for(trainer, exhibit_time: float, extra: dict | None = None) -> dict:
+    """What a checkpoint remembers besides the weights: the trainer's ``state()`` (and
+    ``extra``'s keys, which never override those)."""
+    return {**(extra or {}), "kind": KIND, **trainer.state(), "time": float(exhibit_time)}
 
 
-def save_checkpoint(path, trainer, exhibit_time: float = 0.0) -> None:
+def save_checkpoint(path, trainer, exhibit_time: float = 0.0, extra: dict | None = None) -> None:
     """Write the trainer's model and stats to ``path`` atomically (folder created)."""
     path = Path(os.path.expanduser(os.fspath(path)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_weights(path, trainer.model, meta_for(trainer, exhibit_time))
+    save_weights(path, trainer.model, meta_for(trainer, exhibit_time, extra))
 
 
 def load_checkpoint(path) -> tuple[MLP, dict]:
@@ -66,8 +68,9 @@ class Checkpointer:
     ``every_s`` and retried at the next interval: the exhibit keeps running.
     """
 
-    def __init__(self, path, every_s: float):
+    def __init__(self, path, every_s: float, extra=None):
         self.path = Path(os.path.expanduser(os.fspath(path)))
+        self.extra = extra            # () -> dict of more meta (the plot), or None
         self.every_s = float(every_s)
         self.clock = 0.0
         self.since = 0.0
@@ -88,7 +91,7 @@ class Checkpointer:
             log.warning("checkpoint skipped: weights are not finite")
             return False
         try:
-            save_checkpoint(self.path, trainer, self.clock)
+            save_checkpoint(self.path, trainer, self.clock, self.extra() if self.extra else None)
         except (OSError, ValueError, TypeError) as err:
             self.failures += 1
             log.warning("checkpoint %s not written: %s", self.path, err)

@@ -29,7 +29,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Reset:
-    """Start over: fresh weights, empty history, training at the current speed."""
+    """Start over: fresh weights, empty history and time machine, every neuron on, learning
+    from nothing at the story pace until it meets the current speed."""
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,9 @@ class EndDemo:
 
 @dataclass(frozen=True)
 class ResetVisitor:
-    """A clean exhibit: fingers released, pad cleared, nothing selected or lit, graph scene,
-    training at ``speed`` (None: the current one), camera home, ``language`` (None: kept)."""
+    """A clean exhibit: fingers released, pad cleared, nothing selected or lit, the present
+    network with every neuron on, graph scene, training at ``speed`` (None: the current one,
+    no story pace), camera home, ``language`` (None: kept)."""
 
     language: str | None = None
     speed: int | None = None
@@ -166,7 +168,31 @@ class SetCurious:
     open: bool | None = None
 
 
+@dataclass(frozen=True)
+class TimeTravel:
+    """Show the network as it was at the time machine's snapshot ``index`` (training waits)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class BackToNow:
+    """The live network back, bit for bit; training goes on from where it was."""
+
+
+@dataclass(frozen=True)
+class KnockOut:
+    """Switch a hidden neuron off, or back on if it is off (other layers: nothing)."""
+
+    neuron: Neuron
+
+
+@dataclass(frozen=True)
+class RestoreUnits:
+    """Every neuron switched back on."""
+
+
 Command = (SwitchScene | SetSpeed | Step | Reset | SetLanguage | SetWiresMode | ResetCamera
            | FocusNeuron | OrbitCamera | PanCamera | ZoomCamera | Pick | Select | Highlight | ShowTraining | ShowDrawing | Pen
            | ClearPad | SetPad | SceneButton | Teach | StartDemo | EndDemo | ResetVisitor
-           | SetCurious)
+           | SetCurious | TimeTravel | BackToNow | KnockOut | RestoreUnits)

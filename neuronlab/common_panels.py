@@ -3,6 +3,8 @@ common control bars. Only describes them to the ``Stage``; the numbers are the m
 """
 from __future__ import annotations
 
+import math
+
 import pygame
 
 from neuronlab import strings
@@ -51,17 +53,63 @@ def stats_rows(tr, ses, lang: str = "en") -> list[tuple[str, str]]:
     ]
 
 
-def plot_surface(tr, s: float, history, width: int, h: int | None = None) -> pygame.Surface:
-    h = int(120 * s) if h is None else int(h)
+def _nice_ceiling(v: float) -> float:
+    """The loss axis' top: the next of 0.5, 1, 1.5, 2, 2.5, 3 ... at or above ``v``."""
+    return max(0.5, math.ceil(v * 2.0 - 1e-9) / 2.0)
+
+
+def plot_surface(tr, s: float, history, width: int, h: int | None = None,
+                 lang: str = "en") -> pygame.Surface:
+    """Loss (left scale) and test accuracy (right scale, 0-100 %) against samples seen,
+    from the run's first point to its last, each line's last value written above it."""
+    h = int(128 * s) if h is None else int(h)
     surf = panel_surface((width, h))
-    pad = int(14 * s)
-    surf.blit(text.render(tr("stat.loss"), int(18 * s), panels.WARM, bold=True), (pad, pad))
-    lbl = text.render(tr("stat.accuracy"), int(18 * s), panels.GOOD, bold=True)
-    surf.blit(lbl, (width - pad - lbl.get_width(), pad))
-    area = (width - 2 * pad, h - 3 * pad - int(18 * s))
-    top = pad * 2 + int(18 * s)
-    surf.blit(panels.line_plot(history.loss, area, panels.WARM, lo=0.0), (pad, top))
-    surf.blit(panels.line_plot(history.acc, area, panels.GOOD, lo=0.0, hi=1.0), (pad, top))
+    pad, px, tick_px = int(10 * s), int(16 * s), int(12 * s)
+    last_loss = history.loss[-1] if len(history) else None
+    last_acc = history.acc[-1] if len(history) else None
+    loss_s = f"{tr('stat.loss')}  {panels.fmt_num(last_loss, 3, lang) if _finite(last_loss) else DASH}"
+    acc_s = f"{tr('stat.accuracy')}  {strings.format_percent(lang, last_acc, 1) if _finite(last_acc) else DASH}"
+    room = width - 4 * pad
+    need = sum(text.font(px, True).size(t)[0] for t in (loss_s, acc_s))
+    one_row = need * 0.75 <= room
+    if one_row and need > room:            # a longer language: a slightly smaller line
+        px = int(px * room / need)
+    head_l = text.render(loss_s, px, panels.WARM, bold=True)
+    head_r = text.render(acc_s, px, panels.GOOD, bold=True)
+    surf.blit(head_l, (pad, pad))
+    # much longer: the accuracy goes under the loss, and the plot gives up the row
+    head_h = int(px * 1.5) if one_row else int(px * 1.2) + int(px * 1.5)
+    surf.blit(head_r, (width - pad - head_r.get_width(), pad) if one_row else (pad, pad + int(px * 1.25)))
+    finite_loss = [v for v in history.loss if _finite(v)]
+    loss_hi = _nice_ceiling(max(finite_loss)) if finite_loss else 2.5
+    left_w = text.render(panels.fmt_num(loss_hi, 1, lang), tick_px, panels.DIM).get_width() + int(6 * s)
+    right_w = text.render(strings.format_percent(lang, 1.0, 0), tick_px, panels.DIM).get_width() + int(6 * s)
+    area = pygame.Rect(pad + left_w, pad + head_h, 0, 0)
+    area.w = width - pad - right_w - area.x
+    area.h = h - area.y - pad - int(tick_px * 1.5)
+    for f in (0.0, 0.5, 1.0):              # the grid: the scales' ticks
+        y = int(area.bottom - f * area.h)
+        pygame.draw.line(surf, (60, 72, 100), (area.x, y), (area.right, y), 1)
+        lt = text.render(panels.fmt_num(f * loss_hi, 1, lang), tick_px, panels.WARM)
+        surf.blit(lt, (area.x - lt.get_width() - int(4 * s), y - lt.get_height() // 2))
+        rt = text.render(strings.format_percent(lang, f, 0), tick_px, panels.GOOD)
+        surf.blit(rt, (area.right + int(4 * s), y - rt.get_height() // 2))
+    x0 = history.samples[0] if len(history) else 0
+    x1 = max(history.samples[-1], x0 + 1) if len(history) else 1
+    ty = area.bottom + int(3 * s)
+    lo_t = text.render(strings.format_count(lang, x0), tick_px, panels.DIM)
+    hi_t = text.render(strings.format_count(lang, x1 if len(history) else 0), tick_px, panels.DIM)
+    surf.blit(lo_t, (area.x, ty))
+    surf.blit(hi_t, (area.right - hi_t.get_width(), ty))
+    unit = text.render(tr("plot.samples"), tick_px, panels.DIM)
+    gap_l, gap_r = area.x + lo_t.get_width(), area.right - hi_t.get_width()
+    if unit.get_width() + int(8 * s) <= gap_r - gap_l:
+        surf.blit(unit, ((gap_l + gap_r - unit.get_width()) // 2, ty))
+    for series, colour, hi in ((history.loss, panels.WARM, loss_hi), (history.acc, panels.GOOD, 1.0)):
+        pts = [(area.x + (n - x0) / (x1 - x0) * area.w, area.bottom - min(max(v / hi, 0.0), 1.0) * area.h)
+               for n, v in zip(history.samples, series) if _finite(v)]
+        if len(pts) >= 2:
+            pygame.draw.lines(surf, colour, False, pts, max(2, int(3 * s)))
     return surf
 
 
@@ -110,6 +158,10 @@ def show_graph_labels(stage, anchors) -> None:
                     lambda layer=layer: graph_label_surface(tr, s, layer), place)
 
 
+def _finite(v) -> bool:
+    return v is not None and math.isfinite(v)
+
+
 class CommonPanels:
     def __init__(self):
         self._stats = None   # ((tick, lang), rows): sampled 8 times a second
@@ -154,5 +206,6 @@ class CommonPanels:
         # the plot takes what is left
         plot_h = min(int(160 * s), plot_bottom - plot_top)
         if plot_h >= int(70 * s):
-            stage.panel("plot", ("plot", len(history), stage.tick // 4, lang, sub_w, plot_h),
-                        lambda: plot_surface(tr, s, history, sub_w, plot_h), (plot_x, plot_top))
+            last = history.samples[-1] if len(history) else None
+            stage.panel("plot", ("plot", len(history), last, lang, sub_w, plot_h),
+                        lambda: plot_surface(tr, s, history, sub_w, plot_h, lang), (plot_x, plot_top))

@@ -4,7 +4,9 @@ carries the queue out, and ``snapshot()`` says what the exhibit is showing.
 Owns the session, the scenes and which one is active, the language, the camera, the loss
 history, the learned network put aside during the tour's demonstration, and the lesson in
 view when a visitor teaches it their drawing (``Teaching``: its steps are spread over
-``[teach] seconds`` of exhibit time by ``update``, never the wall clock). Knows no
+``[teach] seconds`` of exhibit time by ``update``, never the wall clock). The session
+holds the story pace, the time machine and the knocked-out neurons; the commands here
+(``TimeTravel``, ``BackToNow``, ``KnockOut``, ``RestoreUnits``) are how they change. Knows no
 window, GL context or finger: the kiosk, the attract tour, the control bar and the tests
 drive it only through commands (``neuronlab/commands.py``). ``App.frame`` calls ``flush``
 once a frame, before the fixed-step update, so every change lands at that one point.
@@ -27,6 +29,7 @@ from neuronlab.math3d.camera import OrbitCamera
 from neuronlab.nn.teach import Lesson, Teacher, TeachingGallery, TeachResult
 from neuronlab.scenes.base import Regions, Scene, Stage
 from neuronlab.session import Neuron, Session
+from neuronlab.ui import text
 from neuronlab.ui.screen import screen_layout
 from neuronlab.view.layout import Layout
 from neuronlab.view.layout import layout as make_layout
@@ -77,6 +80,8 @@ class Snapshot:
     demo: bool                   # the learned network is put aside (the tour is learning)
     curious: bool = False        # the "for the curious" layer is open
     picker_open: bool = False    # the language picker is open
+    past: int | None = None      # samples seen by the network of the past on display, if any
+    units_off: tuple = ()        # (layer, index) of every neuron switched off
 
 
 class Exhibit:
@@ -135,11 +140,13 @@ class Exhibit:
 
     def snapshot(self) -> Snapshot:
         ses = self.session
+        tl = ses.timeline
+        past = tl.snapshots[tl.showing].samples_seen if tl.in_past else None
         return Snapshot(self.scene_name, self.lang, ses.source, ses.status, ses.paused,
                         ses.iters_per_frame, ses.wire_mode, ses.selected, ses.highlight,
                         ses.input_version, ses.train_version,
                         int(ses.trainer.stats.samples_seen), self.saved is not None, self.curious,
-                        self.picker_open)
+                        self.picker_open, past, tuple(ses.knockout.off_units))
 
     @property
     def pending(self) -> tuple:
@@ -166,7 +173,9 @@ class Exhibit:
         return n
 
     def _regions(self) -> Regions:
-        return screen_layout(self.size, self.px_per_mm, self.ui_scale, self.curious)
+        regions = screen_layout(self.size, self.px_per_mm, self.ui_scale, self.curious)
+        text.set_legible_floor(regions.px_per_mm)
+        return regions
 
     def set_size(self, size) -> None:
         """The window changed size (or turned): new screen regions, panels re-rendered;
@@ -198,14 +207,18 @@ class Exhibit:
         if isinstance(c, cmd.SwitchScene):
             self._switch(c.name)
         elif isinstance(c, cmd.SetSpeed):
+            if c.iters > 0:
+                ses.back_to_now()        # "play" always plays the present
             ses.set_speed(c.iters)
         elif isinstance(c, cmd.Step):
             ses.step_one()
             self.trained(1)
         elif isinstance(c, cmd.Reset):
             self._end_teaching()
-            ses.reset_network()
+            ses.clear_knockout()
+            ses.reset_network()          # learned again from nothing, at the story pace
             self.history.clear()
+            self.history.record(ses.trainer.stats)   # the plot starts at 0 samples
             ses.set_speed(ses.iters_per_frame)
         elif isinstance(c, cmd.SetLanguage):
             if c.lang is not None:
@@ -274,6 +287,14 @@ class Exhibit:
             self._reset_visitor(c)
         elif isinstance(c, cmd.SetCurious):
             self._set_curious(not self.curious if c.open is None else bool(c.open))
+        elif isinstance(c, cmd.TimeTravel):
+            ses.show_past(c.index)
+        elif isinstance(c, cmd.BackToNow):
+            ses.back_to_now()
+        elif isinstance(c, cmd.KnockOut):
+            ses.toggle_unit(c.neuron)
+        elif isinstance(c, cmd.RestoreUnits):
+            ses.clear_knockout()
         else:
             log.warning("unknown command ignored: %r", c)
 
@@ -284,6 +305,7 @@ class Exhibit:
         self.scene.exit(self.stage)
         self.scene_name = name
         ses = self.session
+        ses.clear_knockout()             # leaving switches every neuron back on
         if name in ("graph", "inspector") and ses.source != "training":
             ses.show_training()
         self.scene.enter(self.stage)
@@ -303,11 +325,13 @@ class Exhibit:
     def _start_demo(self) -> None:
         self._end_teaching()
         ses = self.session
+        ses.clear_knockout()
         if self.saved is None:
             self.saved = ses.snapshot()
             self.saved["history"] = self.history.save()
         ses.reset_network()
         self.history.clear()
+        self.history.record(ses.trainer.stats)
 
     def _end_demo(self) -> None:
         if self.saved is not None:
@@ -325,6 +349,9 @@ class Exhibit:
         ses = self.session
         ses.select(None)
         ses.highlight = None
+        ses.back_to_now()
+        ses.clear_knockout()
+        ses.pace.stop()                  # the next visitor gets the chosen speed
         if ses.source != "training":
             ses.show_training()
         ses.set_speed(c.speed if c.speed else ses.iters_per_frame)

@@ -36,6 +36,23 @@ def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArra
     return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb)
 
 
+KNOCKED_OUT_RGB = (0.45, 0.45, 0.47)   # flat grey: unlike any live ball's colour
+
+
+def paint_knockout(arrays: GraphArrays, off_units, layout) -> GraphArrays:
+    """Neurons switched off: the ball grey and unlit, every wire into or out of it dark
+    (inputs not modified)."""
+    if not off_units:
+        return arrays
+    rgb, glow, wire = arrays.ball_rgb.copy(), arrays.ball_glow.copy(), arrays.wire_rgba.copy()
+    for layer, i in off_units:
+        k = layout.neuron(layer, i)
+        rgb[k] = KNOCKED_OUT_RGB
+        glow[k] = 0.0
+        wire[(layout.wire_dst == k) | (layout.wire_src == k)] = (0.08, 0.08, 0.1, 0.12)
+    return replace(arrays, ball_rgb=rgb, ball_glow=glow, wire_rgba=wire)
+
+
 def fit_radii(layout) -> np.ndarray:
     """What each ball may cover on screen: its largest drawn radius, and for the answer
     neurons the room their digit labels take beside them."""
@@ -103,6 +120,7 @@ class GraphRenderer:
             if ses.grads is not None and ses.source == "training":
                 self.anim.on_train_steps(ses.grads)
         arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
+        arrays = paint_knockout(arrays, ses.knockout.off_units, self.layout)
         arrays = paint_overlays(arrays, ses.highlight, self.layout, self.palette)
         self.last_arrays = arrays
         return arrays

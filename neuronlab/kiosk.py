@@ -27,7 +27,7 @@ from collections import deque
 import pygame
 
 from neuronlab import strings
-from neuronlab.commands import ResetVisitor
+from neuronlab.commands import BackToNow, ResetVisitor
 from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.scenes.attract import AttractTour
 from neuronlab.ui import panels, text
@@ -219,7 +219,9 @@ class KioskController:
         app = self.app
         # No checkpoint of the from-scratch demonstration: the learned network is put aside.
         ex = self.exhibit
-        if self.checkpointer is not None and not ex.snapshot().demo:
+        # Nor of the network of the past the time machine has on display.
+        snap = ex.snapshot()
+        if self.checkpointer is not None and not snap.demo and snap.past is None:
             self.checkpointer.update(dt, ex.session.trainer)
         if self.corners.update(self.clock):
             self.corners.reset()
@@ -263,6 +265,7 @@ class KioskController:
         """A last checkpoint, so a planned stop loses nothing."""
         if self.tour.active:
             self.tour.stop()   # asks for the learned network back...
+        self.exhibit.apply(BackToNow())
         self.exhibit.flush()   # ...which, outside any frame, must land before the save
         if self.checkpointer is not None:
             self.checkpointer.save(self.exhibit.session.trainer)

@@ -3,7 +3,8 @@
 A finger belongs to whatever received its DOWN until it lifts (Kivy calls this grabbing).
 Buttons are hit-tested against the rectangles the controls layout computed; a tap that
 ends on its button becomes commands; fingers on the graph go to the gesture recogniser,
-whose gestures become camera and pick commands. The scene's own fingers (the pad's ink,
+whose gestures become camera and pick commands (a long press on a hidden neuron, a
+knock-out). The scene's own fingers (the pad's ink,
 the Inspector's bars) go to ``scene.on_pointer``.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from neuronlab import commands as cmd
-from neuronlab.input.gestures import DoubleTap, GestureRecognizer, Orbit, Pan, Tap, Zoom
+from neuronlab.input.gestures import DoubleTap, GestureRecognizer, LongPress, Orbit, Pan, Tap, Zoom
 from neuronlab.input.pointer import WheelEvent
 
 
@@ -97,6 +98,10 @@ class PointerRouter:
         for g in gestures or ():
             if isinstance(g, Tap):
                 self._apply(cmd.Pick(self._pick(g.x, g.y)))
+            elif isinstance(g, LongPress):
+                n = self._pick(g.x, g.y)
+                if n is not None and n.layer in (1, 2):     # only hidden neurons switch off
+                    self._apply(cmd.KnockOut(n))
             elif isinstance(g, DoubleTap):
                 n = self._pick(g.x, g.y)
                 self._apply(cmd.ResetCamera() if n is None else cmd.FocusNeuron(n))

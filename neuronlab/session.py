@@ -2,7 +2,12 @@
 
 No GL and no pygame here: scenes change the session, the view reads it. The displayed
 input is the training sample of the moment while training, and the probe or painted
-image while probing; ``fw`` is always the model's real forward pass of exactly that input.
+image while probing; ``fw`` is always the model's real forward pass of exactly that input
+(with the units the visitor switched off forced to 0).
+
+Also owns the three things that change how the network is watched: the story pace after a
+fresh start (``pace``), the time machine's snapshots (``timeline``; training pauses while
+the network of the past is on display) and the knocked-out units (``knockout``).
 """
 from __future__ import annotations
 
@@ -11,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuronlab.nn import digits, pad
+from neuronlab.nn.knockout import DigitAccuracy, Knockout, digit_accuracy
 from neuronlab.nn.mlp import MLP, Forward, Grads
+from neuronlab.nn.pace import PaceSettings, StoryPace
+from neuronlab.nn.timeline import Snapshot, Timeline
 from neuronlab.nn.train import Trainer, TrainSettings
 
 LAYER_SIZES = (256, 16, 12, 10)
@@ -19,6 +27,10 @@ LAYER_SIZES = (256, 16, 12, 10)
 # before its per-sample one), at most the generator's own most economical chunk
 FRESH_CHUNK_MIN = 16
 FRESH_CHUNK_MAX = digits.FRESH_CHUNK
+# while the story runs, test accuracy is measured on the whole test set this often (s of
+# exhibit time): the learning is slow then, and the figure shown must keep up with it
+STORY_TEST_EVERY_S = 0.25
+FRAME_S = 1.0 / 60.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,13 @@ class Session:
                                test_set=(self.test_X, self.test_y))
         self.speeds = tuple(speeds)
         self.iters_per_frame = int(iters_per_frame)
+        self.pace = StoryPace(PaceSettings(batch=self.settings.batch))
+        self.timeline = Timeline()
+        self.knockout = Knockout()
+        self.knockout_version = 0          # bumps when a unit is switched off or on
+        self._ko_cache: tuple | None = None
+        self._last_now: float | None = None
+        self._story_test_at: float | None = None
         self.paused = False
         self.source = "training"          # "training" | "probe" | "draw"
         self.pad_image = np.zeros((16, 16), np.float32)   # what the visitor sees on the pad
@@ -67,7 +86,7 @@ class Session:
 
     def refresh(self) -> None:
         """Re-run the forward pass of the displayed input (weights may have changed)."""
-        self.fw = self.model.forward(self.x)
+        self.fw = self.model.forward(self.x, self.knockout.alive)
 
     def _show_training_sample(self) -> None:
         last = getattr(self.trainer, "last", None)
@@ -105,10 +124,13 @@ class Session:
     # -- training -----------------------------------------------------------
     @property
     def training_active(self) -> bool:
-        return self.source == "training" and not self.paused and self.iters_per_frame > 0
+        return (self.source == "training" and not self.paused and self.iters_per_frame > 0
+                and not self.timeline.in_past)
 
     @property
     def status(self) -> str:
+        if self.timeline.in_past:
+            return "past"
         if self.source in ("probe", "draw"):
             return "probing"
         if self.training_active:
@@ -132,25 +154,51 @@ class Session:
         sample at most every ``sample_hold_s``: training runs at full speed underneath, but
         the picture never flashes (WCAG 2.3.1 allows at most 3 flashes a second). In between,
         the held sample's forward pass is re-run on the weights as they change."""
+        dt = FRAME_S if now is None or self._last_now is None else min(max(now - self._last_now, 0.0), 0.25)
+        self._last_now = now
         if not self.training_active:
             return 0
-        self._pace_fresh_draws()
-        done = self.trainer.run(self.iters_per_frame)
+        stats = self.trainer.stats
+        if not self.timeline.snapshots:        # the first frame after a start or a resume
+            self._offer()
+        story = self.pace.active
+        k = self.pace.frame(stats.samples_seen, self.iters_per_frame, dt) if story else self.iters_per_frame
+        if story and k == 0 and stats.samples_seen == 0:
+            k = 1                              # a fresh start is seen to start at once
+        self._pace_fresh_draws(k)
+        done = self.trainer.run(k) if k else 0
+        if story:
+            self._story_test(now)
         if done:
             self._after_steps(done, now)
+            self._offer()
         return done
 
-    def _pace_fresh_draws(self) -> None:
+    def _story_test(self, now: float | None) -> None:
+        """During the story the shown test accuracy is re-measured (whole test set) every
+        ``STORY_TEST_EVERY_S``: the figure on screen is always that measurement."""
+        if now is None or self._story_test_at is None or now - self._story_test_at >= STORY_TEST_EVERY_S:
+            self._story_test_at = now
+            self.trainer.measure_test(full=True)
+
+    def _offer(self) -> None:
+        st = self.trainer.stats
+        self.timeline.offer(self.model, st.samples_seen, st.test_accuracy, st.train_loss)
+
+    def _pace_fresh_draws(self, iters: int | None = None) -> None:
         """New training digits are drawn in chunks sized to what a frame's iterations owe,
         so the cost is spread over frames instead of one visible hitch every 16th frame
         (docs/performance.md). While the pool fills a frame owes 256: the economical chunk."""
         gen = self.generator
         rate = gen.fresh if gen.pool_full else gen.fill
-        owed = self.iters_per_frame * self.settings.batch * rate   # new samples per frame
+        iters = self.iters_per_frame if iters is None else iters
+        owed = iters * self.settings.batch * rate   # new samples per frame
         gen.chunk = int(min(FRESH_CHUNK_MAX, max(FRESH_CHUNK_MIN, round(owed))))
 
     def step_one(self) -> None:
-        """Pause, then take exactly one training step on one sample."""
+        """Pause, then take exactly one training step on one sample (from now, never from
+        the past)."""
+        self.back_to_now()
         self.paused = True
         self.source = "training"
         self.trainer.step_one()
@@ -168,21 +216,87 @@ class Session:
 
     def snapshot(self) -> dict:
         """What the network has learned so far: weights and the trainer's stats."""
+        self.back_to_now()
         return {"params": {k: v.copy() for k, v in self.model.params.items()},
-                "meta": self.trainer.state()}
+                "meta": self.trainer.state(), "timeline": self.timeline}
 
     def restore(self, snap: dict) -> None:
-        """Put back a snapshot (the learned network after a demonstration from scratch)."""
+        """Put back a snapshot (the learned network after a demonstration from scratch),
+        with its time machine."""
+        self.back_to_now()
         self.trainer.load_state(snap["meta"], snap["params"])
+        self.timeline = snap.get("timeline") or Timeline()
+        self.pace.stop()
         self.grads = None
         self.train_version += 1
         self.refresh()
 
     def reset_network(self, seed: int | None = None) -> None:
+        """Fresh random weights, learned again from nothing at the story pace: a new
+        time machine whose first snapshot is this untrained network."""
+        self.back_to_now()
         self.trainer.reset(seed)
+        self.timeline = Timeline()
+        self._offer()
+        self.pace.start()
+        self._story_test_at = None
         self.grads = None
         self.train_version += 1
         self.refresh()
+
+    # -- the time machine ------------------------------------------------------
+    @property
+    def in_past(self) -> bool:
+        return self.timeline.in_past
+
+    def show_past(self, index: int) -> Snapshot | None:
+        """Put the network as it was at snapshot ``index`` on display: the model's own
+        arrays hold those weights (everything that reads the model sees the past) and
+        training waits. Returns the snapshot, None for an index out of range."""
+        n = len(self.timeline.snapshots)
+        if not n or not -n <= int(index) < n:
+            return None
+        snap = self.timeline.show(self.model, int(index))
+        self._weights_changed()
+        return snap
+
+    def back_to_now(self) -> None:
+        """The live network back, bit for bit; training goes on from where it was."""
+        if self.timeline.in_past:
+            self.timeline.back_to_now(self.model)
+            self._weights_changed()
+
+    def _weights_changed(self) -> None:
+        self.grads = None                  # the last step's gradients belong to other weights
+        self.train_version += 1
+        self.refresh()
+
+    # -- knock-out -------------------------------------------------------------
+    def toggle_unit(self, neuron: Neuron) -> bool | None:
+        """Switch a hidden unit off (or back on); None for a unit that cannot be."""
+        if neuron.layer not in (1, 2):
+            return None
+        off = self.knockout.toggle(neuron.layer, neuron.index)
+        self.knockout_version += 1
+        self.refresh()
+        return off
+
+    def clear_knockout(self) -> None:
+        if self.knockout.any_off:
+            self.knockout.clear()
+            self.knockout_version += 1
+            self.refresh()
+
+    def knockout_accuracy(self) -> tuple[DigitAccuracy, DigitAccuracy] | None:
+        """(with the units off, with every unit on) per-digit test accuracy for the weights
+        on display, or None when every unit is on. Recomputed when weights or units change."""
+        if not self.knockout.any_off:
+            return None
+        key = (self.train_version, self.knockout_version)
+        if self._ko_cache is None or self._ko_cache[0] != key:
+            off = self.knockout.accuracy(self.model, self.test_X, self.test_y)
+            self._ko_cache = (key, (off, digit_accuracy(self.model, self.test_X, self.test_y)))
+        return self._ko_cache[1]
 
     # -- the selected neuron -------------------------------------------------
     def select(self, neuron: Neuron | None) -> None:

@@ -45,6 +45,9 @@ def test_tour_draws_stroke_by_stroke_opens_a_neuron_and_learns(app):
             seen["selected"].add(app.session.selected)
         if tour.phase == "learn":
             seen["speeds"].add(app.session.iters_per_frame)
+            seen["story"] = seen.get("story", False) or app.session.pace.active
+        if tour.phase == "timelapse" and app.session.in_past:
+            seen.setdefault("past", []).append(app.session.timeline.showing)
         s = app.session.trainer.stats.samples_seen
         seen["samples_drop"] |= s < last["samples"]
         last["samples"] = s
@@ -60,9 +63,12 @@ def test_tour_draws_stroke_by_stroke_opens_a_neuron_and_learns(app):
     assert len(seen["highlights"]) >= 4         # the sum walked bar by bar, wires lit
     assert all(h[0] in (1, 2, 3) for h in seen["highlights"])
     assert seen["samples_drop"]                 # the network was reset...
-    assert seen["speeds"] == {1}                # ...and learned at one iteration a frame
+    assert seen["speeds"] == {4} and seen["story"]   # ...and learned at the story pace
+    past = seen["past"]                          # then played back from noise, in order
+    drops = np.flatnonzero(np.diff(past) < 0)   # each loop's time-lapse starts again at 0
+    assert past[0] == 0 and len(set(past)) >= 5 and all(past[i + 1] == 0 for i in drops)
     assert seen["langs"] == {"en", "de"}        # the language cycles per loop
-    assert {"draw", "neuron", "learn", "invite"} <= set(seen["phases"])
+    assert {"draw", "neuron", "learn", "timelapse", "invite"} <= set(seen["phases"])
     tour.stop()
     app.exhibit.flush()
     assert app.session.highlight is None and app.scenes["draw"].pad.active_strokes == 0

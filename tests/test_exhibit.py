@@ -62,14 +62,23 @@ def test_control_taps_make_the_expected_commands():
     assert commands_for(("wires", "weight"), "graph") == [cmd.SetWiresMode("weight")]
 
 
-def test_the_history_takes_one_point_per_block_of_samples_and_restarts_on_reset():
+def test_the_history_keeps_the_whole_run_evenly_spaced_and_restarts_on_reset():
     class Stats:
         def __init__(self, seen, loss=0.5, acc=0.9):
             self.samples_seen, self.train_loss, self.test_accuracy = seen, loss, acc
 
-    h = LossHistory(every=100, keep=3)
-    added = [h.record(Stats(s)) for s in (10, 60, 110, 150, 230, 420, 510)]
-    assert added == [False, False, True, False, True, True, True]
-    assert len(h) == 3 and h.acc == [0.9, 0.9, 0.9]        # at most `keep` points
-    assert not h.record(Stats(20))                          # a reset: start counting again
+    h = LossHistory(every=100, keep=4)
+    added = [h.record(Stats(s)) for s in (0, 60, 110, 150, 230, 420)]
+    assert added == [True, False, True, False, True, True]
+    # the fourth point halves the list (first kept) and doubles the spacing
+    assert h.samples == [0, 230] and h.every == 200
+    assert h.record(Stats(430)) and h.samples == [0, 230, 430]
+    assert not h.record(Stats(629))
+    saved = h.save()
+    assert not h.record(Stats(20)) or h.samples == [20]     # a reset: the plot starts over
+    assert h.samples == [20] and h.every == 100
     assert h.record(Stats(130, loss=None)) and np.isnan(h.loss[-1])
+    h2 = LossHistory(every=100, keep=4)
+    assert h2.load(saved) and h2.samples == [0, 230, 430] and h2.every == 200
+    assert not h2.load({"samples": [3, 1], "loss": [1, 1], "acc": [0, 0]}) and len(h2) == 0
+    assert not h2.load("garbage") and len(h2) == 0

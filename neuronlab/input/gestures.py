@@ -19,6 +19,9 @@ window pixels; it never touches the camera itself.
   After a two-finger gesture the remaining finger does nothing until all lift,
   so lifting one finger of a pinch does not jerk the view round.
 - A wheel notch is ``Zoom(wheel_step ** dy)`` about the mouse.
+- ``LongPress`` on the up of a finger held still (within the tap slop) for at least
+  ``long_press_ms``: a deliberate hold, never a tap or a drag (a hold between the two
+  thresholds is neither).
 - ``Release`` on every up or cancel, ``cancelled`` telling which.
 
 Time comes in on the events (``t``), never from a clock. Imports nothing but the
@@ -47,6 +50,12 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Tap:
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class LongPress:
     x: float
     y: float
 
@@ -93,8 +102,10 @@ class GestureRecognizer:
 
     def __init__(self, tap_ms: float = 300.0, tap_px: float = 10.0,
                  double_tap_ms: float = 300.0, double_tap_px: float = 40.0,
-                 wheel_step: float = 1.15, max_pointers: int = 10) -> None:
+                 wheel_step: float = 1.15, max_pointers: int = 10,
+                 long_press_ms: float = 600.0) -> None:
         self.tap_s = float(tap_ms) / 1000.0
+        self.long_press_s = max(float(long_press_ms), float(tap_ms)) / 1000.0
         self.tap_px = float(tap_px)
         # Measured from the first tap's up to the second tap's down (as Android does).
         self.double_tap_s = float(double_tap_ms) / 1000.0
@@ -173,6 +184,11 @@ class GestureRecognizer:
                 and ev.t - tr.t0 <= self.tap_s
                 and math.hypot(ev.x - tr.x0, ev.y - tr.y0) <= self.tap_px):
             out.append(self._tap(ev.x, ev.y, tr.t0, ev.t))
+        elif (not cancelled and tr.tap_ok and not tr.pan and not self._multi
+                and ev.t - tr.t0 >= self.long_press_s
+                and math.hypot(ev.x - tr.x0, ev.y - tr.y0) <= self.tap_px):
+            self._last_tap = None
+            out.append(LongPress(ev.x, ev.y))
         if not self._tracks:
             self._multi = False
             self._pair = None

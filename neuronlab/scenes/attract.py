@@ -4,8 +4,9 @@ Owns the script of attract mode, not its start or end (``kiosk.py`` decides thos
 loop: a digit is drawn stroke by stroke on the Draw pad (a random digit, style and hand:
 size, slant, offset, pace) and the graph fires; a neuron of the drawn digit opens in the
 Inspector and its sum is walked bar by bar, biggest first, the wire lit in 3D; the
-network is reset and learns from scratch at one iteration a frame; then a pause where
-only the invitation speaks. The two halves come in random order and the language steps
+network is reset and learns from scratch at the story pace, then the time machine plays
+its snapshots back as a time-lapse (the first-layer pictures forming from noise); then a
+pause where only the invitation speaks. The two halves come in random order and the language steps
 through ``languages`` once per loop, so the tour never repeats exactly.
 
 The script is a generator that is sent ``dt`` each frame: time is passed in, so a test can
@@ -25,7 +26,7 @@ from neuronlab.session import Neuron
 
 PEN = ("attract", 0)         # the tour's own pointer id on the pad
 PEN_SPEED = 16.0             # cells per second: a calm, legible hand
-LEARN_SPEED = 1              # iterations per frame a passer-by can watch
+TIMELAPSE_S = 6.0            # the time machine's snapshots played back in this long
 
 
 class AttractTour:
@@ -171,12 +172,31 @@ class AttractTour:
     def _learn(self):
         ex = self.host.apply
         self.phase, self.caption = "learn", "attract.tour_learn"
+        # StartDemo learns from nothing at the story pace: slow enough to watch at x4
         for c in (cmd.SwitchScene("graph"), cmd.Select(None), cmd.ShowTraining(), cmd.StartDemo(),
-                  cmd.SetSpeed(LEARN_SPEED)):
+                  cmd.SetSpeed(self.default_speed)):
             ex(c)
         yield from self._wait(self.rng.uniform(20.0, 30.0), orbit_px_per_s=6.0)
+        yield from self._timelapse()
         ex(cmd.EndDemo())
         ex(cmd.SetSpeed(self.default_speed))
+
+    def _timelapse(self):
+        """The snapshots of the learning just watched, oldest first, then back to now."""
+        ex = self.host.apply
+        n = len(self.host.session.timeline.snapshots)
+        if n < 2:
+            return
+        self.phase, self.caption = "timelapse", "attract.tour_timelapse"
+        t, shown = 0.0, -1
+        while shown < n - 1:
+            i = min(n - 1, int(t / TIMELAPSE_S * n))
+            if i != shown:
+                shown = i
+                ex(cmd.TimeTravel(i))
+            t += yield
+        yield from self._wait(1.5)
+        ex(cmd.BackToNow())
 
     def _invite(self):
         ex = self.host.apply

@@ -108,16 +108,17 @@ class MistakeStrip:
         label_px = max(10, int(15 * s))
         widest = max([text.font(label_px).size(lab)[0] for lab in self.labels(stage)] or [0])
         r = stage.regions
-        left, right = r.left.right + int(16 * s), r.side.left - int(16 * s)
+        left, right = r.strip.left, r.strip.right
         gap, pad = max(4, int(10 * s)), int(10 * s)
-        thumb = max(24, int(64 * s))
+        title_h, label_h = int(30 * s), int(label_px * 1.5)
+        # the thumbnails take what the strip leaves them
+        thumb = max(24, min(int(64 * s), r.strip.h - 2 * pad - title_h - label_h))
         item_w = max(thumb, widest + int(6 * s))
         fit = max(1, (right - left - 2 * pad + gap) // (item_w + gap))
         shown = min(len(self.indices), fit)
         w = 2 * pad + max(1, shown) * item_w + max(0, shown - 1) * gap
         w = max(w, min(right - left, int(520 * s)))     # room for the title and count
-        title_h, label_h = int(30 * s), int(label_px * 1.5)
-        rect = pygame.Rect(left + (right - left - w) // 2, r.left.top, w, pad * 2 + title_h + thumb + label_h)
+        rect = pygame.Rect(left + (right - left - w) // 2, r.strip.top, w, pad * 2 + title_h + thumb + label_h)
         x0 = rect.left + (w - (shown * item_w + max(0, shown - 1) * gap)) // 2
         items = [pygame.Rect(x0 + k * (item_w + gap), rect.top + pad + title_h, item_w, thumb + label_h)
                  for k in range(shown)]

@@ -33,7 +33,7 @@ BAR_H = 96
 SIDE_W = 580
 LEFT_W = 420
 HEADLINE_H = 92
-STRIP_H = 112            # a strip of small pictures under the headline (features, mistakes)
+STRIP_H = 128            # a strip of small pictures under the headline (features, mistakes)
 
 
 def auto_px_per_mm(size: tuple[int, int]) -> float:

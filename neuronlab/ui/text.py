@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from functools import lru_cache
 
 import pygame
@@ -12,12 +13,27 @@ REGULAR = asset_path("fonts/DejaVuSans.ttf")
 BOLD = asset_path("fonts/DejaVuSans-Bold.ttf")
 
 
-@lru_cache(maxsize=64)
+CAP_HEIGHT = 0.73      # DejaVu Sans: cap height per pixel of nominal size
+_floor = [6]           # the smallest size any text is drawn at, for the screen in use
+
+
+def set_legible_floor(px_per_mm: float, cap_mm: float = 3.0) -> None:
+    """No text smaller than ``cap_mm`` of cap height on a screen of ``px_per_mm``: legible
+    at arm's length, whatever a panel's design size rounds down to on a small screen."""
+    _floor[0] = max(6, math.ceil(cap_mm * px_per_mm / CAP_HEIGHT - 1e-6))
+
+
 def font(px: int, bold: bool = False) -> pygame.font.Font:
-    """A font whose nominal size is ``px`` pixels (cap height is about 0.73 px)."""
+    """A font whose nominal size is ``px`` pixels (cap height is about 0.73 px), never
+    below the legible floor."""
+    return _font(max(_floor[0], int(px)), bold)
+
+
+@lru_cache(maxsize=64)
+def _font(px: int, bold: bool) -> pygame.font.Font:
     if not pygame.font.get_init():
         pygame.font.init()
-    return pygame.font.Font(str(BOLD if bold else REGULAR), max(6, int(px)))
+    return pygame.font.Font(str(BOLD if bold else REGULAR), px)
 
 
 # Lists that ``sizes_used`` is collecting into: the font sizes of every text rendered
@@ -39,7 +55,7 @@ def sizes_used():
 def render(text: str, px: int, colour, bold: bool = False) -> pygame.Surface:
     if text.strip():
         for sizes in _recording:
-            sizes.append(max(6, int(px)))
+            sizes.append(max(_floor[0], int(px)))
     return font(px, bold).render(text, True, colour)
 
 
