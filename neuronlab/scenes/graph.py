@@ -62,6 +62,8 @@ class GraphScene(Scene):
         self.slider = TimeSlider()
         self._story: tuple | None = None     # ((tick, lang), line, samples seen)
 
+    TIME_H = 132   # design pixels: the time machine's panel (title, a line, the track)
+
     @staticmethod
     def dock(stage: Stage) -> tuple[pygame.Rect, pygame.Rect]:
         """Where the story line and the time machine stand: at the foot of the scene's
@@ -71,7 +73,7 @@ class GraphScene(Scene):
         if side.w >= int(1000 * s):           # two columns: under the answer bars, on the right
             w = (side.w - int(8 * s)) // 2
             x = side.right - w
-        tm = pygame.Rect(x, side.bottom - int(112 * s), w, int(112 * s))
+        tm = pygame.Rect(x, side.bottom - int(GraphScene.TIME_H * s), w, int(GraphScene.TIME_H * s))
         story_h = int(20 * s) + int(19 * s * 1.3) + int(19 * s * 0.8 * 1.1)
         story = pygame.Rect(x, tm.top - int(8 * s) - story_h, w, story_h)
         return story, tm
@@ -79,7 +81,7 @@ class GraphScene(Scene):
     def arrange(self, stage: Stage) -> None:
         s = stage.s
         _, panel = self.dock(stage)
-        bw, bh = int(240 * s), int(72 * s)
+        bw, bh = int(220 * s), int(56 * s)
         self.back.rect = pygame.Rect(panel.right - int(12 * s) - bw, panel.bottom - int(12 * s) - bh, bw, bh)
         self.back.label = stage.tr("time.back")
         self.back.enabled = stage.session.in_past
@@ -266,11 +268,10 @@ class TimeSlider:
         title = text.render(stage.tr("time.title"), px, panels.GOLD, bold=True)
         surf.blit(title, (int(14 * s), int(8 * s)))
         t = self.track.move(-p.x, -p.y)
-        lpx = int(px * 0.85)
-        w = text.font(lpx).size(label)[0]
-        if w > t.w:                          # a longer language: a smaller line, never cut
-            lpx = max(8, int(lpx * t.w / w))
-        surf.blit(text.render(label, lpx, panels.WHITE), (t.x, int(8 * s) + int(px * 1.3)))
+        # the line spans the panel above the track and the button; a longer language wraps
+        lpx, room = int(px * 0.85), p.w - 2 * t.x
+        text.blit_wrapped(surf, label, (t.x, int(8 * s) + int(px * 1.3)), lpx, room, panels.WHITE,
+                          line_gap=1.1)
         y = t.centery + int(8 * s)
         pygame.draw.line(surf, (90, 110, 150), (t.x, y), (t.right, y), max(2, int(6 * s)))
         for k in range(self.n + 1):           # a tick per snapshot, and now at the right end
