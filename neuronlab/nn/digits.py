@@ -159,6 +159,30 @@ def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return first, count, cum
 
 
+_GRID = (-0.5, 0.0, 0.5)     # the elastic field's 3x3 control points, per axis (fractions of the digit)
+
+
+def _elastic_field(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The elastic displacement (dx, dy), each (N, P), at points (x, y) (N, P) in digit
+    units, of control displacements ``c`` (2, N, 3, 3) [axis, sample, row, column]: a
+    Gaussian bump per control point, separable, so 3 + 3 exponentials per point. Laid
+    out (3, N, P) so every array operation runs over whole rows of points."""
+    s2 = np.float32(-0.5 / ELASTIC_SCALE ** 2)
+    kx = [np.exp(np.square(x - np.float32(g)) * s2) for g in _GRID]     # by column
+    ky = [np.exp(np.square(y - np.float32(g)) * s2) for g in _GRID]     # by row
+    out = []
+    for ax in range(2):
+        d = np.zeros_like(x)
+        for i in range(3):
+            row = kx[0] * c[ax, :, i, 0, None]
+            row += kx[1] * c[ax, :, i, 1, None]
+            row += kx[2] * c[ax, :, i, 2, None]
+            row *= ky[i]
+            d += row
+        out.append(d)
+    return out[0], out[1]
+
+
 def _draw(rng: np.random.Generator, labels: np.ndarray, elastic: float | None = None) -> np.ndarray:
     """Pad-like images (N, 16, 16) float32 for the given labels."""
     return _draw_styled(rng, labels, elastic)[0]
@@ -217,13 +241,10 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
         # (a Gaussian bump is separable: exp(-(dx2 + dy2)) = exp(-dx2) exp(-dy2), so 3 + 3
         # exponentials per point instead of 9, and the 3x3 sum becomes two small products)
-        g = np.array([-0.5, 0.0, 0.5], np.float32)
-        s2 = f32(-0.5 / ELASTIC_SCALE ** 2)
-        kx = np.exp((x[..., None] - g) ** 2 * s2)                        # (N, P, 3) by column
-        ky = np.exp((y[..., None] - g) ** 2 * s2)                        # (N, P, 3) by row
         c = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
-        x += np.einsum("npi,npi->np", ky, kx @ c[0].transpose(0, 2, 1))
-        y += np.einsum("npi,npi->np", ky, kx @ c[1].transpose(0, 2, 1))
+        dx, dy = _elastic_field(x, y, c)
+        x += dx
+        y += dy
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
@@ -257,8 +278,9 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
         d = np.arange(SIDE, dtype=np.float32)
         G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / sig[:, None, None]) ** 2)
         G /= G.sum(axis=2, keepdims=True)                                # (S, 16, 16) rows sum to 1
-        img[soft] = G @ img[soft] @ G.transpose(0, 2, 1)
-        img[soft] /= np.maximum(img[soft].max(axis=(1, 2), keepdims=True), 1e-3)
+        sub = G @ img[soft] @ G.transpose(0, 2, 1)
+        sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
+        img[soft] = sub
 
     # some drawings come out blocky: area-averaged onto a coarse grid of 6-10 pixels per
     # digit height, then bilinearly enlarged back -- how a low-resolution scan looks
@@ -266,8 +288,9 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     if len(blocky):
         pitch = height[blocky] / _uniform(rng, *BLOCKY_PIXELS, len(blocky))           # (S,) cells
         M = _coarse_matrices(pitch, _uniform(rng, 0.0, 1.0, (2, len(blocky))))
-        img[blocky] = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                   # (S,16,16)
-        img[blocky] /= np.maximum(img[blocky].max(axis=(1, 2), keepdims=True), 1e-3)
+        sub = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                           # (S,16,16)
+        sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
+        img[blocky] = sub
 
     # a little noise on some images (a smudged screen, an unsteady finger)
     noisy = np.flatnonzero(rng.random(n) < 0.4)
