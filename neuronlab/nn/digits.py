@@ -67,6 +67,7 @@ FRESH_CHUNK = 256            # new samples are drawn once this many are owed: dr
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
+_RENDER_CHUNK = 128          # samples per brush pass
 
 _TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
 _TEST_STREAM = 1
@@ -90,6 +91,17 @@ def _profile_table() -> np.ndarray:
 def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
     """Paint points at (px, py) (N, P) in pad cells, each standing for ``weight`` (N, P)
     cells of stroke, with brush sigma ``_SIGMAS[sigma_idx]`` (N,) -> images (N, 16, 16)."""
+    if len(px) <= _RENDER_CHUNK:
+        return _render_pass(px, py, weight, sigma_idx)
+    out = np.empty((len(px), SIDE, SIDE), np.float32)
+    for i in range(0, len(px), _RENDER_CHUNK):   # a chunk's (n, P, 16) profiles stay in the core's cache
+        s = slice(i, i + _RENDER_CHUNK)
+        out[s] = _render_pass(px[s], py[s], weight[s], sigma_idx[s])
+    return out
+
+
+def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
+    """``_render`` of one chunk."""
     table = _profile_table()
     n_pos = table.shape[1]
     flat = table.reshape(-1, SIDE)                                       # (n_sigma * n_pos, 16)

@@ -38,6 +38,7 @@ BLUR = 0.0           # sigma (cells) of a Gaussian blur folded into the resampli
 STROKE = 2.0         # > 0: a tone curve brings every stroke to about this width (cells)
 
 _CENTRES = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
+_CHUNK = 256                                          # images per pass of the batch path
 _SHEAR_PAD = 6                                        # > MAX_SKEW * 8: a sheared row never leaves its padding
 _SHEAR_W = SIDE + 2 * _SHEAR_PAD + 1                  # padded row length
 _SHEAR_COLS = np.arange(SIDE, dtype=np.float32) + _SHEAR_PAD          # (16,) columns inside the padding
@@ -99,6 +100,16 @@ def to_network(images: np.ndarray) -> np.ndarray:
         return _one(images)
     lead = images.shape[:-2]
     a = images.reshape(-1, SIDE, SIDE)                                     # (B, 16, 16)
+    if len(a) <= _CHUNK:
+        return _batch(a).reshape(*lead, SIDE * SIDE)
+    out = np.empty((len(a), SIDE * SIDE), np.float32)
+    for i in range(0, len(a), _CHUNK):   # a chunk's intermediates stay in the core's cache
+        out[i:i + _CHUNK] = _batch(a[i:i + _CHUNK])
+    return out.reshape(*lead, SIDE * SIDE)
+
+
+def _batch(a: np.ndarray) -> np.ndarray:
+    """``to_network`` of (B, 16, 16) float32 images -> (B, 256) float32."""
     peak = a.max(axis=(1, 2))                                              # (B,)
     blank = peak < EMPTY
     a = a / np.where(blank, 1.0, peak)[:, None, None]
@@ -138,7 +149,7 @@ def to_network(images: np.ndarray) -> np.ndarray:
     np.clip(out, 0.0, 1.0, out=out)
     if STROKE > 0:
         out = _even_strokes(out.reshape(len(out), -1), STROKE)
-    return out.reshape(*lead, SIDE * SIDE).astype(np.float32, copy=False)
+    return out.reshape(len(out), SIDE * SIDE).astype(np.float32, copy=False)
 
 
 
