@@ -114,8 +114,9 @@ def _batch(a: np.ndarray) -> np.ndarray:
     blank = peak < EMPTY
     a = a / np.where(blank, 1.0, peak)[:, None, None]
 
-    rows = a.sum(axis=2)                                                   # (B, 16) ink per row
-    cols = a.sum(axis=1)                                                   # (B, 16) ink per column
+    # einsum's sums of products beat ufunc reductions over these 16-long axes several-fold
+    rows = np.einsum("bij->bi", a)                                         # (B, 16) ink per row
+    cols = np.einsum("bij->bj", a)                                         # (B, 16) ink per column
     mass = np.where(blank, 1.0, rows.sum(axis=1))
     cy = rows @ _CENTRES / mass                                            # centre of mass, (B,)
     cx = cols @ _CENTRES / mass
@@ -136,7 +137,7 @@ def _batch(a: np.ndarray) -> np.ndarray:
         dy = _CENTRES[None, :] - cy[:, None]                               # (B, 16)
         dx = _CENTRES[None, :] - cx[:, None]
         var_y = (rows * dy * dy).sum(axis=1)
-        cov = np.einsum("bi,bij,bj->b", dy, a, dx)
+        cov = np.einsum("bj,bj->b", np.einsum("bi,bij->bj", dy, a), dx)
         skew = np.clip(cov / np.maximum(var_y, 1e-6), -MAX_SKEW, MAX_SKEW).astype(np.float32)
 
     Ry = _resample_matrices(cy, scale)                                     # (B, 16, 16)
@@ -240,34 +241,42 @@ def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
     lose their soft rim (x -> (x - c) / (1 - c)), thin ones have it raised to full ink
     (x -> g x, clipped). Both are solved in closed form on the sorted pixels."""
     B = len(x)
+    n = SIDE * SIDE
     im = x.reshape(B, SIDE, SIDE)
     edge = (np.abs(np.diff(im, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(im, axis=2)).sum(axis=(1, 2)))
     target = np.maximum(width * edge / 2, 1.0)                              # (B,) ink wanted
-    v = np.sort(x, axis=1)[:, ::-1]                                         # (B, 256) descending
-    S = np.cumsum(v, axis=1)                                                # S[:, k-1] = top-k sum
-    mass = S[:, -1]
-    k = np.arange(1, SIDE * SIDE + 1, dtype=np.float32)
-    out = np.empty_like(x)
-    thick = mass > target
-    if thick.any():   # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
+    # sorted pixels with a sentinel each side: vv[:, 1:n+1] descending, vv[:, 0] = 2 above
+    # the top one, vv[:, n+1] = 0 below the last, so every neighbour is a view
+    vv = np.empty((B, n + 2), np.float32)
+    vv[:, 0], vv[:, n + 1] = 2.0, 0.0
+    vv[:, 1:n + 1] = np.sort(x, axis=1)[:, ::-1]
+    v = vv[:, 1:n + 1]
+    SS = np.empty((B, n + 1), np.float32)                                   # SS[:, k] = top-k sum
+    SS[:, 0] = 0.0
+    np.cumsum(v, axis=1, out=SS[:, 1:])
+    mass = SS[:, n]
+    # the tone curve is x -> clip(gain * x - lift, 0, 1): thick strokes gain 1 / (1 - c),
+    # lift c / (1 - c); thin ones gain g, lift 0
+    gain = np.ones(B, np.float32)
+    lift = np.zeros(B, np.float32)
+    thick = np.flatnonzero(mass > target)
+    if len(thick):    # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
         M = target[thick, None]
-        c = (S[thick] - M) / (k - M + 1e-6)                                 # (T, 256) per k
-        below = np.concatenate([v[thick, 1:], np.zeros((thick.sum(), 1), x.dtype)], axis=1)
-        ok = (c <= v[thick] + 1e-6) & (c >= below - 1e-6) & (c >= 0) & (c < 1)
-        cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)[:, None]
-        out[thick] = np.clip((x[thick] - cc) / (1.0 - cc), 0.0, 1.0)
-    thin = ~thick
-    if thin.any():    # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
+        c = (SS[thick, 1:] - M) / (_K - M + 1e-6)                           # (T, 256) per k
+        ok = (c <= v[thick] + 1e-6) & (c >= vv[thick, 2:] - 1e-6) & (c >= 0) & (c < 1)
+        cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)
+        gain[thick] = 1.0 / (1.0 - cc)
+        lift[thick] = cc / (1.0 - cc)
+    thin = np.flatnonzero(mass <= target)
+    if len(thin):     # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
         M = target[thin, None]
-        Sj = np.concatenate([np.zeros((thin.sum(), 1), x.dtype), S[thin, :-1]], axis=1)   # top-j sums, j = 0..255
-        j = k - 1
-        rest = mass[thin, None] - Sj
-        g = (M - j) / np.maximum(rest, 1e-6)
-        vj = np.concatenate([np.full((thin.sum(), 1), 2.0, x.dtype), v[thin, :-1]], axis=1)
-        ok = (g * v[thin] <= 1 + 1e-5) & (g * vj >= 1 - 1e-5) & (g >= 1)
-        gg = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)[:, None]
-        out[thin] = np.minimum(x[thin] * gg, 1.0)
-    return out.astype(np.float32, copy=False)
+        rest = mass[thin, None] - SS[thin, :n]                              # beyond the top j, j = 0..255
+        g = (M - (_K - 1)) / np.maximum(rest, 1e-6)
+        ok = (g * v[thin] <= 1 + 1e-5) & (g * vv[thin, :n] >= 1 - 1e-5) & (g >= 1)
+        gain[thin] = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)
+    out = x * gain[:, None]
+    out -= lift[:, None]
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def _filter_matrix(src_of_out: np.ndarray, n_src: int, zoom: float) -> np.ndarray:
