@@ -239,3 +239,17 @@ def test_the_draw_path_equals_the_reference_for_a_fixed_seed(seed):
     d = np.abs(got - want).reshape(len(y), -1).max(axis=1)
     assert (d == 0).mean() >= 0.998
     assert d.max() < 0.05
+
+
+def test_the_speed_bench_times_every_stage_against_the_reference(capsys):
+    _reference()                       # puts the repository root on the import path
+    from bench import gen_speed
+    assert gen_speed.main(["--batch", "24", "--runs", "1", "--seconds", "0.01"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert [r[0] for r in rows] == ["draw", "render", "to_network", "whole"]
+    for r in rows:
+        assert r[1] == "24"
+        live, ref = (float(v.split("-")[0].replace(",", "")) for v in (r[2], r[3]))
+        assert live > 0 and ref > 0
+        assert r[4].endswith("x")
