@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import reference_draw as ref  # noqa: E402
+from neuronlab.cmd.bench import _rate  # noqa: E402  (digits/s of a call, after a warm-up)
 from neuronlab.nn import digits, pad  # noqa: E402
-
-
-def _rate(fn, per_call: int, seconds: float) -> float:
-    """Digits per second of ``fn`` (each call handles ``per_call`` digits), after a warm-up."""
-    fn()
-    calls, t0 = 0, time.perf_counter()
-    while True:
-        fn()
-        calls += 1
-        dt = time.perf_counter() - t0
-        if dt >= seconds:
-            return calls * per_call / dt
 
 
 def _points(B: int, seed: int):

@@ -1,6 +1,7 @@
 """The generator's draw path and ``pad.to_network`` as they were before they were
 vectorised further: the reference the equivalence tests and ``bench/gen_speed.py`` compare
-the live code with, for the same seed.
+the live code with, for the same seed. The coarse-grid matrices are the live module's
+(their arithmetic did not change).
 
 Parameters (style tables, augmentation amounts) are read from the live modules at call
 time, so this reference follows any change to them; only the arithmetic is frozen here.
@@ -41,26 +42,6 @@ def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.nd
     ink = np.subtract(1.0, s, out=s)
     ink *= 1.0 / (1.0 - math.exp(-D._GAIN))
     return np.minimum(ink, 1.0, out=ink)
-
-
-def _coarse_matrices(pitch: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """(S,) coarse pixel pitches (cells) and (2, S) grid phases in [0, 1) -> (2, S, 16, 16)
-    matrices U @ D per axis: D area-averages the pad onto the coarse grid, U enlarges it
-    back bilinearly, so ``M[0] @ img @ M[1].T`` is the image seen through that grid."""
-    m = int(SIDE / max(float(pitch.min()), 0.5)) + 3                     # coarse cells that can touch the pad
-    j = np.arange(m, dtype=np.float32) - 1.0                             # (m,)
-    edges = np.arange(SIDE + 1, dtype=np.float32)
-    out = []
-    for ax in range(2):
-        lo = (phase[ax] - 1.0)[:, None] * pitch[:, None] + j[None, :] * pitch[:, None]   # (S, m) cell starts
-        hi = lo + pitch[:, None]
-        # overlap of pad pixel [c, c+1) with coarse cell [lo, hi), per unit coarse area
-        D = np.clip(np.minimum(hi[:, :, None], edges[None, None, 1:])
-                    - np.maximum(lo[:, :, None], edges[None, None, :-1]), 0.0, None) / pitch[:, None, None]  # (S, m, 16)
-        mid = (lo + hi) / 2                                                               # (S, m)
-        U = np.maximum(1.0 - np.abs(_PIX[None, :, None] - mid[:, None, :]) / pitch[:, None, None], 0.0)    # (S, 16, m)
-        out.append(U @ D)                                                                 # (S,16,m)@(S,m,16)
-    return np.stack(out).astype(np.float32)
 
 
 def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
@@ -164,7 +145,7 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     blocky = np.flatnonzero(rng.random(n) < D.BLOCKY_FRACTION)
     if len(blocky):
         pitch = height[blocky] / D._uniform(rng, *D.BLOCKY_PIXELS, len(blocky))           # (S,) cells
-        M = _coarse_matrices(pitch, D._uniform(rng, 0.0, 1.0, (2, len(blocky))))
+        M = D._coarse_matrices(pitch, D._uniform(rng, 0.0, 1.0, (2, len(blocky))))
         img[blocky] = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                   # (S,16,16)
         img[blocky] /= np.maximum(img[blocky].max(axis=(1, 2), keepdims=True), 1e-3)
 
