@@ -42,7 +42,7 @@ def test_without_the_stall_guard_a_rate_of_0_3_silences_a_hidden_layer(test_set)
 
 
 # seeds chosen so each reason is met (they follow the generator: re-pick them when it changes)
-@pytest.mark.parametrize("seed,reason", [(4, guard.SILENT_LAYER), (0, guard.AT_CHANCE)])
+@pytest.mark.parametrize("seed,reason", [(6, guard.SILENT_LAYER), (0, guard.AT_CHANCE)])
 def test_a_rate_of_0_3_is_caught_and_learning_starts_over_at_a_lower_rate(test_set, caplog, seed, reason):
     tr = trainer(0.3, seed, test_set)
     with caplog.at_level(logging.WARNING, logger="neuronlab.train"):

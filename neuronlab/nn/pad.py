@@ -157,8 +157,6 @@ def _batch(a: np.ndarray) -> np.ndarray:
     return out.reshape(len(out), SIDE * SIDE).astype(np.float32, copy=False)
 
 
-
-
 def _matrix_one(centre: float, scale: float) -> np.ndarray:
     """One (16, 16) resampling matrix: ``_resample_matrices`` for a single image."""
     src = (_CENTRES - SIDE / 2) / scale + centre                           # (16,)
@@ -255,10 +253,10 @@ def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
     SS[:, 0] = 0.0
     np.cumsum(v, axis=1, out=SS[:, 1:])
     mass = SS[:, n]
-    # the tone curve is x -> clip(gain * x - lift, 0, 1): thick strokes gain 1 / (1 - c),
-    # lift c / (1 - c); thin ones gain g, lift 0
+    # the tone curve is x -> clip((x - cut) * gain, 0, 1): thick strokes cut c and gain
+    # 1 / (1 - c), thin ones cut 0 and gain g
     gain = np.ones(B, np.float32)
-    lift = np.zeros(B, np.float32)
+    cut = np.zeros(B, np.float32)
     thick = np.flatnonzero(mass > target)
     if len(thick):    # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
         M = target[thick, None]
@@ -266,7 +264,7 @@ def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
         ok = (c <= v[thick] + 1e-6) & (c >= vv[thick, 2:] - 1e-6) & (c >= 0) & (c < 1)
         cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)
         gain[thick] = 1.0 / (1.0 - cc)
-        lift[thick] = cc / (1.0 - cc)
+        cut[thick] = cc
     thin = np.flatnonzero(mass <= target)
     if len(thin):     # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
         M = target[thin, None]
@@ -274,8 +272,8 @@ def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
         g = (M - (_K - 1)) / np.maximum(rest, 1e-6)
         ok = (g * v[thin] <= 1 + 1e-5) & (g * vv[thin, :n] >= 1 - 1e-5) & (g >= 1)
         gain[thin] = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)
-    out = x * gain[:, None]
-    out -= lift[:, None]
+    out = x - cut[:, None]
+    out *= gain[:, None]
     return np.clip(out, 0.0, 1.0, out=out)
 
 
