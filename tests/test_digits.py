@@ -199,3 +199,57 @@ def test_elastic_distortion_bends_training_digits_but_never_the_test_set(monkeyp
     np.testing.assert_array_equal(y, y2)
     assert np.abs(bent - straight).mean() > 0.02
     np.testing.assert_array_equal(X_bent, X_straight)
+
+
+def _reference():
+    """bench/reference_draw.py: the draw path before its vectorisation, same parameters."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench import reference_draw
+    return reference_draw
+
+
+def test_the_elastic_field_equals_the_reference_formula():
+    rng = np.random.default_rng(5)
+    x, y = (rng.random((2, 300, 80), dtype=np.float32) - 0.5) * 1.2
+    c = rng.standard_normal((2, 300, 3, 3), dtype=np.float32) * 0.08
+    g = np.array([-0.5, 0.0, 0.5], np.float32)
+    s2 = np.float32(-0.5 / digits.ELASTIC_SCALE ** 2)
+    kx = np.exp((x[..., None] - g) ** 2 * s2)
+    ky = np.exp((y[..., None] - g) ** 2 * s2)
+    want_x = np.einsum("npi,npi->np", ky, kx @ c[0].transpose(0, 2, 1))
+    want_y = np.einsum("npi,npi->np", ky, kx @ c[1].transpose(0, 2, 1))
+    dx, dy = digits._elastic_field(x, y, c)
+    assert np.abs(want_x).max() > 0.05                     # a real displacement was compared
+    np.testing.assert_allclose(dx, want_x, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(dy, want_y, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_draw_path_equals_the_reference_for_a_fixed_seed(seed):
+    # the same random stream and the same arithmetic but for float32 summation order in
+    # the elastic field: a point on a 1/8-cell rounding edge may land one step over, so a
+    # rare image differs by one dab's shift; every other image is bit-identical
+    ref = _reference()
+    y = np.random.default_rng(seed).permutation(np.arange(4000) % 10)
+    want, want_style = ref._draw_styled(np.random.default_rng(seed), y)
+    got, style = digits._draw_styled(np.random.default_rng(seed), y)
+    np.testing.assert_array_equal(style, want_style)
+    d = np.abs(got - want).reshape(len(y), -1).max(axis=1)
+    assert (d == 0).mean() >= 0.998
+    assert d.max() < 0.05
+
+
+def test_the_speed_bench_times_every_stage_against_the_reference(capsys):
+    _reference()                       # puts the repository root on the import path
+    from bench import gen_speed
+    assert gen_speed.main(["--batch", "24", "--runs", "1", "--seconds", "0.01"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert [r[0] for r in rows] == ["draw", "render", "to_network", "whole"]
+    for r in rows:
+        assert r[1] == "24"
+        live, ref = (float(v.split("-")[0].replace(",", "")) for v in (r[2], r[3]))
+        assert live > 0 and ref > 0
+        assert r[4].endswith("x")

@@ -34,7 +34,7 @@ def live_units(model, X):
 
 
 def test_without_the_stall_guard_a_rate_of_0_3_silences_a_hidden_layer(test_set):
-    tr = trainer(0.3, 2, test_set, stall_after=0)
+    tr = trainer(0.3, 0, test_set, stall_after=0)
     tr.run(20_000 // 32)
     assert min(live_units(tr.model, test_set[0])) == 0
     assert tr.stats.test_accuracy < 0.2
@@ -42,7 +42,7 @@ def test_without_the_stall_guard_a_rate_of_0_3_silences_a_hidden_layer(test_set)
 
 
 # seeds chosen so each reason is met (they follow the generator: re-pick them when it changes)
-@pytest.mark.parametrize("seed,reason", [(0, guard.SILENT_LAYER), (2, guard.AT_CHANCE)])
+@pytest.mark.parametrize("seed,reason", [(6, guard.SILENT_LAYER), (0, guard.AT_CHANCE)])
 def test_a_rate_of_0_3_is_caught_and_learning_starts_over_at_a_lower_rate(test_set, caplog, seed, reason):
     tr = trainer(0.3, seed, test_set)
     with caplog.at_level(logging.WARNING, logger="neuronlab.train"):
@@ -105,7 +105,9 @@ def test_the_exhibit_at_0_3_starts_over_and_its_session_shows_the_new_network():
 
     ses = Session(TrainSettings(lr=0.3, test_every=4_000), seed=2, iters_per_frame=64)
     frame = 0
-    while ses.trainer.stall_count == 0 and ses.trainer.stats.samples_seen < 30_000:
+    # at lr 0.3 the run is chaotic: which 4,000-sample check catches it moves with the
+    # inputs' last float32 bits (16-32k samples over seeds 0-3)
+    while ses.trainer.stall_count == 0 and ses.trainer.stats.samples_seen < 40_000:
         ses.update(frame / 60)
         frame += 1
     ev = ses.trainer.last_event

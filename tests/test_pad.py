@@ -181,3 +181,26 @@ def test_the_eraser_and_set_image_work_on_the_canvas_too():
     np.testing.assert_array_equal(p.image, img)
     p.down(1, 12.5, 12.5)          # painting on adds to what was set
     assert p.image[4, 5] == pytest.approx(0.7) and p.image[12, 12] > 0.6
+
+
+def _reference():
+    """bench/reference_draw.py: the draw path and to_network before their vectorisation."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench import reference_draw
+    return reference_draw
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_to_network_equals_the_reference_path_on_generated_digits(seed):
+    # the reference ran the deskew shear and the tone curve in float64 (an integer index
+    # promoted them); both are float32 now, so the two agree to float32 rounding
+    from neuronlab.nn import digits
+    ref = _reference()
+    y = np.random.default_rng(seed).permutation(np.arange(3000) % 10)
+    raw = ref._draw_styled(np.random.default_rng(seed), y)[0]
+    want, got = ref.to_network(raw), pad.to_network(raw)
+    assert got.dtype == np.float32 and got.shape == want.shape == (3000, 256)
+    np.testing.assert_allclose(got, want, rtol=0, atol=2e-5)
+    assert np.abs(got - want).mean() < 1e-6

@@ -4,7 +4,8 @@
   real loop) in the steady state -- the generator's pool of reused samples filled first,
   outside the timed part -- and at batch 32 over the whole filling phase before it; and
   the network step alone on pre-generated batches;
-- generator samples/s, every sample drawn new;
+- generator samples/s, every sample drawn new, at batch 1, 32, 128 and the trainer's
+  prefetch (``bench/gen_speed.py`` breaks this down by stage);
 - one image: forward pass, plus what the Inspector needs (the (256, 16) contributions
   a_i * w_ij into every first-layer neuron), plus the pad path of a drawing;
 - with ``--torch``: the same network and optimiser in PyTorch on CPU at batch 32 and the
@@ -164,7 +165,7 @@ def run(args) -> int:
         step32 = r if B == 32 else step32
         print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
     gen = digits.DigitGenerator(2, pool=0)
-    for B in (1, 32, 128):
+    for B in (1, 32, 128, TrainSettings.prefetch):
         r = _rate(lambda: gen.batch(B), B, seconds)
         print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (every sample drawn new, through pad.to_network)")
     r = _rate(lambda: full.batch(TrainSettings.prefetch), TrainSettings.prefetch, seconds)

@@ -15,9 +15,11 @@ only: the fixed test set is drawn without it, so it measures the generator's dig
 the distortion. ``raw_batch`` returns those pad-like images; ``batch`` sends them through
 ``pad.to_network`` -- the same path a visitor's drawing takes.
 
-Rendering is one vectorised pass per batch: each stroke point is a small Gaussian
-dab whose pixel-area integral is separable, so the image is a (16, P) @ (P, 16)
-product per sample, with the 1-D profiles read from a precomputed table.
+Drawing is vectorised across the batch: every step works on all B digits' points at
+once, and the heavy ones (elastic field, brush) a cache-sized chunk of samples at a time.
+Each stroke point is a small Gaussian dab whose pixel-area integral is separable, so
+the image is a (16, P) @ (P, 16) product per sample, with the 1-D profiles read from a
+precomputed table. ``bench/gen_speed.py`` times each stage against the earlier code.
 
 Imports numpy only.
 """
@@ -67,6 +69,7 @@ FRESH_CHUNK = 256            # new samples are drawn once this many are owed: dr
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
+_RENDER_CHUNK = 128          # samples per brush pass
 
 _TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
 _TEST_STREAM = 1
@@ -90,6 +93,17 @@ def _profile_table() -> np.ndarray:
 def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
     """Paint points at (px, py) (N, P) in pad cells, each standing for ``weight`` (N, P)
     cells of stroke, with brush sigma ``_SIGMAS[sigma_idx]`` (N,) -> images (N, 16, 16)."""
+    if len(px) <= _RENDER_CHUNK:
+        return _render_pass(px, py, weight, sigma_idx)
+    out = np.empty((len(px), SIDE, SIDE), np.float32)
+    for i in range(0, len(px), _RENDER_CHUNK):   # a chunk's (n, P, 16) profiles stay in the core's cache
+        s = slice(i, i + _RENDER_CHUNK)
+        out[s] = _render_pass(px[s], py[s], weight[s], sigma_idx[s])
+    return out
+
+
+def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
+    """``_render`` of one chunk."""
     table = _profile_table()
     n_pos = table.shape[1]
     flat = table.reshape(-1, SIDE)                                       # (n_sigma * n_pos, 16)
@@ -127,7 +141,7 @@ def _coarse_matrices(pitch: np.ndarray, phase: np.ndarray) -> np.ndarray:
         mid = (lo + hi) / 2                                                               # (S, m)
         U = np.maximum(1.0 - np.abs(_PIX[None, :, None] - mid[:, None, :]) / pitch[:, None, None], 0.0)    # (S, 16, m)
         out.append(U @ D)                                                                 # (S,16,m)@(S,m,16)
-    return np.stack(out).astype(np.float32)
+    return np.stack(out)
 
 
 def _uniform(rng: np.random.Generator, lo: float, hi: float, shape) -> np.ndarray:
@@ -157,6 +171,33 @@ def _style_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     count = np.bincount(T_lab, minlength=10)
     cum = np.concatenate([np.cumsum(T_share[f:f + c]) for f, c in zip(first, count)])
     return first, count, cum
+
+
+_GRID = (-0.5, 0.0, 0.5)     # the elastic field's 3x3 control points, per axis (fractions of the digit)
+
+
+def _elastic_field(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The elastic displacement (dx, dy), each (N, P), at points (x, y) (N, P) in digit
+    units, of control displacements ``c`` (2, N, 3, 3) [axis, sample, row, column]: a
+    Gaussian bump per control point, separable, so 3 + 3 exponentials per point. Summed
+    as products of whole (n, P) rows of points, a cache-sized chunk of samples at a time."""
+    s2 = np.float32(-0.5 / ELASTIC_SCALE ** 2)
+    cs = np.ascontiguousarray(c.transpose(0, 2, 3, 1))[..., None]         # (2, 3, 3, N, 1)
+    out = np.empty((2,) + x.shape, np.float32)
+    for a in range(0, len(x), _RENDER_CHUNK):
+        b = slice(a, a + _RENDER_CHUNK)
+        kx = [np.exp(np.square(x[b] - np.float32(g)) * s2) for g in _GRID]   # by column
+        ky = [np.exp(np.square(y[b] - np.float32(g)) * s2) for g in _GRID]   # by row
+        for ax in range(2):
+            d = out[ax, b]
+            d[...] = 0.0
+            for i in range(3):
+                row = kx[0] * cs[ax, i, 0, b]
+                row += kx[1] * cs[ax, i, 1, b]
+                row += kx[2] * cs[ax, i, 2, b]
+                row *= ky[i]
+                d += row
+    return out[0], out[1]
 
 
 def _draw(rng: np.random.Generator, labels: np.ndarray, elastic: float | None = None) -> np.ndarray:
@@ -217,13 +258,10 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
         # (a Gaussian bump is separable: exp(-(dx2 + dy2)) = exp(-dx2) exp(-dy2), so 3 + 3
         # exponentials per point instead of 9, and the 3x3 sum becomes two small products)
-        g = np.array([-0.5, 0.0, 0.5], np.float32)
-        s2 = f32(-0.5 / ELASTIC_SCALE ** 2)
-        kx = np.exp((x[..., None] - g) ** 2 * s2)                        # (N, P, 3) by column
-        ky = np.exp((y[..., None] - g) ** 2 * s2)                        # (N, P, 3) by row
         c = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
-        x += np.einsum("npi,npi->np", ky, kx @ c[0].transpose(0, 2, 1))
-        y += np.einsum("npi,npi->np", ky, kx @ c[1].transpose(0, 2, 1))
+        dx, dy = _elastic_field(x, y, c)
+        x += dx
+        y += dy
 
     # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
     height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
@@ -257,8 +295,9 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
         d = np.arange(SIDE, dtype=np.float32)
         G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / sig[:, None, None]) ** 2)
         G /= G.sum(axis=2, keepdims=True)                                # (S, 16, 16) rows sum to 1
-        img[soft] = G @ img[soft] @ G.transpose(0, 2, 1)
-        img[soft] /= np.maximum(img[soft].max(axis=(1, 2), keepdims=True), 1e-3)
+        sub = G @ img[soft] @ G.transpose(0, 2, 1)
+        sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
+        img[soft] = sub
 
     # some drawings come out blocky: area-averaged onto a coarse grid of 6-10 pixels per
     # digit height, then bilinearly enlarged back -- how a low-resolution scan looks
@@ -266,8 +305,9 @@ def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
     if len(blocky):
         pitch = height[blocky] / _uniform(rng, *BLOCKY_PIXELS, len(blocky))           # (S,) cells
         M = _coarse_matrices(pitch, _uniform(rng, 0.0, 1.0, (2, len(blocky))))
-        img[blocky] = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                   # (S,16,16)
-        img[blocky] /= np.maximum(img[blocky].max(axis=(1, 2), keepdims=True), 1e-3)
+        sub = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                           # (S,16,16)
+        sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
+        img[blocky] = sub
 
     # a little noise on some images (a smudged screen, an unsteady finger)
     noisy = np.flatnonzero(rng.random(n) < 0.4)

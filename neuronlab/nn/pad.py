@@ -38,6 +38,12 @@ BLUR = 0.0           # sigma (cells) of a Gaussian blur folded into the resampli
 STROKE = 2.0         # > 0: a tone curve brings every stroke to about this width (cells)
 
 _CENTRES = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
+_CHUNK = 256                                          # images per pass of the batch path
+_SHEAR_PAD = 6                                        # > MAX_SKEW * 8: a sheared row never leaves its padding
+_SHEAR_W = SIDE + 2 * _SHEAR_PAD + 1                  # padded row length
+_SHEAR_COLS = np.arange(SIDE, dtype=np.float32) + _SHEAR_PAD          # (16,) columns inside the padding
+_SHEAR_ROWS = (np.arange(SIDE) * _SHEAR_W)[:, None]                   # (16, 1) row starts, flat
+_ROW_BASE = _SHEAR_ROWS + np.arange(SIDE)[None, :] + _SHEAR_PAD
 
 
 def _resample_matrices(centre: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -64,17 +70,23 @@ def _blur_matrix(sigma: float) -> np.ndarray:
 
 def _shear_rows(img: np.ndarray, skew: np.ndarray) -> np.ndarray:
     """Shift each row of (B, 16, 16) by skew * (row centre - 8) cells, linearly
-    interpolated, so a slanted drawing stands upright."""
-    P = 6                                                                  # > MAX_SKEW * 8
-    padded = np.zeros((img.shape[0], SIDE, SIDE + 2 * P + 1), dtype=np.float32)
-    padded[:, :, P:P + SIDE] = img
-    u = (np.arange(SIDE, dtype=np.float32)[None, None, :] + P
-         + (skew[:, None] * (_CENTRES - SIDE / 2)[None, :])[:, :, None])    # (B, 16, 16)
-    j0 = np.floor(u).astype(np.intp)
+    interpolated, so a slanted drawing stands upright. float32 throughout; the two
+    neighbours are read with one flat gather each (cheaper than ``take_along_axis``)."""
+    B = img.shape[0]
+    padded = np.zeros((B, SIDE, _SHEAR_W), dtype=np.float32)
+    padded[:, :, _SHEAR_PAD:_SHEAR_PAD + SIDE] = img
+    u = _SHEAR_COLS + (skew[:, None] * (_CENTRES - SIDE / 2)[None, :])[:, :, None]   # (B, 16, 16)
+    j0 = np.floor(u)
     f = u - j0
-    left = np.take_along_axis(padded, j0, axis=2)
-    right = np.take_along_axis(padded, j0 + 1, axis=2)
-    return left + f * (right - left)
+    idx = j0.astype(np.intp)
+    idx += (np.arange(B) * (SIDE * _SHEAR_W))[:, None, None] + _SHEAR_ROWS
+    flat = padded.reshape(-1)
+    left = flat.take(idx)
+    out = flat.take(idx + 1)
+    out -= left
+    out *= f
+    out += left
+    return out
 
 
 def to_network(images: np.ndarray) -> np.ndarray:
@@ -88,18 +100,33 @@ def to_network(images: np.ndarray) -> np.ndarray:
         return _one(images)
     lead = images.shape[:-2]
     a = images.reshape(-1, SIDE, SIDE)                                     # (B, 16, 16)
+    if len(a) <= _CHUNK:
+        return _batch(a).reshape(*lead, SIDE * SIDE)
+    out = np.empty((len(a), SIDE * SIDE), np.float32)
+    for i in range(0, len(a), _CHUNK):   # a chunk's intermediates stay in the core's cache
+        out[i:i + _CHUNK] = _batch(a[i:i + _CHUNK])
+    return out.reshape(*lead, SIDE * SIDE)
+
+
+def _batch(a: np.ndarray) -> np.ndarray:
+    """``to_network`` of (B, 16, 16) float32 images -> (B, 256) float32."""
     peak = a.max(axis=(1, 2))                                              # (B,)
     blank = peak < EMPTY
     a = a / np.where(blank, 1.0, peak)[:, None, None]
 
-    rows = a.sum(axis=2)                                                   # (B, 16) ink per row
-    cols = a.sum(axis=1)                                                   # (B, 16) ink per column
+    # einsum's sums of products beat ufunc reductions over these 16-long axes several-fold
+    rows = np.einsum("bij->bi", a)                                         # (B, 16) ink per row
+    cols = np.einsum("bij->bj", a)                                         # (B, 16) ink per column
     mass = np.where(blank, 1.0, rows.sum(axis=1))
     cy = rows @ _CENTRES / mass                                            # centre of mass, (B,)
     cx = cols @ _CENTRES / mass
 
-    inked_r = a.max(axis=2) >= INK_THRESHOLD                               # (B, 16)
-    inked_c = a.max(axis=1) >= INK_THRESHOLD
+    inked = a >= INK_THRESHOLD                                             # (B, 16, 16)
+    # a row is inked if any of its 16 bytes is: read them as two 8-byte words (a max or
+    # any over a 16-long last axis costs far more per row)
+    words = inked.view(np.uint64).reshape(len(a), SIDE, SIDE // 8)
+    inked_r = (words[..., 0] | words[..., 1]) != 0                         # (B, 16)
+    inked_c = np.logical_or.reduce(inked, axis=1)
     h = SIDE - inked_r.argmax(axis=1) - inked_r[:, ::-1].argmax(axis=1)    # bbox rows, cells
     w = SIDE - inked_c.argmax(axis=1) - inked_c[:, ::-1].argmax(axis=1)
     extent = np.maximum(np.maximum(h, w), 1).astype(np.float32)
@@ -110,7 +137,7 @@ def to_network(images: np.ndarray) -> np.ndarray:
         dy = _CENTRES[None, :] - cy[:, None]                               # (B, 16)
         dx = _CENTRES[None, :] - cx[:, None]
         var_y = (rows * dy * dy).sum(axis=1)
-        cov = np.einsum("bi,bij,bj->b", dy, a, dx)
+        cov = np.einsum("bj,bj->b", np.einsum("bi,bij->bj", dy, a), dx)
         skew = np.clip(cov / np.maximum(var_y, 1e-6), -MAX_SKEW, MAX_SKEW).astype(np.float32)
 
     Ry = _resample_matrices(cy, scale)                                     # (B, 16, 16)
@@ -127,11 +154,7 @@ def to_network(images: np.ndarray) -> np.ndarray:
     np.clip(out, 0.0, 1.0, out=out)
     if STROKE > 0:
         out = _even_strokes(out.reshape(len(out), -1), STROKE)
-    return out.reshape(*lead, SIDE * SIDE).astype(np.float32, copy=False)
-
-
-_SHEAR_PAD = 6                                                  # > MAX_SKEW * 8
-_ROW_BASE = (np.arange(SIDE) * (SIDE + 2 * _SHEAR_PAD + 1))[:, None] + np.arange(SIDE)[None, :] + _SHEAR_PAD
+    return out.reshape(len(out), SIDE * SIDE).astype(np.float32, copy=False)
 
 
 def _matrix_one(centre: float, scale: float) -> np.ndarray:
@@ -165,7 +188,7 @@ def _one(image: np.ndarray) -> np.ndarray:
         var_y = float((rows * dy) @ dy)
         cov = float(dy @ a @ (_CENTRES - np.float32(cx)))
         skew = min(max(cov / max(var_y, 1e-6), -MAX_SKEW), MAX_SKEW)
-        padded = np.zeros((SIDE, SIDE + 2 * _SHEAR_PAD + 1), np.float32)
+        padded = np.zeros((SIDE, _SHEAR_W), np.float32)
         padded[:, _SHEAR_PAD:_SHEAR_PAD + SIDE] = out
         shift = np.float32(skew) * (_CENTRES - SIDE / 2)                   # (16,) per row
         j0 = np.floor(shift)
@@ -216,34 +239,42 @@ def _even_strokes(x: np.ndarray, width: float) -> np.ndarray:
     lose their soft rim (x -> (x - c) / (1 - c)), thin ones have it raised to full ink
     (x -> g x, clipped). Both are solved in closed form on the sorted pixels."""
     B = len(x)
+    n = SIDE * SIDE
     im = x.reshape(B, SIDE, SIDE)
     edge = (np.abs(np.diff(im, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(im, axis=2)).sum(axis=(1, 2)))
     target = np.maximum(width * edge / 2, 1.0)                              # (B,) ink wanted
-    v = -np.sort(-x, axis=1)                                                # (B, 256) descending
-    S = np.cumsum(v, axis=1)                                                # S[:, k-1] = top-k sum
-    mass = S[:, -1]
-    k = np.arange(1, SIDE * SIDE + 1, dtype=np.float32)
-    out = np.empty_like(x)
-    thick = mass > target
-    if thick.any():   # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
+    # sorted pixels with a sentinel each side: vv[:, 1:n+1] descending, vv[:, 0] = 2 above
+    # the top one, vv[:, n+1] = 0 below the last, so every neighbour is a view
+    vv = np.empty((B, n + 2), np.float32)
+    vv[:, 0], vv[:, n + 1] = 2.0, 0.0
+    vv[:, 1:n + 1] = np.sort(x, axis=1)[:, ::-1]
+    v = vv[:, 1:n + 1]
+    SS = np.empty((B, n + 1), np.float32)                                   # SS[:, k] = top-k sum
+    SS[:, 0] = 0.0
+    np.cumsum(v, axis=1, out=SS[:, 1:])
+    mass = SS[:, n]
+    # the tone curve is x -> clip((x - cut) * gain, 0, 1): thick strokes cut c and gain
+    # 1 / (1 - c), thin ones cut 0 and gain g
+    gain = np.ones(B, np.float32)
+    cut = np.zeros(B, np.float32)
+    thick = np.flatnonzero(mass > target)
+    if len(thick):    # threshold c: (S_k - k c) / (1 - c) = M with v_{k+1} <= c <= v_k
         M = target[thick, None]
-        c = (S[thick] - M) / (k - M + 1e-6)                                 # (T, 256) per k
-        below = np.concatenate([v[thick, 1:], np.zeros((thick.sum(), 1), x.dtype)], axis=1)
-        ok = (c <= v[thick] + 1e-6) & (c >= below - 1e-6) & (c >= 0) & (c < 1)
-        cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)[:, None]
-        out[thick] = np.clip((x[thick] - cc) / (1.0 - cc), 0.0, 1.0)
-    thin = ~thick
-    if thin.any():    # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
+        c = (SS[thick, 1:] - M) / (_K - M + 1e-6)                           # (T, 256) per k
+        ok = (c <= v[thick] + 1e-6) & (c >= vv[thick, 2:] - 1e-6) & (c >= 0) & (c < 1)
+        cc = np.where(ok.any(axis=1), c[np.arange(len(c)), ok.argmax(axis=1)], 0.0)
+        gain[thick] = 1.0 / (1.0 - cc)
+        cut[thick] = cc
+    thin = np.flatnonzero(mass <= target)
+    if len(thin):     # gain g: j + g (mass - S_j) = M with v_{j+1} g <= 1 <= v_j g
         M = target[thin, None]
-        Sj = np.concatenate([np.zeros((thin.sum(), 1), x.dtype), S[thin, :-1]], axis=1)   # top-j sums, j = 0..255
-        j = k - 1
-        rest = mass[thin, None] - Sj
-        g = (M - j) / np.maximum(rest, 1e-6)
-        vj = np.concatenate([np.full((thin.sum(), 1), 2.0, x.dtype), v[thin, :-1]], axis=1)
-        ok = (g * v[thin] <= 1 + 1e-5) & (g * vj >= 1 - 1e-5) & (g >= 1)
-        gg = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)[:, None]
-        out[thin] = np.minimum(x[thin] * gg, 1.0)
-    return out.astype(np.float32, copy=False)
+        rest = mass[thin, None] - SS[thin, :n]                              # beyond the top j, j = 0..255
+        g = (M - (_K - 1)) / np.maximum(rest, 1e-6)
+        ok = (g * v[thin] <= 1 + 1e-5) & (g * vv[thin, :n] >= 1 - 1e-5) & (g >= 1)
+        gain[thin] = np.where(ok.any(axis=1), g[np.arange(len(g)), ok.argmax(axis=1)], 1.0)
+    out = x - cut[:, None]
+    out *= gain[:, None]
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def _filter_matrix(src_of_out: np.ndarray, n_src: int, zoom: float) -> np.ndarray:
