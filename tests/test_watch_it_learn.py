@@ -139,7 +139,7 @@ def test_dragging_the_slider_travels_and_back_to_now_returns(app):
     np.testing.assert_array_equal(_flat(ses.model), ses.timeline.snapshots[1].flat)
     command(app, cmd.SetSpeed(0))              # so no step trains right after the return
     b = app.scene.back.rect
-    assert app.scene.back.enabled and b.h >= 40            # touch-sized
+    assert app.scene.back.enabled and b.h / app.stage.regions.px_per_mm >= 9.0   # touch-sized
     frames(app, 1, [finger("down", *b.center, fid=8)])
     frames(app, 2, [finger("up", *b.center, fid=8)])
     assert not ses.in_past
