@@ -209,13 +209,8 @@ class Lesson:
         """Count one healthy lesson step in the exhibit trainer's statistics, the way
         its own steps are counted."""
         tr = self.teacher.trainer
-        st = tr.stats
-        st.iterations += 1
-        st.samples_seen += samples
-        st.epoch = st.samples_seen // tr.settings.epoch_size
-        st.batch_loss = loss
-        alpha = min(1.0, samples / tr.settings.loss_smoothing)
-        st.train_loss = loss if st.train_loss is None else st.train_loss + alpha * (loss - st.train_loss)
+        tr.stats.iterations += 1
+        tr.count_samples(samples, loss)
         self._losses.append(loss)
 
     def finish(self) -> TeachResult:

@@ -30,7 +30,7 @@ import numpy as np
 from neuronlab.nn import guard, schedule
 from neuronlab.nn.guard import LOG10, Rollback
 from neuronlab.nn.meters import RateMeter, TestMeter
-from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES, SIZES, Forward, Grads
+from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES, SIZES, Forward, Grads, param_views
 
 log = logging.getLogger("neuronlab.train")
 
@@ -156,16 +156,6 @@ class _Buffers:
         self.m2 = np.empty((B, n2), bool); self.m1 = np.empty((B, n1), bool)
 
 
-def _flat_views(flat: np.ndarray) -> dict[str, np.ndarray]:
-    """Views of one flat buffer shaped like every parameter, in PARAM_NAMES order."""
-    views, at = {}, 0
-    for k in PARAM_NAMES:
-        n = int(np.prod(PARAM_SHAPES[k]))
-        views[k] = flat[at:at + n].reshape(PARAM_SHAPES[k])
-        at += n
-    return views
-
-
 class Trainer:
     """Momentum SGD: v <- momentum * v - lr * g;  theta <- theta + v.
 
@@ -190,8 +180,8 @@ class Trainer:
         self._v_flat = np.zeros(n_flat, np.float32)
         self._g_flat = np.zeros(n_flat, np.float32)
         self._tmp_flat = np.zeros(n_flat, np.float32)
-        self._v = _flat_views(self._v_flat)      # velocity per parameter
-        self._g = _flat_views(self._g_flat)      # this batch's gradient per parameter
+        self._v = param_views(self._v_flat)      # velocity per parameter
+        self._g = param_views(self._g_flat)      # this batch's gradient per parameter
         self._good = {k: v.copy() for k, v in model.params.items()}   # last good weights
         self._buffers: dict[int, _Buffers] = {}
         self._chunk_X = np.zeros((0, SIZES[0]), np.float32)   # prefetched samples
@@ -414,12 +404,18 @@ class Trainer:
             self._since_snapshot = 0
         self._apply_update()
         self._since_snapshot += 1
-        st.samples_seen += B
+        self.count_samples(B, loss)
+        return X, y, b, loss, True
+
+    def count_samples(self, samples: int, loss: float) -> None:
+        """Count a healthy step of ``samples`` with batch ``loss`` in the statistics (the
+        smoothed loss follows it); a lesson on a visitor's drawing counts its steps here too."""
+        st = self.stats
+        st.samples_seen += samples
         st.epoch = st.samples_seen // self.settings.epoch_size
         st.batch_loss = loss
-        alpha = min(1.0, B / self.settings.loss_smoothing)
+        alpha = min(1.0, samples / self.settings.loss_smoothing)
         st.train_loss = loss if st.train_loss is None else st.train_loss + alpha * (loss - st.train_loss)
-        return X, y, b, loss, True
 
     def run(self, k: int, max_seconds: float | None = None) -> int:
         """Do up to ``k`` iterations of ``settings.batch`` samples; stop early once
