@@ -3,7 +3,8 @@
 # (seed 0): the four scenes, portrait and 4:3, the Graph scene in each language, teaching,
 # the why overlay, the time machine and a knocked-out neuron.
 #   bash docs/pictures.sh [PYTHON]        (default .venv/bin/python; no display needed)
-# Side-by-side pictures against an older version: bench/compare_pictures.py.
+# With BEFORE=DIR holding an older version's <scene>-1080.png and <scene>-portrait.png, also
+# docs/img/compare-<scene>-1080.png and -portrait.png, side by side (bench/compare_pictures.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${1:-.venv/bin/python}"
@@ -25,4 +26,14 @@ for lang in de fr es nl; do
 done
 "$PY" bench/teach_pictures.py --out docs/img > /dev/null
 "$PY" bench/watch_pictures.py --out docs/img > /dev/null
+if [ -n "${BEFORE:-}" ]; then
+    for scene in graph inspector draw probe; do
+        for shape in 1080:1920x1080 portrait:1080x1920; do
+            name="${shape%%:*}"; size="${shape#*:}"
+            shot --scene "$scene" --size "$size" --out "$tmp/$scene-$name.png"
+            "$PY" bench/compare_pictures.py "$BEFORE/$scene-$name.png" "$tmp/$scene-$name.png" \
+                "docs/img/compare-$scene-$name.png" > /dev/null
+        done
+    done
+fi
 echo "pictures written to docs/img"
