@@ -1,0 +1,64 @@
+"""How often real hands write each of the generator's styles. A measuring script.
+
+For every real digit of the MNIST dev half (placed large on the pad, through
+``pad.to_network``), finds its 5 nearest neighbours among 3,000 generated digits of the
+same class (every style drawn equally often, through ``pad.to_network``) and counts
+which style each neighbour was drawn from. Prints, per digit, the share of neighbours
+each style won against its even share, and the mean distance to
+the nearest generated digit (how far real hands lie from anything the generator makes),
+then the shares as a ``strokes._SHARES`` literal (1.0 = the digit's even share, floored
+at ``--floor``) to paste or try with ``bench/real_handwriting.py --set``.
+
+    .venv/bin/python bench/style_shares.py [--per-class 3000] [--floor 0.25] [--seed 5]
+
+Only the dev half is looked at; the holdout half stays unseen. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+if __package__ in (None, ""):   # run as a script from anywhere: make the repo importable
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import real_sets as R  # noqa: E402
+from neuronlab.nn import digits, pad, strokes  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--per-class", type=int, default=3000)
+    ap.add_argument("--neighbours", type=int, default=5)
+    ap.add_argument("--floor", type=float, default=0.25)
+    ap.add_argument("--seed", type=int, default=5)
+    a = ap.parse_args()
+    # every style drawn equally often, so a style's count says how near real hands lie
+    # to it, not how often the generator happens to draw it
+    strokes._SHARES = {}
+    for cached in (strokes.templates, digits._style_table):
+        cached.cache_clear()
+    X, y = R.mnist_split("dev")
+    real = pad.to_network(R.placed_pads(X, "large", seed=1))
+    labels = np.repeat(np.arange(10), a.per_class)
+    img, style = digits._draw_styled(np.random.default_rng(a.seed), labels)
+    gen = pad.to_network(img)
+    _, _, _, t_lab, _, t_share = strokes.templates(digits.N_POINTS)
+    first = np.searchsorted(t_lab, np.arange(10))
+    shares = {}
+    for d in range(10):
+        A, B, S = real[y == d], gen[labels == d], style[labels == d] - first[d]
+        d2 = (A ** 2).sum(1)[:, None] + (B ** 2).sum(1)[None, :] - 2 * A @ B.T   # (real, generated)
+        nn = np.argsort(d2, axis=1)[:, :a.neighbours]
+        k = int((t_lab == d).sum())
+        won = np.bincount(S[nn].ravel(), minlength=k) / nn.size
+        print(f"{d}: nearest {np.sqrt(np.maximum(d2.min(axis=1), 0)).mean():.2f}  real "
+              + " ".join(f"{v:.2f}" for v in won) + "\n   drawn " + " ".join(f"{v:.2f}" for v in t_share[t_lab == d]))
+        shares[d] = {i: round(max(float(v) * k, a.floor), 2) for i, v in enumerate(won)}
+    print(repr(shares))
+
+
+if __name__ == "__main__":
+    main()
