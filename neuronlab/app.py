@@ -187,7 +187,8 @@ class App:
         return layout_report.build(self.size, reg.px_per_mm, reg.s, tuple(reg.graph), panels, buttons,
                                    pad, neurons, st.smallest_text_px(), scene=self.scene_name,
                                    layer_name="curious" if reg.curious else "visitor",
-                                   regions={n: tuple(r) for n, r in reg.panels().items()})
+                                   regions={n: tuple(r) for n, r in reg.panels().items()},
+                                   answer_px=self.scene.answer_px(st) if self.scene_name == "draw" else None)
 
     def pick(self, x: float, y: float):
         view, proj = self.matrices()

@@ -87,7 +87,9 @@ def plot_surface(tr, s: float, history, width: int, h: int | None = None,
     area = pygame.Rect(pad + left_w, pad + head_h, 0, 0)
     area.w = width - pad - right_w - area.x
     area.h = h - area.y - pad - int(tick_px * 1.5)
-    for f in (0.0, 0.5, 1.0):              # the grid: the scales' ticks
+    # the grid: the scales' ticks (a short plot keeps room for its two ends only)
+    ticks = (0.0, 0.5, 1.0) if area.h >= 3 * int(tick_px * 1.25) else (0.0, 1.0)
+    for f in ticks:
         y = int(area.bottom - f * area.h)
         pygame.draw.line(surf, (60, 72, 100), (area.x, y), (area.right, y), 1)
         lt = text.render(panels.fmt_num(f * loss_hi, 1, lang), tick_px, panels.WARM)
@@ -205,7 +207,7 @@ class CommonPanels:
             plot_top, plot_bottom, plot_x = box.bottom + gap, legend.top - gap, col.x
         # the plot takes what is left
         plot_h = min(int(160 * s), plot_bottom - plot_top)
-        if plot_h >= int(70 * s):
+        if plot_h >= int(90 * s):
             last = history.samples[-1] if len(history) else None
             stage.panel("plot", ("plot", len(history), last, lang, sub_w, plot_h),
                         lambda: plot_surface(tr, s, history, sub_w, plot_h, lang), (plot_x, plot_top))

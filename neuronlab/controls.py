@@ -106,7 +106,7 @@ def layout_controls(regions, snap, tr, speeds, languages=strings.DEFAULT_OFFER) 
     return Controls(ButtonBar(buttons), ButtonBar(extra), picker)
 
 
-CURIOUS_ROW_H = 64     # design pixels: a button row of the curious column (24 mm on the glass)
+CURIOUS_ROW_H = 56     # design pixels: a button row of the curious column (21 mm on the glass)
 
 
 def commands_for(action, scene: str) -> list:

@@ -113,7 +113,7 @@ def test_painting_refires_the_graph_in_the_same_frame(app):
 def test_probe_sends_a_clean_digit_with_the_answer_withheld(app):
     switch(app, "probe")
     probe = app.scenes["probe"]
-    button = next(b for b in probe.bar.buttons if b.action == 8)
+    button = next(b for b in probe.bar.buttons if b.action == "digit:8")
     x, y = button.rect.center
     frames(app, 1, [finger("down", x, y, 2)])
     frames(app, 1, [finger("up", x, y, 2)])
@@ -126,7 +126,7 @@ def test_probe_sends_a_clean_digit_with_the_answer_withheld(app):
 def test_mouse_copies_of_a_finger_are_not_handled_twice(app):
     switch(app, "probe")
     probe = app.scenes["probe"]
-    b = next(b for b in probe.bar.buttons if b.action == 2)
+    b = next(b for b in probe.bar.buttons if b.action == "digit:2")
     x, y = b.rect.center
     calls = []
     orig = probe.send
@@ -138,7 +138,7 @@ def test_mouse_copies_of_a_finger_are_not_handled_twice(app):
         frames(app, 1, [finger("up", x, y, 5), copies[1]])
     finally:
         probe.send = orig
-    assert calls == [2]
+    assert calls == ["digit:2"]
 
 
 def test_gl_objects_stay_flat_across_frames_and_scene_switches(app):

@@ -59,6 +59,34 @@ def test_the_visitor_layer_offers_few_targets_and_the_rest_one_touch_away(app, s
     assert {"stats", "legend"} <= {p["name"] for p in curious["panels"]}
 
 
+@pytest.mark.parametrize("size", SHAPES)
+@pytest.mark.parametrize("scene", ["inspector", "draw", "probe"])
+def test_every_scene_fits_every_shape_with_few_targets(app, size, scene):
+    command(app, cmd.Select(Neuron(1, 3)))
+    if scene == "draw":
+        command(app, cmd.SetPad(digits.clean_digit(7)))
+    rep = _report(app, size, scene)
+    assert layout_report.problems(rep, MIN_TOUCH_MM, max_targets=10) == []
+    if scene == "draw":
+        assert rep["pad"] is not None and rep["answer"]["cap_mm"] >= 12.0
+        assert sum(b["action"].startswith("answer:") for b in rep["buttons"]) == 10
+    curious = _report(app, size, scene, curious=True)
+    assert layout_report.problems(curious, MIN_TOUCH_MM, min_share=0.25) == []
+
+
+SEED_PANELS = {"stats", "plot", "legend", "supervision", "output", "known", "features"}
+
+
+def test_every_seed_panel_is_on_screen_or_one_touch_away(app):
+    """The seed exhibit's panels, at 1920x1080: each in the visitor layer of some scene or
+    in its curious layer (the button "Show the numbers")."""
+    seen = set()
+    for scene in ("graph", "inspector", "draw", "probe"):
+        for curious in (False, True):
+            seen |= {p["name"] for p in _report(app, (1920, 1080), scene, curious)["panels"]}
+    assert SEED_PANELS <= seen
+
+
 def test_a_resize_lays_everything_out_again_and_keeps_the_visitors_state(app):
     app.resize((1920, 1080))
     command(app, cmd.SetCurious(False), cmd.SwitchScene("draw"), cmd.SetPad(digits.clean_digit(3)))

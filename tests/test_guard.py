@@ -33,17 +33,35 @@ def live_units(model, X):
     return [int((a.max(axis=0) > 0).sum()) for a in (fw.a1, fw.a2)]
 
 
-def test_without_the_stall_guard_a_rate_of_0_3_silences_a_hidden_layer(test_set):
-    tr = trainer(0.3, 0, test_set, stall_after=0)
+@pytest.fixture(scope="module")
+def stall_seeds(test_set):
+    """For each reason, the first seed (0..15) whose run at lr 0.3 stalls for it: which
+    seed dies which way follows the generator's digits, so it is found, not written down."""
+    found = {}
+    for seed in range(16):
+        tr = trainer(0.3, seed, test_set)
+        while tr.stall_count == 0 and tr.stats.samples_seen < 30_000:
+            tr.run(25)
+        if tr.stall_count:
+            found.setdefault(tr.last_event.reason, seed)
+        if len(found) == 2:
+            break
+    return found
+
+
+def test_without_the_stall_guard_a_rate_of_0_3_silences_a_hidden_layer(test_set, stall_seeds):
+    seed = stall_seeds.get(guard.SILENT_LAYER, 0)
+    tr = trainer(0.3, seed, test_set, stall_after=0)
     tr.run(20_000 // 32)
     assert min(live_units(tr.model, test_set[0])) == 0
     assert tr.stats.test_accuracy < 0.2
     assert tr.rollback_count == 0       # the loss guard alone never noticed
 
 
-# seeds chosen so each reason is met (they follow the generator: re-pick them when it changes)
-@pytest.mark.parametrize("seed,reason", [(6, guard.SILENT_LAYER), (0, guard.AT_CHANCE)])
-def test_a_rate_of_0_3_is_caught_and_learning_starts_over_at_a_lower_rate(test_set, caplog, seed, reason):
+@pytest.mark.parametrize("reason", [guard.SILENT_LAYER, guard.AT_CHANCE])
+def test_a_rate_of_0_3_is_caught_and_learning_starts_over_at_a_lower_rate(test_set, caplog, stall_seeds, reason):
+    assert reason in stall_seeds        # among 16 seeds, some network dies this way
+    seed = stall_seeds[reason]
     tr = trainer(0.3, seed, test_set)
     with caplog.at_level(logging.WARNING, logger="neuronlab.train"):
         while tr.stall_count == 0 and tr.stats.samples_seen < 30_000:

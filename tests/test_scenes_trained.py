@@ -27,7 +27,7 @@ def test_each_clean_digit_sent_from_probe_is_answered_correctly(app):
     probe = app.scenes["probe"]
     answers = {}
     for d in range(10):
-        b = next(b for b in probe.bar.buttons if b.action == d)
+        b = next(b for b in probe.bar.buttons if b.action == f"digit:{d}")
         tap(app, *b.rect.center)
         assert app.session.label == d
         np.testing.assert_allclose(app.session.x, pad.to_network(digits.clean_digit(d)), atol=1e-6)

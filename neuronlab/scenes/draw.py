@@ -55,8 +55,10 @@ class DrawScene(Scene):
         ink = bool(self.pad.image.any())
         t = getattr(stage, "teaching", None)
         taught = t.label if t is not None else None
-        tools = [Button(r.tools[0], stage.tr("draw.paint"), "brush", active=not self.pad.eraser, font_px=int(22 * s)),
-                 Button(r.tools[1], stage.tr("draw.eraser"), "eraser", active=self.pad.eraser, font_px=int(22 * s)),
+        # one toggle for the eraser (lit while it erases; painting is the rest state) and
+        # Clear: two targets, so the visitor layer stays at ten outside the pad and answers
+        tools = [Button(r.tools[0].union(r.tools[1]), stage.tr("draw.eraser"), "eraser",
+                        active=self.pad.eraser, font_px=int(22 * s)),
                  Button(r.tools[2], stage.tr("draw.clear"), "clear", font_px=int(22 * s))]
         answers = [Button(rect, str(d), f"answer:{d}", active=d == taught, enabled=ink,
                           accent=panels.GOLD, font_px=int(30 * s)) for d, rect in enumerate(r.answers)]
@@ -84,6 +86,11 @@ class DrawScene(Scene):
         self.why = None
         self.mind = None
 
+    def answer_px(self, stage: Stage) -> int | None:
+        """The size the answer was drawn at in the last frame (the layout report's)."""
+        shown = self.shown.get("answer")
+        return None if shown is None else int(shown[1])
+
     def on_button(self, stage: Stage, button: Button) -> None:
         action = str(button.action)
         if action.startswith("answer:"):
@@ -100,8 +107,8 @@ class DrawScene(Scene):
             return
         if action == "clear":
             self.pad.clear()
-        else:
-            self.pad.eraser = action == "eraser"
+        elif action == "eraser":
+            self.pad.eraser = not self.pad.eraser
         self.feed(stage)
 
     def _cell(self, stage: Stage, x: float, y: float) -> tuple[float, float]:

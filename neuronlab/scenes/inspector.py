@@ -159,6 +159,13 @@ def fitting(s: float, width: int, layer: int, n_sources: int, max_bars: int, roo
     return k, False
 
 
+def _column(stage) -> pygame.Rect:
+    """The part of the scene panel the neuron's panel takes: all of it, or in a wide panel
+    (portrait) a column of the usual width on its left, so the pictures keep their size."""
+    side, s = stage.regions.side, stage.s
+    return pygame.Rect(side.x, side.y, min(side.w, int(640 * s)), side.h)
+
+
 class InspectorScene(Scene):
     name = "inspector"
 
@@ -178,7 +185,7 @@ class InspectorScene(Scene):
         return self.sums.rects if self.sums is not None else ()
 
     def arrange(self, stage: Stage) -> None:
-        ses, side = stage.session, stage.regions.side
+        ses, side = stage.session, _column(stage)
         n = ses.selected
         key = (n, stage.tick, ses.input_version, ses.train_version, stage.lang, side.topleft, side.size)
         if key == self._sums_key:
@@ -188,7 +195,8 @@ class InspectorScene(Scene):
             self.sums = None
             return
         contrib, bias, z = ses.contributions(n)
-        bars, self.show_top = fitting(stage.s, side.w, n.layer, len(contrib), self.bars_for(n.layer), side.h)
+        bars, self.show_top = fitting(stage.s, side.w, n.layer, len(contrib), self.bars_for(n.layer),
+                                       side.h - int(24 * stage.s))   # text drawn at the legible floor may run taller
         self.sums = sum_layout(stage.tr, stage.s, contrib, bias, z, ses.activation(n), n.layer,
                                bars, side.w, side.topleft)
 
@@ -236,12 +244,19 @@ class InspectorScene(Scene):
         return side.collidepoint(ev.x, ev.y)
 
     def panels(self, stage: Stage) -> None:
-        ses, s, side = stage.session, stage.s, stage.regions.side
+        ses, s, side = stage.session, stage.s, _column(stage)
         n = ses.selected
         self.features.show(stage, n.index if n is not None and n.layer == 1 else None)
         key = ("insp", n, stage.tick, ses.input_version, stage.lang, side.w,
                ses.highlight)
         box = stage.panel("inspector", key, lambda: self.render(stage, side.w), side.topleft)
+        full = stage.regions.side
+        if full.w - side.w >= int(400 * s):   # a wide panel: why a line is bright, beside it
+            w = full.right - side.right - int(12 * s)
+            stage.panel("why", ("why", stage.lang, w),
+                        lambda: panels.text_panel(stage.tr("bright.title"), stage.tr("bright.body"), s, w),
+                        (side.right + int(12 * s), side.y))
+            return
         if side.bottom - box.bottom < int(200 * s):
             return                  # the pictures took the room: the bars' own colours explain
         stage.panel("why", ("why", stage.lang, side.w),

@@ -29,18 +29,24 @@ class ProbeScene(Scene):
 
     def layout(self, stage: Stage) -> None:
         s, side = stage.s, stage.regions.side
-        gap = int(10 * s)
-        bw = (side.w - 2 * int(16 * s) - 4 * gap) // 5
-        bh = int(72 * s)
+        gap = int(8 * s)
+        # one row of the ten digits (a keypad, like the Draw scene's answer buttons), then
+        # a random test digit; in a wide panel both stay in its left half
+        w = self._column_w(stage)
+        bw = (w - 2 * int(16 * s) - 9 * gap) // 10
+        bh = int(64 * s)
         x0, y0 = side.x + int(16 * s), side.y + int(64 * s)
-        buttons = []
-        for d in range(10):
-            r, c = divmod(d, 5)
-            buttons.append(Button(pygame.Rect(x0 + c * (bw + gap), y0 + r * (bh + gap), bw, bh), str(d), d,
-                                  font_px=int(34 * s)))
-        y = y0 + 2 * (bh + gap)
-        buttons.append(Button(pygame.Rect(x0, y, side.w - 2 * int(16 * s), bh), stage.tr("probe.random"), "random"))
+        buttons = [Button(pygame.Rect(x0 + d * (bw + gap), y0, bw, bh), str(d), f"digit:{d}",
+                          font_px=int(30 * s)) for d in range(10)]
+        y = y0 + bh + int(10 * s)
+        buttons.append(Button(pygame.Rect(x0, y, w - 2 * int(16 * s), bh), stage.tr("probe.random"), "random"))
         self.bar = ButtonBar(buttons)
+
+    @staticmethod
+    def _column_w(stage: Stage) -> int:
+        """The width the keypad and the result take: half of a wide (portrait) panel."""
+        side, s = stage.regions.side, stage.s
+        return (side.w - int(12 * s)) // 2 if side.w >= int(1000 * s) else side.w
 
     def enter(self, stage: Stage) -> None:
         self.layout(stage)
@@ -63,8 +69,9 @@ class ProbeScene(Scene):
             x = stage.session.test_X[i]
             stage.session.probe_network_input(x, int(stage.session.test_y[i]))
         else:
-            self.last_digit = int(what)
-            stage.session.probe(digits.clean_digit(int(what)), int(what))
+            d = int(str(what).removeprefix("digit:"))
+            self.last_digit = d
+            stage.session.probe(digits.clean_digit(d), d)
 
     def on_button(self, stage: Stage, button: Button) -> None:
         if isinstance(button.action, tuple) and button.action[0] == "mistake":
@@ -84,17 +91,18 @@ class ProbeScene(Scene):
         ses, s, side = stage.session, stage.s, stage.regions.side
         bottom = self.bar.bounds().bottom
         self.mistakes.show(stage)
-        stage.panel("probe_bg", ("pbg", stage.lang, side.w, bottom),
-                    lambda: titled_background(stage, "probe.title", side.w, bottom - side.y + int(16 * s)), side.topleft)
+        w = self._column_w(stage)
+        stage.panel("probe_bg", ("pbg", stage.lang, w, bottom),
+                    lambda: titled_background(stage, "probe.title", w, bottom - side.y + int(16 * s)), side.topleft)
         stage.buttons("probe_buttons", self.bar)
-        y = bottom + int(28 * s)
-        res = stage.panel("probe_result", ("pres", ses.input_version, ses.train_version, stage.lang, side.w),
-                          lambda: self._result(stage, side.w), (side.x, y))
+        y = bottom + int(24 * s)
+        res = stage.panel("probe_result", ("pres", ses.input_version, ses.train_version, stage.lang, w),
+                          lambda: self._result(stage, w), (side.x, y))
         p = ses.fw.p
         guess = int(np.argmax(p))
-        stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, side.w),
-                    lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, side.w, stage.lang),
-                    (side.x, res.bottom + int(12 * s)))
+        out_xy = (side.right - w, side.y) if w < side.w else (side.x, res.bottom + int(12 * s))
+        stage.panel("probe_out", ("pout", ses.input_version, ses.train_version, stage.lang, w),
+                    lambda: panels.output_bars(stage.tr, s, p, guess, ses.label, w, stage.lang), out_xy)
 
     def _result(self, stage: Stage, width: int) -> pygame.Surface:
         ses, tr, s = stage.session, stage.tr, stage.s

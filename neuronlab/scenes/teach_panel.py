@@ -58,6 +58,8 @@ def draw_layout(side: pygame.Rect, s: float, answer_px: int, answer_lines: int =
     g = int(8 * s)
     answer_h = max(int(58 * s), int(answer_px * 1.18) * answer_lines + g)
     rows = [answer_h, int(26 * s), int(56 * s), int(124 * s), int(52 * s), int(150 * s)]
+    if side.w >= int(1000 * s):
+        return _wide(side, s, rows, m, g)
     top = side.y + m
     fixed = sum(rows) + g * (len(rows) + 1)
     column = int(180 * s)
@@ -70,26 +72,48 @@ def draw_layout(side: pygame.Rect, s: float, answer_px: int, answer_lines: int =
     tools_top = pad.bottom - 3 * th - 2 * g
     tools = tuple(pygame.Rect(cx, tools_top + k * (th + g), cw, th) for k in range(3))
     sees = pygame.Rect(cx, top, cw, max(10, tools_top - g - top))
-    y = pad.bottom + g
-    answer = pygame.Rect(side.x + m, y, side.w - 2 * m, rows[0])
+    return DrawLayout(pad, tools, sees, *_rows(side.x + m, side.w - 2 * m, pad.bottom + g, side.bottom,
+                                               s, rows, g))
+
+
+def _wide(side: pygame.Rect, s: float, rows: list[int], m: int, g: int) -> DrawLayout:
+    """A wide, low panel (portrait screens): the pad and its tools on the left, what the
+    network sees and the answer's rows on the right."""
+    top = side.y + m
+    half = (side.w - 3 * m) // 2
+    th = int(48 * s)
+    cell = max(6, int(min(half / 16, (side.bottom - m - top - th - g) / 16)))
+    pad = pygame.Rect(side.x + m, top, 16 * cell, 16 * cell)
+    tw = (pad.w - 2 * g) // 3
+    tools = tuple(pygame.Rect(pad.x + k * (tw + g), pad.bottom + g, tw, th) for k in range(3))
+    rx = side.x + 2 * m + half
+    rw = side.right - m - rx
+    fixed = sum(rows) + g * (len(rows) + 1)
+    sees = pygame.Rect(rx, top, rw, max(int(100 * s), side.bottom - top - fixed))
+    return DrawLayout(pad, tools, sees, *_rows(rx, rw, sees.bottom + g, side.bottom, s, rows, g))
+
+
+def _rows(x: int, w: int, y: int, bottom: int, s: float, rows: list[int], g: int) -> tuple:
+    """The answer, the prompt, the ten answer buttons, their bars, the challenge and the
+    message, stacked down from ``y`` in a column ``x``..``x + w``."""
+    answer = pygame.Rect(x, y, w, rows[0])
     y = answer.bottom + g
-    prompt = pygame.Rect(side.x + m, y, side.w - 2 * m, rows[1])
+    prompt = pygame.Rect(x, y, w, rows[1])
     y = prompt.bottom + g // 2
     gap = int(6 * s)
-    bw = (side.w - 2 * m - 9 * gap) // 10
-    x0 = side.x + (side.w - 10 * bw - 9 * gap) // 2
+    bw = (w - 9 * gap) // 10
+    x0 = x + (w - 10 * bw - 9 * gap) // 2
     answers = tuple(pygame.Rect(x0 + d * (bw + gap), y, bw, rows[2]) for d in range(10))
     y = answers[0].bottom + g
-    bars = pygame.Rect(side.x + m, y, side.w - 2 * m, rows[3])
+    bars = pygame.Rect(x, y, w, rows[3])
     columns = tuple(r.centerx for r in answers)
     y = bars.bottom + g
     mind_w = int(230 * s)
-    mind = pygame.Rect(side.right - m - mind_w, y, mind_w, rows[4])
-    fool = pygame.Rect(side.x + m, y, mind.x - g - side.x - m, rows[4])
+    mind = pygame.Rect(x + w - mind_w, y, mind_w, rows[4])
+    fool = pygame.Rect(x, y, mind.x - g - x, rows[4])
     y = mind.bottom + g
-    message = pygame.Rect(side.x + m, y, side.w - 2 * m, max(10, min(rows[5], side.bottom - g - y)))
-    return DrawLayout(pad, tools, sees, answer, prompt, answers, bars, columns, fool, mind, message,
-                      message.bottom)
+    message = pygame.Rect(x, y, w, max(10, min(rows[5], bottom - g - y)))
+    return answer, prompt, answers, bars, columns, fool, mind, message, message.bottom
 
 
 def bar_at(layout: DrawLayout, x: float, y: float) -> int | None:

@@ -16,6 +16,7 @@ import os
 import tempfile
 
 CAP_HEIGHT = 0.73    # DejaVu Sans: cap height per pixel of nominal font size
+ROW_OF_DIGITS = ("answer:", "digit:")
 
 
 def _rect(r) -> list[int]:
@@ -37,7 +38,8 @@ def _circle_meets_rect(cx, cy, radius, r) -> bool:
 
 def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons: list,
           pad, neurons: list, min_text_px: float | None, scene: str = "",
-          layer_name: str = "visitor", regions: dict | None = None) -> dict:
+          layer_name: str = "visitor", regions: dict | None = None,
+          answer_px: float | None = None) -> dict:
     """panels: name -> rect; buttons: (rect, action, label); neurons: (layer, index, x, y,
     radius_px, depth); regions: the layout's regions, name -> rect (panels lie inside
     them); rects are (x, y, w, h) in window pixels."""
@@ -50,6 +52,9 @@ def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons
                             "y": round(float(y), 1), "radius": round(float(radius), 2),
                             "on_screen": bool(on), "covered_by": cover})
     text_px = None if min_text_px is None else float(min_text_px)
+    # the touch targets a visitor chooses among, beside the pad and the rows of ten digits
+    # (the Draw scene's answers, the Test scene's keypad), which each read as one control
+    targets = [a for _, a, _ in buttons if not action_name(a).startswith(ROW_OF_DIGITS)]
     return {
         "size": [w, h], "scene": scene, "layer": layer_name,
         "px_per_mm": round(float(px_per_mm), 4), "scale": round(float(scale), 4),
@@ -60,6 +65,9 @@ def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons
                      "mm": [round(r[2] / px_per_mm, 1), round(r[3] / px_per_mm, 1)]}
                     for r, a, lbl in buttons],
         "pad": None if pad is None else _rect(pad),
+        "targets": len(targets),
+        "answer": None if answer_px is None else {
+            "px": float(answer_px), "cap_mm": round(float(answer_px) * CAP_HEIGHT / px_per_mm, 2)},
         "neurons": out_neurons,
         "text": {"smallest_px": text_px,
                  "smallest_cap_mm": None if text_px is None else round(text_px * CAP_HEIGHT / px_per_mm, 2)},
@@ -67,7 +75,8 @@ def build(size, px_per_mm: float, scale: float, graph_box, panels: dict, buttons
 
 
 def problems(report: dict, min_touch_mm: float = 9.0, min_share: float = 0.35,
-             min_cap_mm: float = 3.0) -> list[str]:
+             min_cap_mm: float = 3.0, max_targets: int | None = None,
+             min_answer_mm: float = 12.0) -> list[str]:
     """Every rule the report breaks, in words (empty: the layout is sound). The layout's
     regions and the graph's box never overlap; each panel lies inside a region; panels
     never overlap one another, except a backdrop (a name ending in ``_bg``) that the panels
@@ -101,6 +110,11 @@ def problems(report: dict, min_touch_mm: float = 9.0, min_share: float = 0.35,
     for b in report["buttons"]:
         if min(b["mm"]) < min_touch_mm:
             bad.append(f"button {b['action']} is {min(b['mm'])} mm")
+    if max_targets is not None and report.get("targets", 0) > max_targets:
+        bad.append(f"{report['targets']} touch targets besides the pad and the digit rows")
+    answer = report.get("answer")
+    if answer is not None and answer["cap_mm"] < min_answer_mm:
+        bad.append(f"the answer is {answer['cap_mm']} mm tall")
     cap = report["text"]["smallest_cap_mm"]
     if cap is not None and cap < min_cap_mm:
         bad.append(f"smallest text has a {cap} mm cap height")

@@ -50,8 +50,8 @@ def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tup
                 width: int | None = None) -> pygame.Surface:
     """Title, the stats grid and the gradient-check badge."""
     w = int(420 * s) if width is None else int(width)
-    px, pad = int(22 * s), int(16 * s)
-    h = pad * 2 + int(48 * s) + int(px * 1.32) * len(rows) + int(px * 2.2)
+    px, pad = int(20 * s), int(16 * s)
+    h = pad * 2 + int(48 * s) + int(px * 1.28) * len(rows) + int(px * 2.2)
     surf = panel_surface((w, h))
     y = pad
     surf.blit(text.render(tr("title"), int(40 * s), WHITE, bold=True), (pad, y))
@@ -60,7 +60,7 @@ def stats_panel(tr, s: float, rows: list[tuple[str, str]], badge: tuple[str, tup
         surf.blit(text.render(label, px, DIM), (pad, y))
         v = text.render(value, px, WHITE, bold=True)
         surf.blit(v, (w - pad - v.get_width(), y))
-        y += int(px * 1.32)
+        y += int(px * 1.28)
     label, colour = badge
     b = text.render(label, int(px * 0.9), colour, bold=True)
     r = b.get_rect(topleft=(pad, y + int(6 * s))).inflate(int(16 * s), int(8 * s))

@@ -26,6 +26,8 @@ MIN_SCALE = 0.45         # ...but never below this (text would fall under 3 mm c
 # With the curious column open beside the scene's panel, the graph keeps at least this
 # share; where three columns leave it less, the column takes the panel's place instead.
 CURIOUS_GRAPH_SHARE = 0.27
+# Portrait: the graph's share, just over the rule's 35 %, so the panels below keep room
+PORTRAIT_GRAPH_SHARE = 0.355
 
 # Design sizes, in reference pixels.
 MARGIN = 20
@@ -101,7 +103,7 @@ def _portrait(size, ppm, s, curious) -> ScreenLayout:
     strip = pygame.Rect(m, headline.bottom + m // 2, w - 2 * m, int(STRIP_H * s))
     # The graph takes the upper part, to be looked at, as much as its share asks; what is
     # touched sits below it.
-    graph_h = math.ceil(GRAPH_SHARE * w * h / (w - 2 * m)) + 1
+    graph_h = math.ceil(PORTRAIT_GRAPH_SHARE * w * h / (w - 2 * m)) + 1
     graph = pygame.Rect(m, strip.bottom + m // 2, w - 2 * m, graph_h)
     top, low = graph.bottom + m, bottom.top - m
     side = pygame.Rect(m, top, w - 2 * m, low - top)
@@ -128,11 +130,13 @@ def screen_layout(size: tuple[int, int], px_per_mm: float | None = None, ui_scal
     s = ppm * float(ui_scale) / REF_PX_PER_MM
     # Largest scale <= s at which the graph keeps its share (bisection: the share falls
     # as the scale grows).
-    if make((w, h), ppm, s, False).graph_share() < GRAPH_SHARE:
+    # (portrait gives the graph its share whatever the scale: the panels take the rest)
+    share = PORTRAIT_GRAPH_SHARE - 1e-9 if h > w else GRAPH_SHARE
+    if make((w, h), ppm, s, False).graph_share() < share:
         lo, hi = MIN_SCALE, s
         for _ in range(24):
             mid = (lo + hi) / 2
-            if make((w, h), ppm, mid, False).graph_share() >= GRAPH_SHARE:
+            if make((w, h), ppm, mid, False).graph_share() >= share:
                 lo = mid
             else:
                 hi = mid
