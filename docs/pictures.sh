@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${1:-.venv/bin/python}"
-export SDL_VIDEODRIVER=offscreen
+export SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 export HOME="$tmp" XDG_STATE_HOME="$tmp/state"      # no checkpoint of a real kiosk is resumed

@@ -294,7 +294,8 @@ class KioskController:
                   alpha=0.7 + 0.3 * pulse)
             if self.tour.caption:
                 _show(stage, "attract_caption", ("cap", self.tour.caption, stage.lang, span),
-                      lambda: _banner(stage.tr(self.tour.caption), int(40 * s), s, span, panels.WHITE),
+                      # read from across the room: at least 15 mm of cap height
+                      lambda: _banner(stage.tr(self.tour.caption), int(56 * s), s, span, panels.WHITE),
                       # at the top of the graph, under the strip of pictures
                       lambda size: (cx - size[0] // 2, r.graph.top + int(12 * s)))
         else:

@@ -18,7 +18,7 @@ class Palette:
     background_glow: RGB = (0.045, 0.055, 0.11)  # centre of the vignette behind the graph
     excite: RGB = (1.00, 0.56, 0.16)          # warm: a_i*w_ij > 0, pushes the target up
     inhibit: RGB = (0.20, 0.62, 1.00)         # cool: a_i*w_ij < 0, pulls the target down
-    forward: RGB = (0.55, 0.95, 1.00)         # the forward activation sweep
+    forward: RGB = (1.00, 0.96, 0.80)         # the forward sweep: warm white light, not the cool (holds back) hue
     gradient: RGB = (1.00, 0.25, 0.62)        # backward error gradient
     pulse: RGB = (1.00, 0.45, 0.85)           # gradient pulses travelling back
     ball_base: RGB = (0.16, 0.18, 0.26)       # a silent neuron
