@@ -118,18 +118,22 @@ def plot_surface(tr, s: float, history, width: int, h: int | None = None,
 def headline_surface(tr, s: float, scene: str, size) -> pygame.Surface:
     """The scene's one headline in plain words and its one invitation, large."""
     w, h = size
-    surf = pygame.Surface((max(1, w), max(1, h)), pygame.SRCALPHA)
     big, small = int(44 * s), int(26 * s)
     head = text.render(tr(f"headline.{scene}"), big, panels.WHITE, bold=True)
     if head.get_width() > w:
         head = text.render(tr(f"headline.{scene}"), max(12, int(big * w / head.get_width())),
                            panels.WHITE, bold=True)
-    surf.blit(head, (0, 0))
     invite = text.render(tr(f"invite.{scene}"), small, panels.GOLD)
     if invite.get_width() > w:
         invite = text.render(tr(f"invite.{scene}"), max(12, int(small * w / invite.get_width())),
                              panels.GOLD)
-    surf.blit(invite, (0, head.get_height() + int(4 * s)))
+    # only as large as its text: a transparent texture still costs a software renderer
+    # its blending over every pixel it covers
+    gap = int(4 * s)
+    surf = pygame.Surface((max(head.get_width(), invite.get_width()),
+                           min(h, head.get_height() + gap + invite.get_height())), pygame.SRCALPHA)
+    surf.blit(head, (0, 0))
+    surf.blit(invite, (0, head.get_height() + gap))
     return surf
 
 
