@@ -96,6 +96,7 @@ class App:
         self.lag = 0.0
         self.running = True
         self.gradcheck = gradcheck() if run_gradcheck else None
+        self._anchors = None       # (layout key, the layer names' anchors at the home view)
         self._controls_key = None
         self.controls = None
         self._layout()
@@ -148,7 +149,15 @@ class App:
 
 
     def _layer_anchors(self) -> list[tuple[float, float]]:
-        """Per layer, the window point just below its lowest ball as drawn now."""
+        """Per layer, the window point just below its lowest ball at the home view: the
+        same for as long as the window and its layout are (computed once for them)."""
+        reg = self.stage.regions
+        key = (self.size, tuple(reg.graph), reg.s)
+        if self._anchors is None or self._anchors[0] != key:
+            self._anchors = (key, self._project_anchors())
+        return self._anchors[1]
+
+    def _project_anchors(self) -> list[tuple[float, float]]:
         from neuronlab.math3d.camera import project
 
         view, proj = self.matrices()
