@@ -96,8 +96,28 @@ def init_first_bias(model: MLP, how: str, gen_seed: int) -> None:
 
 def real_sets(part: str, finger: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every real set as network inputs: name -> (X (N, 256), y (N,)). Built once per run:
-    they do not depend on the network."""
+    they do not depend on the network. Cached under the temp folder, keyed by the pad path's
+    source and constants, since building them takes most of a short run."""
+    import hashlib
+    import inspect
+    import pickle
+    import tempfile
+    from pathlib import Path
+
     from bench import real_sets as R
+    from neuronlab.ui import paintpad
+    key = hashlib.sha256(repr((part, finger, inspect.getsource(pad), inspect.getsource(paintpad),
+                               inspect.getsource(R), sorted((k, repr(v)) for m in (pad, paintpad)
+                               for k, v in vars(m).items() if k.isupper()))).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"neuronlab-real-sets-{key}.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    out = _build_real_sets(R, part, finger)
+    cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def _build_real_sets(R, part: str, finger: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     X, y = R.mnist_split(part)
     out = {}
     for layout in ("large", "small", "centred"):
