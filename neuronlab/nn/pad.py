@@ -95,7 +95,8 @@ def to_network(images: np.ndarray) -> np.ndarray:
     Centres the ink's centre of mass, scales its bounding box to ``BOX`` cells and
     sets the peak to 1. An empty pad maps to all zeros.
     """
-    images = np.asarray(images, dtype=np.float32)
+    # C order: the batch path reads rows of its ink mask as 8-byte words
+    images = np.ascontiguousarray(images, dtype=np.float32)
     if images.ndim == 2:          # one drawing, every paint stroke: the lean path
         return _one(images)
     lead = images.shape[:-2]
