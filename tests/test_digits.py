@@ -226,19 +226,56 @@ def test_the_elastic_field_equals_the_reference_formula():
     np.testing.assert_allclose(dy, want_y, rtol=0, atol=1e-7)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_the_draw_path_equals_the_reference_for_a_fixed_seed(seed):
-    # the same random stream and the same arithmetic but for float32 summation order in
-    # the elastic field: a point on a 1/8-cell rounding edge may land one step over, so a
-    # rare image differs by one dab's shift; every other image is bit-identical
+def test_the_draw_path_equals_the_reference_for_a_fixed_seed(seed, compiled, monkeypatch):
+    # the same random stream and styles. The numpy path (JIT off, the default) keeps the
+    # arithmetic but for float32 summation order in the elastic field: a point on a
+    # 1/8-cell rounding edge may land one step over, so a rare image differs by one dab's
+    # shift and every other one is bit-identical. The compiled path (numba, a dependency)
+    # sums in another order still: images agree to float32 rounding, with the same rare
+    # one-dab shift
+    monkeypatch.setattr(pad, "JIT", compiled)
+    assert (pad.kernels() is not None) == compiled
     ref = _reference()
     y = np.random.default_rng(seed).permutation(np.arange(4000) % 10)
     want, want_style = ref._draw_styled(np.random.default_rng(seed), y)
     got, style = digits._draw_styled(np.random.default_rng(seed), y)
     np.testing.assert_array_equal(style, want_style)
     d = np.abs(got - want).reshape(len(y), -1).max(axis=1)
-    assert (d == 0).mean() >= 0.998
+    assert (d <= (1e-5 if compiled else 0.0)).mean() >= 0.998
     assert d.max() < 0.05
+    assert np.abs(got - want).mean() < 1e-6
+
+
+@pytest.mark.parametrize("setting", [{}, {"TAPER": 0.0, "WIDTH_VARY": 0.0}, {"ELASTIC": 0.0},
+                                     {"BLUR_FRACTION": 1.0, "BLOCKY_FRACTION": 1.0}])
+def test_the_compiled_and_numpy_draw_paths_agree_whatever_the_settings(setting, monkeypatch):
+    # each branch of the compiled path (no taper, no elastic field, every image blurred
+    # and blocky) against the numpy one, same seed
+    for name, value in setting.items():
+        monkeypatch.setattr(digits, name, value)
+    monkeypatch.setattr(pad, "JIT", True)
+    y = np.random.default_rng(3).permutation(np.arange(600) % 10)
+    got, style = digits._draw_styled(np.random.default_rng(7), y)
+    monkeypatch.setattr(pad, "JIT", False)
+    want, want_style = digits._draw_styled(np.random.default_rng(7), y)
+    np.testing.assert_array_equal(style, want_style)
+    d = np.abs(got - want).reshape(len(y), -1).max(axis=1)
+    assert want.max() > 0.9                                 # real drawings were compared
+    assert (d < 1e-5).mean() >= 0.99 and d.max() < 0.05
+
+
+def test_only_large_batches_with_jit_on_take_the_compiled_path(monkeypatch):
+    calls = []
+    monkeypatch.setattr(digits, "_draw_compiled", lambda *a: calls.append(len(a[1])) or np.zeros((len(a[1]), 16, 16)))
+    digits._draw(np.random.default_rng(0), np.arange(2 * pad.JIT_MIN) % 10)
+    assert calls == []                                      # JIT off: the default
+    monkeypatch.setattr(pad, "JIT", True)
+    digits._draw(np.random.default_rng(0), np.arange(pad.JIT_MIN - 1) % 10)
+    assert calls == []
+    digits._draw(np.random.default_rng(0), np.arange(pad.JIT_MIN) % 10)
+    assert calls == [pad.JIT_MIN]
 
 
 def test_the_speed_bench_times_every_stage_against_the_reference(capsys):
@@ -246,10 +283,11 @@ def test_the_speed_bench_times_every_stage_against_the_reference(capsys):
     from bench import gen_speed
     assert gen_speed.main(["--batch", "24", "--runs", "1", "--seconds", "0.01"]) == 0
     out = capsys.readouterr().out
+    assert "load average" in out.splitlines()[0]
     rows = [line.split() for line in out.splitlines()[2:]]
-    assert [r[0] for r in rows] == ["draw", "render", "to_network", "whole"]
+    assert [r[0] for r in rows] == ["draw", "to_network", "whole"]
     for r in rows:
         assert r[1] == "24"
-        live, ref = (float(v.split("-")[0].replace(",", "")) for v in (r[2], r[3]))
-        assert live > 0 and ref > 0
-        assert r[4].endswith("x")
+        live, numpy_path, ref = (float(v.split("-")[0].replace(",", "")) for v in (r[2], r[3], r[4]))
+        assert live > 0 and numpy_path > 0 and ref > 0
+        assert r[5].endswith("x")

@@ -192,11 +192,14 @@ def _reference():
     return reference_draw
 
 
+@pytest.mark.parametrize("compiled", [True, False])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_to_network_equals_the_reference_path_on_generated_digits(seed):
+def test_to_network_equals_the_reference_path_on_generated_digits(seed, compiled, monkeypatch):
     # the reference ran the deskew shear and the tone curve in float64 (an integer index
-    # promoted them); both are float32 now, so the two agree to float32 rounding
-    from neuronlab.nn import digits
+    # promoted them); both are float32 now, in numpy and compiled (numba), so they agree
+    # to float32 rounding
+    monkeypatch.setattr(pad, "JIT", compiled)
+    assert (pad.kernels() is not None) == compiled
     ref = _reference()
     y = np.random.default_rng(seed).permutation(np.arange(3000) % 10)
     raw = ref._draw_styled(np.random.default_rng(seed), y)[0]
@@ -215,3 +218,45 @@ def test_any_memory_layout_gives_the_same_network_input():
     want = pad.to_network(imgs)
     np.testing.assert_array_equal(pad.to_network(fortran), want)
     np.testing.assert_array_equal(pad.to_network(view), want)
+
+
+def _odd_pads() -> np.ndarray:
+    """Pads at the edges of the path: blank, faint, one dot, a full pad, a thin ring, a
+    fat blob, ink against every border, random noise."""
+    rng = np.random.default_rng(2)
+    pads = [np.zeros((16, 16)), np.full((16, 16), 5e-4), np.ones((16, 16))]
+    dot = np.zeros((16, 16))
+    dot[3, 12] = 0.8
+    pads.append(dot)
+    pads += [_ring(8, 8, 6, w=0.4), _ring(7, 9, 2.5, w=3.0), _ring(0.5, 15.5, 5, w=1.0)]
+    pads += list(rng.random((25, 16, 16)))
+    pads += [_ring(rng.uniform(3, 13), rng.uniform(3, 13), rng.uniform(1, 6), w=rng.uniform(0.3, 3))
+             for _ in range(40)]
+    return np.stack(pads).astype(np.float32)
+
+
+@pytest.mark.parametrize("setting", [{}, {"DESKEW": False}, {"STROKE": 0.0}, {"STROKE": 2.5}, {"BOX": 9.0}])
+def test_the_compiled_and_numpy_paths_agree_on_odd_pads(setting, monkeypatch):
+    for name, value in setting.items():
+        monkeypatch.setattr(pad, name, value)
+    monkeypatch.setattr(pad, "JIT", True)
+    pads = _odd_pads()
+    assert len(pads) >= pad.JIT_MIN
+    got = pad.to_network(pads)
+    monkeypatch.setattr(pad, "JIT", False)
+    want = pad.to_network(pads)
+    assert np.all(got[:2] == 0) and np.all(want[:2] == 0)          # blank and faint pads
+    assert np.all(np.isfinite(got)) and got.max() == np.float32(1.0)
+    np.testing.assert_allclose(got, want, rtol=0, atol=2e-5)
+
+
+def test_a_batch_with_the_blur_on_takes_the_numpy_path(monkeypatch):
+    # the compiled path has no blur in its resampling: a blur setting must not be ignored
+    monkeypatch.setattr(pad, "JIT", True)
+    pads = _odd_pads()
+    plain = pad.to_network(pads)
+    monkeypatch.setattr(pad, "BLUR", 0.6)
+    soft = pad.to_network(pads)
+    monkeypatch.setattr(pad, "JIT", False)
+    np.testing.assert_allclose(soft, pad.to_network(pads), rtol=0, atol=1e-6)
+    assert np.abs(soft - plain).max() > 0.1

@@ -12,7 +12,7 @@ import dataclasses
 import sys
 import time
 
-from neuronlab.nn import digits
+from neuronlab.nn import digits, pad
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.store import WeightsError, load_weights, save_weights
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -41,6 +41,14 @@ def _rate(tr: Trainer) -> str:
 
 
 def run(args) -> int:
+    keep, pad.JIT = pad.JIT, True      # headless: the compiled draw and pad paths (numba) repay their import
+    try:
+        return _run(args)
+    finally:
+        pad.JIT = keep
+
+
+def _run(args) -> int:
     if args.samples < 0:
         print("error: --samples must be >= 0", file=sys.stderr)
         return 1

@@ -19,9 +19,11 @@ Drawing is vectorised across the batch: every step works on all B digits' points
 once, and the heavy ones (elastic field, brush) a cache-sized chunk of samples at a time.
 Each stroke point is a small Gaussian dab whose pixel-area integral is separable, so
 the image is a (16, P) @ (P, 16) product per sample, with the 1-D profiles read from a
-precomputed table. ``bench/gen_speed.py`` times each stage against the earlier code.
+precomputed table. With ``pad.JIT`` on, a batch runs the same arithmetic compiled
+(``kernels``, numba) between numpy's bulk sines, exponentials and matrix products.
+``bench/gen_speed.py`` times each stage against the earlier code.
 
-Imports numpy only.
+Imports numpy only (numba through ``pad.kernels``, when asked for).
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from neuronlab.nn.pad import SIDE, to_network
+from neuronlab.nn import pad
+from neuronlab.nn.pad import SIDE, kernels, to_network
 from neuronlab.nn.strokes import templates
 
 N_POINTS = 80
@@ -69,6 +72,9 @@ FRESH_CHUNK = 256            # new samples are drawn once this many are owed: dr
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
+# a line of dabs spaced ds apart sums to sqrt(2 pi) sigma / ds at its centre: dividing
+# it out brings a stroke's core to ~1 whatever its width and point spacing
+_SIGMA_NORM = (math.sqrt(2 * math.pi) * _SIGMAS).astype(np.float32)
 _RENDER_CHUNK = 128          # samples per brush pass
 
 _TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
@@ -112,11 +118,13 @@ def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: 
     qy = np.clip(np.rint((py - _LO) * _Q), 0, n_pos - 1).astype(np.intp)
     gx = np.take(flat, base + qx, axis=0)                                # (N, P, 16)
     gy = np.take(flat, base + qy, axis=0)                                # (N, P, 16)
-    # a line of dabs spaced ds apart sums to sqrt(2 pi) sigma / ds at its centre: divide
-    # that out so a stroke's core reaches ~1 whatever its width and point spacing
-    norm = weight / (math.sqrt(2 * math.pi) * _SIGMAS[sigma_idx])[:, None]           # (N, P)
+    norm = weight / _SIGMA_NORM[sigma_idx][:, None]                      # (N, P)
     gy *= norm[..., None]
-    s = gy.transpose(0, 2, 1) @ gx                                       # (N,16,P) @ (N,P,16) -> (N,16,16)
+    return _saturate(gy.transpose(0, 2, 1) @ gx)                         # (N,16,P) @ (N,P,16) -> (N,16,16)
+
+
+def _saturate(s: np.ndarray) -> np.ndarray:
+    """Summed dabs (N, 16, 16) -> ink, in place: overlapping dabs saturate to full ink."""
     s *= -_GAIN
     np.exp(s, out=s)
     ink = np.subtract(1.0, s, out=s)
@@ -124,11 +132,16 @@ def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: 
     return np.minimum(ink, 1.0, out=ink)
 
 
+def _coarse_cells(pitch: np.ndarray) -> int:
+    """How many coarse cells of the finest of ``pitch`` (cells) can touch the pad."""
+    return int(SIDE / max(float(pitch.min()), 0.5)) + 3
+
+
 def _coarse_matrices(pitch: np.ndarray, phase: np.ndarray) -> np.ndarray:
     """(S,) coarse pixel pitches (cells) and (2, S) grid phases in [0, 1) -> (2, S, 16, 16)
     matrices U @ D per axis: D area-averages the pad onto the coarse grid, U enlarges it
     back bilinearly, so ``M[0] @ img @ M[1].T`` is the image seen through that grid."""
-    m = int(SIDE / max(float(pitch.min()), 0.5)) + 3                     # coarse cells that can touch the pad
+    m = _coarse_cells(pitch)
     j = np.arange(m, dtype=np.float32) - 1.0                             # (m,)
     edges = np.arange(SIDE + 1, dtype=np.float32)
     out = []
@@ -208,113 +221,220 @@ def _draw(rng: np.random.Generator, labels: np.ndarray, elastic: float | None = 
 def _draw_styled(rng: np.random.Generator, labels: np.ndarray,
                  elastic: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``_draw``, also returning which template (N,) each image was drawn from;
-    ``elastic`` overrides ``ELASTIC``."""
+    ``elastic`` overrides ``ELASTIC``. Every random number is drawn first, in one fixed
+    order, so the compiled path (``pad.JIT`` on, batches of ``pad.JIT_MIN`` or more) and
+    the numpy one draw the same digits from the same seed."""
     elastic = ELASTIC if elastic is None else elastic
-    T_pts, T_w, T_sid, _, _, _ = templates(N_POINTS)
-    n = len(labels)
+    labels = np.asarray(labels)
+    r = _randoms(rng, len(labels), elastic)
+    style = _pick_styles(labels, r["style"])
+    per = _per_sample(labels, r)
+    k = kernels() if len(labels) >= pad.JIT_MIN else None
+    if k is not None:
+        return _draw_compiled(k, style, r, per), style
+    return _draw_numpy(style, r, per), style
+
+
+def _randoms(rng: np.random.Generator, n: int, elastic: float) -> dict:
+    """All of a batch's random draws, in the order the draw path has always made them."""
     f32 = np.float32
-    # pick a style of the right digit, each as often as its share
+    r = {"style": rng.random(n)}
+    if TAPER > 0 or WIDTH_VARY > 0:
+        r["taper"] = _uniform(rng, 0.0, TAPER, (n, 1))
+        r["wave_f"] = _uniform(rng, 1.0, 3.0, (n, 1))
+        r["wave_ph"] = _uniform(rng, 0, 2 * np.pi, (n, 1))
+        r["vary"] = _uniform(rng, 0.0, WIDTH_VARY, (n, 1))
+    r["wob"] = rng.standard_normal((3, n * 4), dtype=np.float32)
+    r["halves"] = _uniform(rng, *WARP_FREQ, (2, n, 1))
+    r["amp"] = _uniform(rng, 0.0, WARP, (2, n, 1))
+    r["ang"] = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
+    r["phase"] = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
+    if elastic > 0:
+        r["elastic"] = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
+    r["height"] = _uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n)
+    r["aspect"] = rng.standard_normal(n, dtype=np.float32)
+    r["shear"] = rng.standard_normal(n, dtype=np.float32)
+    r["theta"] = rng.standard_normal(n, dtype=np.float32)
+    r["shift"] = _uniform(rng, -1.0, 1.0, (2, n))
+    r["frac"] = _uniform(rng, *WIDTH_FRACTION, n)
+    r["soft"] = np.flatnonzero(rng.random(n) < BLUR_FRACTION)
+    r["blur"] = _uniform(rng, 0.4, BLUR_MAX[0], len(r["soft"]))
+    r["blocky"] = np.flatnonzero(rng.random(n) < BLOCKY_FRACTION)
+    r["pixels"] = _uniform(rng, *BLOCKY_PIXELS, len(r["blocky"]))
+    r["grid_phase"] = _uniform(rng, 0.0, 1.0, (2, len(r["blocky"])))
+    r["noisy"] = np.flatnonzero(rng.random(n) < 0.4)
+    r["noise_lvl"] = _uniform(rng, 0.0, 0.14, (len(r["noisy"]), 1, 1))
+    r["noise"] = rng.random((len(r["noisy"]), SIDE, SIDE), dtype=np.float32)
+    return r
+
+
+def _pick_styles(labels: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A style of the right digit for each sample, each as often as its share."""
     first, count, cum = _style_table()
-    u = rng.random(n)
-    style = np.empty(n, np.int64)
+    style = np.empty(len(labels), np.int64)
     for d in range(10):
         m = labels == d
         if m.any():
             k = np.searchsorted(cum[first[d]:first[d] + count[d]], u[m], side="right")
             style[m] = first[d] + np.minimum(k, count[d] - 1)
+    return style
+
+
+def _per_sample(labels: np.ndarray, r: dict) -> dict:
+    """The whole-digit quantities, one per sample: warp waves, the 2x2 matrix of aspect,
+    shear (italics), rotation and size, brush width and sigma, blur and coarse pitch."""
+    f32 = np.float32
+    amp = r["amp"] / r["halves"] ** f32(WARP_TAPER)       # faster waves move points less
+    ang = r["ang"]
+    height = np.exp(r["height"])                           # cells
+    aspect = np.exp(r["aspect"] * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
+    shear = np.clip(r["shear"] * f32(SHEAR), -0.45, 0.45)
+    theta = np.radians(np.clip(r["theta"] * f32(ROTATE), -22, 22))
+    c, s = np.cos(theta) * height, np.sin(theta) * height
+    # [c -s; s c] @ [[aspect, -shear], [0, 1]]: shear > 0 leans the top to the right
+    affine = np.stack([c * aspect, -c * shear - s, s * aspect, -s * shear + c])   # (4, N)
+    # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
+    frac = r["frac"] * np.asarray(WIDTH_SCALE, np.float32)[labels]
+    width = np.clip(height * frac, MIN_WIDTH, 3.6)
+    sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
+    # blur sigma 0.4-1.2 cells, at most 6 % of the digit's height so loops stay open
+    blur = np.minimum(r["blur"], height[r["soft"]] * f32(BLUR_MAX[1]))
+    pitch = height[r["blocky"]] / r["pixels"]              # coarse pixels, cells
+    return {"amp": amp, "freq": r["halves"] * f32(np.pi), "cos": np.cos(ang), "sin": np.sin(ang),
+            "affine": affine, "stretch": height * np.sqrt(aspect), "sigma_idx": sigma_idx,
+            "blur": blur, "pitch": pitch}
+
+
+def _draw_numpy(style: np.ndarray, r: dict, per: dict) -> np.ndarray:
+    """The draw path in numpy, over all B digits' points at once."""
+    T_pts, T_w, T_sid, _, _, _ = templates(N_POINTS)
+    n = len(style)
+    f32 = np.float32
     x = T_pts[style, :, 0] - f32(0.5)                                    # (N, P), origin at centre
     y = T_pts[style, :, 1] - f32(0.5)
     stroke = T_sid[style] + 4 * np.arange(n)[:, None]                    # (N, P) index into (N*4,)
     w = T_w[style]                                                       # (N, P)
-    if TAPER > 0 or WIDTH_VARY > 0:
+    if "taper" in r:
         # real strokes thin out where the finger lands and lifts, and swell and thin along
         # the way: less ink per point reads as a narrower line once the dabs are summed
         t = _along_stroke()[style]                                       # (N, P) in (0, 1)
         ends = np.minimum(t, 1 - t) * f32(1 / 0.15)                      # ~0 at the ends, 1 by 15 % in
-        taper = f32(1) - _uniform(rng, 0.0, TAPER, (n, 1)) * np.maximum(f32(1) - ends, 0)
-        wave = _uniform(rng, 1.0, 3.0, (n, 1)) * t * f32(2 * np.pi) + _uniform(rng, 0, 2 * np.pi, (n, 1))
-        w = w * taper * (f32(1) + _uniform(rng, 0.0, WIDTH_VARY, (n, 1)) * np.sin(wave))
+        taper = f32(1) - r["taper"] * np.maximum(f32(1) - ends, 0)
+        wave = r["wave_f"] * t * f32(2 * np.pi) + r["wave_ph"]
+        w = w * taper * (f32(1) + r["vary"] * np.sin(wave))
 
     # per-stroke wobble: each stroke shifted and stretched a little on its own
-    wob = rng.standard_normal((3, n * 4), dtype=np.float32)
+    wob = r["wob"]
     sx = np.take(wob[0] * f32(WOBBLE[0]), stroke)
     sy = np.take(wob[1] * f32(WOBBLE[0]), stroke)
     st = np.take(wob[2] * f32(WOBBLE[1]) + f32(1.0), stroke)
     x = x * st + sx
     y = y * st + sy
     # a smooth warp over the whole digit: one low-frequency wave per axis
-    halves = _uniform(rng, *WARP_FREQ, (2, n, 1))
-    amp = _uniform(rng, 0.0, WARP, (2, n, 1)) / halves ** f32(WARP_TAPER)
-    freq = halves * f32(np.pi)
-    ang = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
-    phase = _uniform(rng, 0.0, 2 * np.pi, (2, n, 1))
-    ca, sa = np.cos(ang), np.sin(ang)
+    amp, freq, ca, sa, phase = per["amp"], per["freq"], per["cos"], per["sin"], r["phase"]
     dx = amp[0] * np.sin(freq[0] * (x * ca[0] + y * sa[0]) + phase[0])
     dy = amp[1] * np.sin(freq[1] * (x * ca[1] + y * sa[1]) + phase[1])
     x += dx
     y += dy
-    if elastic > 0:
+    if "elastic" in r:
         # elastic distortion (Simard et al. 2003, on the points rather than the pixels):
         # a smooth random displacement field, Gaussian bumps on a 3x3 grid over the digit
         # (a Gaussian bump is separable: exp(-(dx2 + dy2)) = exp(-dx2) exp(-dy2), so 3 + 3
         # exponentials per point instead of 9, and the 3x3 sum becomes two small products)
-        c = rng.standard_normal((2, n, 3, 3), dtype=np.float32) * f32(elastic)   # [.., row, column]
-        dx, dy = _elastic_field(x, y, c)
+        dx, dy = _elastic_field(x, y, r["elastic"])
         x += dx
         y += dy
 
-    # the whole digit: aspect, shear (italics), rotation, size -> one 2x2 matrix each
-    height = np.exp(_uniform(rng, np.log(HEIGHT[0]), np.log(HEIGHT[1]), n))   # cells
-    aspect = np.exp(rng.standard_normal(n, dtype=np.float32) * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
-    shear = np.clip(rng.standard_normal(n, dtype=np.float32) * f32(SHEAR), -0.45, 0.45)
-    theta = np.radians(np.clip(rng.standard_normal(n, dtype=np.float32) * f32(ROTATE), -22, 22))
-    c, s = np.cos(theta) * height, np.sin(theta) * height
-    # [c -s; s c] @ [[aspect, -shear], [0, 1]]: shear > 0 leans the top to the right
-    m00, m01 = (c * aspect)[:, None], (-c * shear - s)[:, None]
-    m10, m11 = (s * aspect)[:, None], (-s * shear + c)[:, None]
+    m00, m01, m10, m11 = (m[:, None] for m in per["affine"])
     x, y = m00 * x + m01 * y, m10 * x + m11 * y
     # room left on the pad once the digit is in, so most drawings stay on it
     room_x = np.maximum(f32(SIDE / 2 - 0.3) - np.abs(x).max(axis=1), 0)
     room_y = np.maximum(f32(SIDE / 2 - 0.3) - np.abs(y).max(axis=1), 0)
-    shift = _uniform(rng, -1.0, 1.0, (2, n))
+    shift = r["shift"]
     x += (f32(SIDE / 2) + shift[0] * room_x)[:, None]
     y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
+    img = _render(x, y, w * per["stretch"][:, None], per["sigma_idx"])   # stroke lengths grow with size
 
-    # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
-    frac = _uniform(rng, *WIDTH_FRACTION, n) * np.asarray(WIDTH_SCALE, np.float32)[labels]
-    width = np.clip(height * frac, MIN_WIDTH, 3.6)
-    sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
-    stretch = (height * np.sqrt(aspect))[:, None]                        # stroke lengths grow with size
-    img = _render(x, y, w * stretch, sigma_idx)
-
-    # some drawings come out soft: a Gaussian blur of 0.4-1.2 cells, at most 6 % of the
-    # digit's height so loops stay open (separable, batched)
-    soft = np.flatnonzero(rng.random(n) < BLUR_FRACTION)
+    soft = r["soft"]
+    G = None
     if len(soft):
-        sig = np.minimum(_uniform(rng, 0.4, BLUR_MAX[0], len(soft)), height[soft] * f32(BLUR_MAX[1]))
         d = np.arange(SIDE, dtype=np.float32)
-        G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / sig[:, None, None]) ** 2)
+        G = np.exp(-0.5 * ((d[None, :, None] - d[None, None, :]) / per["blur"][:, None, None]) ** 2)
         G /= G.sum(axis=2, keepdims=True)                                # (S, 16, 16) rows sum to 1
+    M = _coarse_matrices(per["pitch"], r["grid_phase"]) if len(r["blocky"]) else None
+    return _finish(img, r, G, M)
+
+
+def _finish(img: np.ndarray, r: dict, G: np.ndarray | None, M: np.ndarray | None) -> np.ndarray:
+    """Blur, coarse grid and noise on the drawn images (N, 16, 16), in place: ``G``
+    (S, 16, 16) the blur of each soft drawing, ``M`` (2, S', 16, 16) each blocky one's grid."""
+    f32 = np.float32
+    # some drawings come out soft: a Gaussian blur (separable, batched)
+    soft = r["soft"]
+    if len(soft):
         sub = G @ img[soft] @ G.transpose(0, 2, 1)
         sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
         img[soft] = sub
 
     # some drawings come out blocky: area-averaged onto a coarse grid of 6-10 pixels per
     # digit height, then bilinearly enlarged back -- how a low-resolution scan looks
-    blocky = np.flatnonzero(rng.random(n) < BLOCKY_FRACTION)
+    blocky = r["blocky"]
     if len(blocky):
-        pitch = height[blocky] / _uniform(rng, *BLOCKY_PIXELS, len(blocky))           # (S,) cells
-        M = _coarse_matrices(pitch, _uniform(rng, 0.0, 1.0, (2, len(blocky))))
         sub = M[0] @ img[blocky] @ M[1].transpose(0, 2, 1)                           # (S,16,16)
         sub /= np.maximum(sub.max(axis=(1, 2), keepdims=True), 1e-3)
         img[blocky] = sub
 
     # a little noise on some images (a smudged screen, an unsteady finger)
-    noisy = np.flatnonzero(rng.random(n) < 0.4)
-    lvl = _uniform(rng, 0.0, 0.14, (len(noisy), 1, 1))
-    img[noisy] += (rng.random((len(noisy), SIDE, SIDE), dtype=np.float32) - f32(0.5)) * lvl
+    noisy = r["noisy"]
+    img[noisy] += (r["noise"] - f32(0.5)) * r["noise_lvl"]
     np.clip(img, 0.0, 1.0, out=img)
-    return img, style
+    return img
+
+
+def _draw_compiled(k, style: np.ndarray, r: dict, per: dict) -> np.ndarray:
+    """The draw path through ``kernels``: the per-point arithmetic fused into one loop per
+    digit between the sines and exponentials, which numpy computes in bulk, as it does
+    the small matrix products (its batched matmul beats compiled loops at 16 x 16)."""
+    T_pts, T_w, T_sid, _, _, _ = templates(N_POINTS)
+    n, P = len(style), T_pts.shape[1]
+    f32 = np.float32
+    empty = np.zeros(0, np.float32)
+    taper = "taper" in r
+    el = r.get("elastic")
+    warp = np.ascontiguousarray(np.stack([per["amp"], per["freq"], per["cos"], per["sin"], r["phase"]])[..., 0])
+    along = _along_stroke()
+    x, y, w = (np.empty((n, P), np.float32) for _ in range(3))
+    args = np.empty((3 if taper else 2, n, P), np.float32)
+    k.strokes(style, T_pts, T_sid, along, r["wave_f"][:, 0] if taper else empty,
+              r["wave_ph"][:, 0] if taper else empty, r["wob"], np.array(WOBBLE, np.float32), warp, x, y, args)
+    np.sin(args, out=args)
+    kexp = np.empty((6, n, P), np.float32) if el is not None else np.empty((6, 0, 0), np.float32)
+    k.warped(style, T_w, along, r["taper"][:, 0] if taper else empty, r["vary"][:, 0] if taper else empty,
+             warp, args, f32(-0.5 / ELASTIC_SCALE ** 2) if el is not None else f32(0.0), x, y, w, kexp)
+    np.exp(kexp, out=kexp)
+    img = np.empty((n, SIDE, SIDE), np.float32)
+    m = min(n, _RENDER_CHUNK)
+    gx, gy = np.empty((m, P, SIDE), np.float32), np.empty((m, P, SIDE), np.float32)
+    table = _profile_table().reshape(-1, SIDE)
+    for i in range(0, n, _RENDER_CHUNK):   # a chunk's (n, P, 16) profiles stay in the core's cache
+        s = slice(i, i + _RENDER_CHUNK)
+        c = len(style[s])
+        k.brush(x[s], y[s], w[s], kexp[:, s], el[:, s] if el is not None else np.zeros((2, 0, 3, 3), np.float32),
+                el is not None, per["affine"][:, s], r["shift"][:, s], per["sigma_idx"][s], per["stretch"][s],
+                table, f32(_LO), f32(_Q), _SIGMA_NORM, gx[:c], gy[:c])
+        np.matmul(gy[:c].transpose(0, 2, 1), gx[:c], out=img[s])
+    _saturate(img)
+    G = None
+    if len(r["soft"]):
+        G = np.empty((len(r["soft"]), SIDE, SIDE), np.float32)
+        k.blur_matrices(per["blur"], G)
+    M = None
+    if len(r["blocky"]):
+        S, mc = len(r["blocky"]), _coarse_cells(per["pitch"])
+        U, D = np.empty((S, 2, SIDE, mc), np.float32), np.empty((S, 2, mc, SIDE), np.float32)
+        k.coarse_factors(per["pitch"], r["grid_phase"], U, D)
+        M = (U @ D).transpose(1, 0, 2, 3)
+    return _finish(img, r, G, M)
 
 
 class DigitGenerator:

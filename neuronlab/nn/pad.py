@@ -18,10 +18,16 @@ stroke) takes a lean path with 2-D arrays and the same maths.
 Pad convention: row 0 at the top, ink 1.0 on background 0.0; pixel (r, c) covers
 the square [c, c+1) x [r, r+1), so the pad's centre is the point (8, 8).
 
-Imports numpy only.
+With ``JIT`` on (headless training and the benches turn it on), a batch of at least
+``JIT_MIN`` images runs the same maths compiled, one loop per image (``kernels``, numba);
+the numpy code here is the reference and the path everywhere else, and the two agree to
+float rounding.
+
+Imports numpy only (numba through ``kernels``, loaded on first use).
 """
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 
 import numpy as np
@@ -39,11 +45,30 @@ STROKE = 2.0         # > 0: a tone curve brings every stroke to about this width
 
 _CENTRES = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 _CHUNK = 256                                          # images per pass of the batch path
+# True: batches of JIT_MIN images or more use the compiled kernels (numba). Off by default:
+# numba's import (~0.4 s) would land before the exhibit's first frame (its test set and
+# first training draws are batches), so only headless training and the benches turn it on
+JIT = False
+JIT_MIN = 64
 _SHEAR_PAD = 6                                        # > MAX_SKEW * 8: a sheared row never leaves its padding
 _SHEAR_W = SIDE + 2 * _SHEAR_PAD + 1                  # padded row length
 _SHEAR_COLS = np.arange(SIDE, dtype=np.float32) + _SHEAR_PAD          # (16,) columns inside the padding
 _SHEAR_ROWS = (np.arange(SIDE) * _SHEAR_W)[:, None]                   # (16, 1) row starts, flat
 _ROW_BASE = _SHEAR_ROWS + np.arange(SIDE)[None, :] + _SHEAR_PAD
+
+
+def kernels():
+    """The compiled kernels module while ``JIT`` is on and numba imports, else None (then
+    every path is the numpy one)."""
+    return _load_kernels() if JIT else None
+
+
+@lru_cache(maxsize=None)
+def _load_kernels():
+    try:
+        return importlib.import_module("neuronlab.nn.kernels")
+    except ImportError:     # numba missing or broken: the numpy path gives the same numbers
+        return None
 
 
 def _resample_matrices(centre: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -101,6 +126,8 @@ def to_network(images: np.ndarray) -> np.ndarray:
         return _one(images)
     lead = images.shape[:-2]
     a = images.reshape(-1, SIDE, SIDE)                                     # (B, 16, 16)
+    if len(a) >= JIT_MIN and BLUR == 0 and TOPK == 1 and kernels() is not None:
+        return _batch_compiled(kernels(), a).reshape(*lead, SIDE * SIDE)
     if len(a) <= _CHUNK:
         return _batch(a).reshape(*lead, SIDE * SIDE)
     out = np.empty((len(a), SIDE * SIDE), np.float32)
@@ -156,6 +183,23 @@ def _batch(a: np.ndarray) -> np.ndarray:
     if STROKE > 0:
         out = _even_strokes(out.reshape(len(out), -1), STROKE)
     return out.reshape(len(out), SIDE * SIDE).astype(np.float32, copy=False)
+
+
+def _batch_compiled(k, images: np.ndarray) -> np.ndarray:
+    """``_batch`` through ``kernels``: the per-image statistics and the tone curve as one
+    loop per image; numpy's batched matmul (faster than compiled loops at 16 x 16) resamples."""
+    B = len(images)
+    a, Ry, Rx = (np.empty((B, SIDE, SIDE), np.float32) for _ in range(3))
+    skew = np.empty(B, np.float32)
+    blank = np.empty(B, np.bool_)
+    k.network_prep(np.ascontiguousarray(images), a, Ry, Rx, skew, blank, BOX, INK_THRESHOLD, MAX_ZOOM,
+                   EMPTY, DESKEW, MAX_SKEW)
+    for i in range(0, B, _CHUNK):   # a chunk's intermediates stay in the core's cache
+        s = slice(i, i + _CHUNK)
+        np.matmul(Ry[s] @ a[s], Rx[s].transpose(0, 2, 1), out=a[s])
+    out = np.empty((B, SIDE * SIDE), np.float32)
+    k.network_finish(a, skew, blank, out, EMPTY, DESKEW, STROKE)
+    return out
 
 
 def _matrix_one(centre: float, scale: float) -> np.ndarray:
