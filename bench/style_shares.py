@@ -10,6 +10,10 @@ then the shares as a ``strokes._SHARES`` literal (1.0 = the digit's even share, 
 at ``--floor``) to paste or try with ``bench/real_handwriting.py --set``.
 
     .venv/bin/python bench/style_shares.py [--per-class 3000] [--floor 0.25] [--seed 5]
+        [--families 2 4 5 6 7]
+
+``--families`` adds those digits' parametric variants (``strokes.families``) to the fit
+and also prints each family's total share (``strokes.FAMILY_SHARE``).
 
 Only the dev half is looked at; the holdout half stays unseen. Prints figures; asserts nothing.
 """
@@ -34,10 +38,14 @@ def main() -> None:
     ap.add_argument("--neighbours", type=int, default=5)
     ap.add_argument("--floor", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--families", type=int, nargs="*", default=[],
+                    help="digits whose parametric family (strokes.families) joins the fit")
     a = ap.parse_args()
     # every style drawn equally often, so a style's count says how near real hands lie
     # to it, not how often the generator happens to draw it
     strokes._SHARES = {}
+    hand = {d: len(v) for d, v in strokes.styles().items()}
+    strokes.FAMILY_SHARE = {d: strokes.FAMILY_SIZE / hand[d] for d in a.families}
     for cached in (strokes.templates, digits._style_table):
         cached.cache_clear()
     X, y = R.mnist_split("dev")
@@ -58,6 +66,10 @@ def main() -> None:
               + " ".join(f"{v:.2f}" for v in won) + "\n   drawn " + " ".join(f"{v:.2f}" for v in t_share[t_lab == d]))
         shares[d] = {i: round(max(float(v) * k, a.floor), 2) for i, v in enumerate(won)}
     print(repr(shares))
+    if a.families:   # the family's total against its digit's hand-made styles
+        print("FAMILY_SHARE", repr({d: round(sum(v for i, v in shares[d].items() if i >= hand[d])
+                                              / sum(v for i, v in shares[d].items() if i < hand[d]), 2)
+                                    for d in a.families}))
 
 
 if __name__ == "__main__":

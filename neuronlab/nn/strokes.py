@@ -247,7 +247,110 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         # generator's own test set reads 22 % of them as the crossbar 7 above, and real
         # hands gain nothing from it once that 7 is in)
     ]
+    for d, extra in families().items():
+        S[d] = S[d] + extra
     return S
+
+
+# Parametric families: for the digits real hands write in the widest range of forms, many
+# variants drawn from continuous ranges of proportions (loop size and openness, stem
+# length and curvature, flag position, crossbar or none) rather than a few fixed shapes.
+# Drawn once from a fixed seed. Digit -> the whole family's share against the sum of its
+# hand-made styles' shares (none: no family).
+FAMILY_SIZE = 48
+FAMILY_SHARE: dict[int, float] = {}
+_FAMILY_SEED = 2024
+
+
+def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
+    return float(rng.uniform(lo, hi))
+
+
+def _family_2(r: np.random.Generator) -> list[np.ndarray]:
+    rx, ry = _u(r, 0.2, 0.31), _u(r, 0.16, 0.26)
+    cx, cy = 0.5 + _u(r, -0.03, 0.03), 0.04 + ry
+    top = arc(cx, cy, rx, ry, _u(r, 150, 215), 360)
+    ex, ey = cx + rx, cy
+    bx, by = _u(r, 0.14, 0.34), _u(r, 0.84, 0.95)
+    bulge = _u(r, 0.0, 0.3)          # 0: a straight neck, z-like; more: a round shoulder
+    neck = bez((ex, ey), (ex, ey + bulge), (bx + (ex - bx) * _u(r, 0.2, 0.6), by - _u(r, 0.1, 0.3)), (bx, by))
+    fx, fy = _u(r, 0.7, 0.92), by + _u(r, -0.06, 0.04)
+    if r.random() < 0.3:             # a loop at the foot
+        lr = _u(r, 0.05, 0.11)
+        foot = chain(arc(bx + lr * 0.6, by - lr, lr, lr, 150, 450), line((bx + lr * 0.6, by), (fx, fy)))
+    else:
+        foot = line((bx, by), (fx, fy))
+    return [chain(top, neck, foot)]
+
+
+def _family_4(r: np.random.Generator) -> list[np.ndarray]:
+    sx, yb = _u(r, 0.56, 0.7), _u(r, 0.55, 0.7)
+    lx, rx = _u(r, 0.14, 0.3), _u(r, 0.76, 0.92)
+    if r.random() < 0.2:             # closed: the slanted stroke meets the stem's top
+        top = (sx, _u(r, 0.03, 0.1))
+        return [line(top, (lx, yb), (rx, yb + _u(r, -0.04, 0.02))), line(top, (sx + _u(r, -0.06, 0.02), 0.95))]
+    ax = _u(r, lx - 0.04, sx - 0.1)  # open: the first stroke's top anywhere from upright to near the stem
+    return [line((ax, _u(r, 0.03, 0.28)), (lx, yb), (rx, yb + _u(r, -0.04, 0.02))),
+            line((sx + _u(r, -0.02, 0.06), _u(r, 0.03, 0.3)), (sx + _u(r, -0.08, 0.02), 0.95))]
+
+
+def _family_5(r: np.random.Generator) -> list[np.ndarray]:
+    lx, ty = _u(r, 0.24, 0.38), _u(r, 0.03, 0.1)
+    fx = _u(r, 0.66, 0.88)
+    sy = _u(r, 0.32, 0.52)           # where the stem meets the belly
+    sx = lx + _u(r, -0.06, 0.02)
+    depth = _u(r, 0.75, 1.05)        # how far the belly reaches right
+    ex, ey = _u(r, 0.14, 0.36), _u(r, 0.8, 0.93)
+    belly = bez((sx, sy), (sx + 0.5 * depth, sy - _u(r, 0.0, 0.12)),
+                (sx + 0.6 * depth, _u(r, 0.9, 1.05)), (ex, ey))
+    if r.random() < 0.4:             # the flag drawn apart, after the body
+        gap = _u(r, 0.0, 0.08)
+        return [chain(line((lx, ty), (sx, sy)), belly),
+                line((lx + gap, ty + _u(r, -0.02, 0.02)), (fx, ty + _u(r, -0.04, 0.02)))]
+    return [chain(line((fx, ty + _u(r, -0.03, 0.03)), (lx, ty)), line((lx, ty), (sx, sy)), belly)]
+
+
+def _family_6(r: np.random.Generator) -> list[np.ndarray]:
+    ry = _u(r, 0.14, 0.26)
+    rx = ry * _u(r, 0.9, 1.4)
+    cy = 0.95 - ry
+    cx = _u(r, 0.42, 0.56)
+    x0, y0 = _u(r, 0.4, 0.78), _u(r, 0.02, 0.12)
+    lx = cx - rx
+    curve = _u(r, 0.0, 1.0)          # 0: a straight stem, 1: a curved one
+    stem = bez((x0, y0), (x0 + (lx - x0) * 0.33 - 0.12 * curve, y0 + (cy - y0) * 0.33),
+               (lx - 0.04 * curve, y0 + (cy - y0) * 0.7), (lx, cy))
+    loop = arc(cx, cy, rx, ry, 180, 180 + _u(r, 290, 370))   # left open or just closed
+    return [chain(stem, loop)]
+
+
+def _family_7(r: np.random.Generator) -> list[np.ndarray]:
+    x0, x1 = _u(r, 0.14, 0.36), _u(r, 0.7, 0.9)
+    y0 = _u(r, 0.04, 0.14)
+    y1 = y0 + _u(r, -0.04, 0.04)
+    bx = _u(r, 0.28, 0.6)
+    bend = _u(r, -0.1, 0.12)         # > 0: the stem bows out to the right
+    hook = [line((x0, y0 + _u(r, 0.06, 0.16)), (x0, y0))] if r.random() < 0.25 else []
+    stem = bez((x1, y1), (x1 - (x1 - bx) * 0.3 + bend, 0.38), (bx + bend * 0.5, 0.7), (bx, 0.95))
+    out = [chain(*hook, line((x0, y0), (x1, y1)), stem)]
+    if r.random() < 0.3:             # a crossbar
+        my = _u(r, 0.45, 0.6)
+        mx = x1 + (bx - x1) * (my - y1) / (0.95 - y1)
+        out.append(line((mx - _u(r, 0.1, 0.28), my), (mx + _u(r, 0.08, 0.2), my - _u(r, 0.0, 0.03))))
+    return out
+
+
+_FAMILIES = {2: _family_2, 4: _family_4, 5: _family_5, 6: _family_6, 7: _family_7}
+
+
+def families() -> dict[int, list[list[np.ndarray]]]:
+    """``FAMILY_SIZE`` variants of each digit in ``FAMILY_SHARE``."""
+    out = {}
+    for d, share in sorted(FAMILY_SHARE.items()):
+        if share > 0:
+            r = np.random.default_rng([_FAMILY_SEED, d])
+            out[d] = [_FAMILIES[d](r) for _ in range(FAMILY_SIZE)]
+    return out
 
 
 def style_shares() -> dict[int, list[float]]:
@@ -258,6 +361,12 @@ def style_shares() -> dict[int, list[float]]:
     for d, overrides in _SHARES.items():
         for i, v in overrides.items():
             shares[d][i] = v
+    for d, extra in families().items():
+        # the family's variants come last: together FAMILY_SHARE of the hand-made styles'
+        # sum, split among them as _SHARES weighs them
+        k = len(shares[d]) - len(extra)
+        hand, fam = shares[d][:k], shares[d][k:]
+        shares[d] = hand + [v * FAMILY_SHARE[d] * sum(hand) / sum(fam) for v in fam]
     return shares
 
 
