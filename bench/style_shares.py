@@ -43,7 +43,7 @@ def main() -> None:
     a = ap.parse_args()
     # every style drawn equally often, so a style's count says how near real hands lie
     # to it, not how often the generator happens to draw it
-    strokes._SHARES = {}
+    strokes._SHARES, strokes._FAMILY_WEIGHTS, strokes.FAMILY_SHARE = {}, {}, {}
     hand = {d: len(v) for d, v in strokes.styles().items()}
     strokes.FAMILY_SHARE = {d: strokes.FAMILY_SIZE / hand[d] for d in a.families}
     for cached in (strokes.templates, digits._style_table):

@@ -258,7 +258,8 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
 # Drawn once from a fixed seed. Digit -> the whole family's share against the sum of its
 # hand-made styles' shares (none: no family).
 FAMILY_SIZE = 48
-FAMILY_SHARE: dict[int, float] = {}
+# (fitted as _SHARES is, below; the 7s' held at 3 so crossbar 7s keep their share)
+FAMILY_SHARE: dict[int, float] = {0: 3.8, 2: 1.9, 3: 9.8, 4: 7.9, 5: 3.2, 6: 2.5, 7: 3.0}
 _FAMILY_SEED = 2024
 
 
@@ -311,11 +312,11 @@ def _family_5(r: np.random.Generator) -> list[np.ndarray]:
 
 
 def _family_6(r: np.random.Generator) -> list[np.ndarray]:
-    ry = _u(r, 0.14, 0.26)
-    rx = ry * _u(r, 0.9, 1.4)
+    ry = _u(r, 0.16, 0.29)
+    rx = ry * _u(r, 0.95, 1.45)
     cy = 0.95 - ry
-    cx = _u(r, 0.42, 0.56)
-    x0, y0 = _u(r, 0.4, 0.78), _u(r, 0.02, 0.12)
+    cx = _u(r, 0.44, 0.57)
+    x0, y0 = _u(r, 0.45, 0.82), _u(r, 0.02, 0.1)
     lx = cx - rx
     curve = _u(r, 0.0, 1.0)          # 0: a straight stem, 1: a curved one
     stem = bez((x0, y0), (x0 + (lx - x0) * 0.33 - 0.12 * curve, y0 + (cy - y0) * 0.33),
@@ -340,7 +341,61 @@ def _family_7(r: np.random.Generator) -> list[np.ndarray]:
     return out
 
 
-_FAMILIES = {2: _family_2, 4: _family_4, 5: _family_5, 6: _family_6, 7: _family_7}
+def _family_0(r: np.random.Generator) -> list[np.ndarray]:
+    rx, ry = _u(r, 0.14, 0.36), _u(r, 0.38, 0.46)
+    a0 = _u(r, -150, -60)
+    return [arc(0.5, 0.5, rx, ry, a0, a0 + _u(r, 330, 400))]   # a gap, closed, or ends crossing
+
+
+def _family_3(r: np.random.Generator) -> list[np.ndarray]:
+    rt = _u(r, 0.16, 0.24)
+    mid = 0.05 + 2 * rt
+    rb = (0.95 - mid) / 2
+    if r.random() < 0.25:            # a flat top
+        top = line((_u(r, 0.2, 0.32), 0.05), (_u(r, 0.68, 0.8), 0.05), (0.46, mid))
+    else:
+        top = arc(0.48, 0.05 + rt, rt * _u(r, 1.0, 1.35), rt, _u(r, -185, -130), 90)
+    bottom = arc(0.48 + _u(r, -0.03, 0.04), mid + rb, rb * _u(r, 1.0, 1.4), rb, -90, _u(r, 130, 175))
+    return [chain(top, bottom)]
+
+
+def _family_8(r: np.random.Generator) -> list[np.ndarray]:
+    rt = _u(r, 0.16, 0.24)
+    rb = (0.9 - 2 * rt) / 2
+    ct, cb = (0.5 + _u(r, -0.03, 0.03), 0.05 + rt), (0.5 + _u(r, -0.04, 0.04), 0.95 - rb)
+    wt, wb = rt * _u(r, 0.7, 1.2), rb * _u(r, 0.75, 1.25)
+    if r.random() < 0.5:             # two loops
+        a, b = _u(r, -90, 90), _u(r, -90, 90)
+        return [arc(*ct, wt, rt, a, a + 360), arc(*cb, wb, rb, b, b + 360)]
+    # one stroke: an S down from the top right, then back up through the waist
+    x = (ct[0] + cb[0]) / 2
+    return [chain(bez((ct[0] + wt * 0.8, ct[1] - rt * 0.5), (ct[0] + wt * 0.2, ct[1] - rt * 1.4),
+                      (ct[0] - wt * 1.5, ct[1] - rt * 0.6), (x, ct[1] + rt)),
+                  bez((x, ct[1] + rt), (cb[0] + wb * 1.4, cb[1] - rb * 0.6), (cb[0] + wb * 1.2, cb[1] + rb * 1.2),
+                      (cb[0], cb[1] + rb)),
+                  bez((cb[0], cb[1] + rb), (cb[0] - wb * 1.3, cb[1] + rb * 1.1), (cb[0] - wb * 1.3, cb[1] - rb * 0.6),
+                      (x, ct[1] + rt)),
+                  bez((x, ct[1] + rt), (ct[0] + wt * 1.2, ct[1] + rt * 0.3), (ct[0] + wt * 1.1, ct[1] - rt * 0.2),
+                      (ct[0] + wt * 0.8, ct[1] - rt * 0.5)))]
+
+
+def _family_9(r: np.random.Generator) -> list[np.ndarray]:
+    ry = _u(r, 0.15, 0.26)
+    rx = ry * _u(r, 0.9, 1.35)
+    cx, cy = _u(r, 0.44, 0.52), 0.05 + ry
+    a0 = _u(r, -20, 20)
+    loop = arc(cx, cy, rx, ry, a0, a0 + _u(r, 330, 370))
+    sx = cx + rx * np.cos(np.radians(a0))
+    ex = sx + _u(r, -0.16, 0.03)
+    if r.random() < 0.3:             # the tail curls back to the left
+        tail = bez((sx, cy), (sx + 0.02, 0.6), (ex + 0.02, 1.0), (ex - _u(r, 0.15, 0.35), _u(r, 0.85, 0.95)))
+    else:
+        tail = bez((sx, cy), (sx + _u(r, -0.04, 0.06), 0.5), (ex, 0.75), (ex, 0.95))
+    return [loop, tail] if r.random() < 0.5 else [chain(loop, tail)]
+
+
+_FAMILIES = {0: _family_0, 2: _family_2, 3: _family_3, 4: _family_4, 5: _family_5, 6: _family_6,
+             7: _family_7, 8: _family_8, 9: _family_9}
 
 
 def families() -> dict[int, list[list[np.ndarray]]]:
@@ -358,12 +413,15 @@ def style_shares() -> dict[int, list[float]]:
     (1.0 unless set here). Real hands favour some forms: a 1 with a base is rarer than
     a bare one, and at 16 pixels a wide base makes it read as a narrow 2."""
     shares = {d: [1.0] * len(v) for d, v in styles().items()}
+    for d, extra in families().items():
+        if len(_FAMILY_WEIGHTS.get(d, ())) == len(extra):
+            shares[d][-len(extra):] = _FAMILY_WEIGHTS[d]
     for d, overrides in _SHARES.items():
         for i, v in overrides.items():
             shares[d][i] = v
     for d, extra in families().items():
         # the family's variants come last: together FAMILY_SHARE of the hand-made styles'
-        # sum, split among them as _SHARES weighs them
+        # sum, split among them as _FAMILY_WEIGHTS (or _SHARES, by index) weighs them
         k = len(shares[d]) - len(extra)
         hand, fam = shares[d][:k], shares[d][k:]
         shares[d] = hand + [v * FAMILY_SHARE[d] * sum(hand) / sum(fam) for v in fam]
@@ -371,28 +429,51 @@ def style_shares() -> dict[int, list[float]]:
 
 
 # digit -> {style index: share}. For 0, 2, 3, 4, 5, 6 and 8, how often each style is the
-# nearest (5 nearest, in network inputs) of real handwriting among 3,000 generated digits
-# per class (bench/style_shares.py, MNIST dev half), floored at 0.25 and rounded. For
-# 1, 7 and 9,
+# nearest (5 nearest, in network inputs) of real handwriting among 6,000 generated digits
+# per class, the families' variants among them (bench/style_shares.py --families, MNIST
+# dev half), floored at 0.25 and rounded. For 1, 7 and 9,
 # chosen by comparing the network's inputs with real hands by eye (bench/contact_sheet.py),
 # since fitting them to MNIST's US hands cost scikit-learn's European ones
-# their 9s: bases on 1s and bare 7s are rarer than the rest; the
+# their 9s and crossbar 7s: bases on 1s and bare 7s are rarer than the rest; the
 # wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
 # upright stem, real hands read worse); the 7 with a low crossbar reaching far left at 1.5
-# (the crossbar 7 real hands write most, and the one they most often lose to 9); the
-# closed 4 at half share (its slanted stroke and bar are a 6's stem and loop top, and
-# real 6s were read as 4)
+# (the crossbar 7 real hands write most, and the one they most often lose to 9)
 _SHARES: dict[int, dict[int, float]] = {
-    0: {0: 1.0, 1: 0.8, 2: 1.0, 3: 0.2, 4: 0.9, 5: 1.3, 6: 1.8},
-    1: {2: 0.15, 4: 0.1},
-    2: {0: 0.6, 1: 1.0, 2: 0.8, 3: 0.3, 4: 0.3, 5: 0.2, 6: 1.3, 7: 0.8, 8: 0.7, 9: 2.0, 10: 0.5, 11: 3.2, 12: 1.3},
-    3: {0: 1.0, 1: 0.9, 2: 1.4, 3: 0.8},
-    4: {0: 0.2, 1: 1.1, 2: 1.4, 3: 1.4},
-    5: {0: 1.0, 1: 0.6, 2: 1.1, 3: 0.8, 4: 0.8, 5: 0.7, 6: 1.8, 7: 1.2},
-    6: {0: 0.8, 1: 0.3, 2: 1.9, 3: 0.4, 4: 1.0, 5: 0.2, 6: 1.4, 7: 0.5, 8: 3.0, 9: 0.6},
+    0: {0: 1.3, 1: 1.1, 2: 2.5, 3: 0.5, 4: 1.8, 5: 1.5, 6: 3.0},
+    1: {2: 0.1, 4: 0.1},
+    2: {0: 0.6, 1: 0.8, 2: 1.0, 3: 0.4, 4: 0.2, 5: 0.3, 6: 1.6, 7: 1.1, 8: 0.9, 9: 1.2, 10: 0.6, 11: 3.8, 12: 1.6, 13: 3.2, 14: 4.5, 15: 0.7},
+    3: {0: 1.3, 1: 0.6, 2: 2.2, 3: 0.8},
+    4: {0: 0.2, 1: 1.2, 2: 2.7, 3: 1.9},
+    5: {0: 2.8, 1: 1.7, 2: 1.3, 3: 0.8, 4: 2.4, 5: 0.8, 6: 0.5, 7: 2.8},
+    6: {0: 0.9, 1: 0.5, 2: 4.4, 3: 0.4, 4: 3.1, 5: 0.2, 6: 3.4, 7: 1.4, 8: 1.9, 9: 1.0},
     7: {0: 0.3, 6: 1.5},
-    8: {0: 0.4, 1: 0.9, 2: 0.3, 3: 0.5, 4: 0.7, 5: 2.5, 6: 1.1, 7: 1.6},
+    8: {0: 0.3, 1: 0.8, 2: 0.3, 3: 0.4, 4: 0.5, 5: 2.3, 6: 1.4, 7: 1.9},
     9: {7: 0.5},
+}
+
+# digit -> each family variant's weight within its family, fitted the same way
+_FAMILY_WEIGHTS: dict[int, tuple[float, ...]] = {
+    0: (1.8, 0.3, 1.1, 0.3, 1, 1, 0.8, 0.3, 1.6, 0.5, 0.7, 1.1, 0.5, 1.2, 0.8, 2.4, 0.5, 0.2,
+         0.3, 0.3, 2.5, 1.4, 0.2, 1.1, 1.8, 0.4, 1.8, 1, 1.3, 0.3, 0.4, 0.3, 1.3, 0.3, 0.7, 0.2,
+         2, 0.3, 0.6, 2.1, 0.6, 0.8, 2.2, 2.1, 0.2, 0.7, 0.3, 0.2),
+    2: (0.4, 0.3, 2.2, 0.4, 0.2, 0.5, 0.2, 0.6, 0.6, 0.7, 0.3, 5.5, 0.3, 0.3, 0.6, 1.4, 0.3,
+         0.5, 2.3, 0.2, 1.4, 0.3, 0.6, 0.3, 1, 3.5, 0.5, 0.5, 0.5, 1.6, 0.7, 0.4, 0.4, 0.2, 3.2,
+         0.4, 0.4, 0.7, 0.5, 0.6, 0.4, 2.2, 0.3, 1.2, 1.2, 0.4, 0.3, 0.6),
+    3: (0.6, 0.5, 1.2, 1.7, 0.5, 1.2, 0.7, 0.9, 0.3, 0.8, 1.8, 1, 1.2, 0.8, 1.1, 0.9, 1.5, 1.4,
+         1.1, 0.8, 1.2, 0.2, 1.5, 2.1, 1.1, 0.7, 1, 0.4, 0.8, 1.1, 2, 1.7, 0.8, 0.7, 0.6, 1.2,
+         0.2, 1.5, 0.3, 1, 0.8, 0.4, 0.8, 1, 1.4, 0.8, 1, 0.9),
+    4: (1.6, 0.3, 5.3, 0.7, 1.6, 0.4, 1.6, 0.4, 0.2, 0.8, 0.2, 0.2, 0.2, 0.2, 2, 0.8, 0.3, 2.6,
+         0.2, 0.4, 2.8, 0.2, 0.2, 0.2, 0.3, 0.8, 0.5, 0.4, 0.2, 0.2, 1.9, 0.3, 0.8, 0.3, 4.5,
+         1.1, 0.5, 0.2, 3.5, 1.5, 1.8, 0.5, 1, 1, 0.2, 0.7, 0.5, 0.2),
+    5: (0.8, 0.7, 0.6, 0.3, 1.6, 0.9, 1.1, 1.8, 0.6, 0.6, 0.5, 0.4, 0.5, 0.8, 0.9, 0.8, 0.3,
+         1.2, 1, 0.5, 1.1, 0.8, 0.7, 0.6, 2.1, 1.2, 0.9, 2.2, 0.5, 1, 0.3, 0.5, 1, 0.5, 0.8, 0.6,
+         0.7, 1.3, 1.8, 0.3, 1.4, 1, 1.6, 1, 1.4, 0.3, 0.6, 0.8),
+    6: (0.4, 0.2, 0.4, 0.4, 1.1, 0.4, 1.1, 1.3, 0.2, 0.5, 0.7, 0.2, 0.2, 2.5, 1.2, 0.7, 1.4, 1,
+         0.2, 1.3, 0.6, 2.4, 0.2, 0.2, 0.2, 3.3, 3.2, 3.7, 0.2, 0.2, 0.2, 0.5, 0.2, 0.2, 0.2, 1,
+         0.3, 0.5, 0.4, 0.4, 0.2, 0.2, 0.4, 4.1, 1.9, 1.1, 1, 0.6),
+    7: (1.6, 1.4, 1.1, 1.9, 1, 0.5, 0.2, 0.3, 0.2, 0.2, 0.5, 1.1, 0.2, 0.4, 0.2, 1.1, 1.8, 0.9,
+         0.2, 1.7, 0.2, 0.9, 0.2, 5.2, 0.4, 0.2, 1, 1, 0.6, 0.3, 0.5, 6.7, 0.2, 1, 2.1, 1.2, 0.8,
+         0.3, 1.1, 0.2, 0.7, 0.2, 3.5, 0.2, 2.2, 1, 1.2, 0.3),
 }
 
 
