@@ -5,8 +5,8 @@ base, 4 open and closed, 7 with and without a crossbar, ...), each style a list 
 strokes, each stroke a dense polyline; the digits written most variously also have a
 parametric family, many variants drawn once from continuous ranges of proportions
 (``families``), and every style has its share (``style_shares``). Coordinates are in a
-unit "writing box": x to the right and y *down*, both in [0, 1], the digit roughly 0.55 wide and 0.9
-tall and centred on (0.5, 0.5). ``templates()`` resamples every style to the same
+unit "writing box": x to the right and y *down*, both in [0, 1], the digit roughly 0.55
+wide and 0.9 tall and centred on (0.5, 0.5). ``templates()`` resamples every style to the same
 number of points so a whole batch can be rendered with one vectorised pass.
 
 Imports numpy only.
