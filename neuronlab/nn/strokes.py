@@ -391,21 +391,22 @@ def families() -> dict[int, list[list[np.ndarray]]]:
     return out
 
 
-def style_shares() -> dict[int, list[float]]:
+def style_shares(styles_: dict[int, list[list[np.ndarray]]] | None = None) -> dict[int, list[float]]:
     """How often each style of ``styles()`` is drawn, relative to the others of its digit
     (1.0 unless set here). Real hands favour some forms: a 1 with a base is rarer than
     a bare one, and at 16 pixels a wide base makes it read as a narrow 2."""
-    shares = {d: [1.0] * len(v) for d, v in styles().items()}
-    for d, extra in families().items():
-        if len(_FAMILY_WEIGHTS.get(d, ())) == len(extra):
-            shares[d][-len(extra):] = _FAMILY_WEIGHTS[d]
+    shares = {d: [1.0] * len(v) for d, v in (styles_ or styles()).items()}
+    family = [d for d, share in sorted(FAMILY_SHARE.items()) if share > 0]   # as families() draws them
+    for d in family:
+        if len(_FAMILY_WEIGHTS.get(d, ())) == FAMILY_SIZE:
+            shares[d][-FAMILY_SIZE:] = _FAMILY_WEIGHTS[d]
     for d, overrides in _SHARES.items():
         for i, v in overrides.items():
             shares[d][i] = v
-    for d, extra in families().items():
+    for d in family:
         # the family's variants come last: together FAMILY_SHARE of the hand-made styles'
         # sum, split among them as _FAMILY_WEIGHTS (or _SHARES, by index) weighs them
-        k = len(shares[d]) - len(extra)
+        k = len(shares[d]) - FAMILY_SIZE
         hand, fam = shares[d][:k], shares[d][k:]
         shares[d] = hand + [v * FAMILY_SHARE[d] * sum(hand) / sum(fam) for v in fam]
     return shares
@@ -472,8 +473,9 @@ def templates(n_points: int = 80):
     lay down the same amount of ink per unit length whatever the style.
     """
     pts_all, w_all, sid_all, labels, nstrokes, share = [], [], [], [], [], []
-    shares = style_shares()
-    for digit, style_list in styles().items():
+    all_styles = styles()
+    shares = style_shares(all_styles)
+    for digit, style_list in all_styles.items():
         total = sum(shares[digit])
         share += [v / total for v in shares[digit]]
         for strokes in style_list:
