@@ -10,6 +10,11 @@ then the shares as a ``strokes._SHARES`` literal (1.0 = the digit's even share, 
 at ``--floor``) to paste or try with ``bench/real_handwriting.py --set``.
 
     .venv/bin/python bench/style_shares.py [--per-class 3000] [--floor 0.25] [--seed 5]
+        [--families 2 4 5 6 7] [--intrusion 1.0]
+
+``--families`` adds those digits' parametric variants (``strokes.families``) to the fit
+and also prints each family's total share (``strokes.FAMILY_SHARE``). ``--intrusion``
+weighs each style down by how often it is nearer other digits' real hands than theirs.
 
 Only the dev half is looked at; the holdout half stays unseen. Prints figures; asserts nothing.
 """
@@ -34,10 +39,18 @@ def main() -> None:
     ap.add_argument("--neighbours", type=int, default=5)
     ap.add_argument("--floor", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--families", type=int, nargs="*", default=[],
+                    help="digits whose parametric family (strokes.families) joins the fit")
+    ap.add_argument("--intrusion", type=float, default=0.0,
+                    help="> 0: scale each style's share by own / (own + this x other), own and "
+                         "other counting how often it is among the nearest of all generated "
+                         "digits to real digits of its own class and of the others")
     a = ap.parse_args()
     # every style drawn equally often, so a style's count says how near real hands lie
     # to it, not how often the generator happens to draw it
-    strokes._SHARES = {}
+    strokes._SHARES, strokes._FAMILY_WEIGHTS, strokes.FAMILY_SHARE = {}, {}, {}
+    hand = {d: len(v) for d, v in strokes.styles().items()}
+    strokes.FAMILY_SHARE = {d: strokes.FAMILY_SIZE / hand[d] for d in a.families}
     for cached in (strokes.templates, digits._style_table):
         cached.cache_clear()
     X, y = R.mnist_split("dev")
@@ -47,6 +60,17 @@ def main() -> None:
     gen = pad.to_network(img)
     _, _, _, t_lab, _, t_share = strokes.templates(digits.N_POINTS)
     first = np.searchsorted(t_lab, np.arange(10))
+    precision = np.ones(len(t_lab))
+    if a.intrusion > 0:   # a style that lies nearest other digits' real hands steals them
+        own, other = np.zeros(len(t_lab)), np.zeros(len(t_lab))
+        gg = (gen ** 2).sum(1)
+        for i in range(0, len(real), 250):
+            A = real[i:i + 250]
+            nn = np.argsort((A ** 2).sum(1)[:, None] + gg[None, :] - 2 * A @ gen.T, axis=1)[:, :a.neighbours]
+            hit = labels[nn] == y[i:i + 250, None]
+            np.add.at(own, style[nn][hit], 1)
+            np.add.at(other, style[nn][~hit], 1)
+        precision = (own + 1) / (own + 1 + a.intrusion * other)
     shares = {}
     for d in range(10):
         A, B, S = real[y == d], gen[labels == d], style[labels == d] - first[d]
@@ -56,8 +80,14 @@ def main() -> None:
         won = np.bincount(S[nn].ravel(), minlength=k) / nn.size
         print(f"{d}: nearest {np.sqrt(np.maximum(d2.min(axis=1), 0)).mean():.2f}  real "
               + " ".join(f"{v:.2f}" for v in won) + "\n   drawn " + " ".join(f"{v:.2f}" for v in t_share[t_lab == d]))
+        won = won * precision[first[d]:first[d] + k]
+        won = won / won.sum()
         shares[d] = {i: round(max(float(v) * k, a.floor), 2) for i, v in enumerate(won)}
     print(repr(shares))
+    if a.families:   # the family's total against its digit's hand-made styles
+        print("FAMILY_SHARE", repr({d: round(sum(v for i, v in shares[d].items() if i >= hand[d])
+                                              / sum(v for i, v in shares[d].items() if i < hand[d]), 2)
+                                    for d in a.families}))
 
 
 if __name__ == "__main__":

@@ -291,3 +291,41 @@ def test_the_speed_bench_times_every_stage_against_the_reference(capsys):
         live, numpy_path, ref = (float(v.split("-")[0].replace(",", "")) for v in (r[2], r[3], r[4]))
         assert live > 0 and numpy_path > 0 and ref > 0
         assert r[5].endswith("x")
+
+
+def test_style_families_are_fixed_varied_and_inside_the_writing_box():
+    from neuronlab.nn import strokes
+    a, b = strokes.families(), strokes.families()
+    assert sorted(a) == sorted(strokes.FAMILY_SHARE)
+    for d, variants in a.items():
+        assert len(variants) == strokes.FAMILY_SIZE
+        # drawn from a fixed seed: the same variants every time
+        for va, vb in zip(variants, b[d]):
+            assert all(np.array_equal(p, q) for p, q in zip(va, vb))
+        pts = [np.concatenate(v) for v in variants]
+        every = np.concatenate(pts)
+        assert every.min() >= -0.1 and every.max() <= 1.1, d
+        # continuous parameters: no two variants alike, widths spread widely
+        widths = np.array([np.ptp(p[:, 0]) for p in pts])
+        heights = np.array([np.ptp(p[:, 1]) for p in pts])
+        assert len({(w, h) for w, h in zip(widths.round(6), heights.round(6))}) == len(pts), d
+        assert np.ptp(widths) > 0.1, d
+        assert np.ptp(heights) < 0.4 < heights.min(), d     # every variant stands a digit tall
+
+
+def test_a_family_takes_its_share_against_the_hand_made_styles():
+    from neuronlab.nn import strokes
+    shares = strokes.style_shares()
+    styles = strokes.styles()
+    for d, share in strokes.FAMILY_SHARE.items():
+        k = len(styles[d]) - strokes.FAMILY_SIZE
+        assert sum(shares[d][k:]) == pytest.approx(share * sum(shares[d][:k]))
+    # and the generator draws them that often
+    _, _, _, t_lab, _, t_share = strokes.templates(digits.N_POINTS)
+    first, count, _ = digits._style_table()
+    rng = np.random.default_rng(3)
+    _, style = digits._draw_styled(rng, np.full(20_000, 6))
+    k = len(styles[6]) - strokes.FAMILY_SIZE
+    drawn = np.mean(style - first[6] >= k)
+    expected = t_share[first[6] + k:first[6] + count[6]].sum()
+    assert abs(drawn - expected) < 0.02 and 0.5 < expected < 0.95

@@ -2,9 +2,11 @@
 
 Owns the geometry only: each digit has several styles (1 with and without flag and
 base, 4 open and closed, 7 with and without a crossbar, ...), each style a list of
-strokes, each stroke a dense polyline. Coordinates are in a unit "writing box":
-x to the right and y *down*, both in [0, 1], the digit roughly 0.55 wide and 0.9
-tall and centred on (0.5, 0.5). ``templates()`` resamples every style to the same
+strokes, each stroke a dense polyline; the digits written most variously also have a
+parametric family, many variants drawn once from continuous ranges of proportions
+(``families``), and every style has its share (``style_shares``). Coordinates are in a
+unit "writing box": x to the right and y *down*, both in [0, 1], the digit roughly 0.55
+wide and 0.9 tall and centred on (0.5, 0.5). ``templates()`` resamples every style to the same
 number of points so a whole batch can be rendered with one vectorised pass.
 
 Imports numpy only.
@@ -247,43 +249,217 @@ def styles() -> dict[int, list[list[np.ndarray]]]:
         # generator's own test set reads 22 % of them as the crossbar 7 above, and real
         # hands gain nothing from it once that 7 is in)
     ]
+    for d, extra in families().items():
+        S[d] = S[d] + extra
     return S
 
 
-def style_shares() -> dict[int, list[float]]:
+# Parametric families: for the digits real hands write in the widest range of forms, many
+# variants drawn from continuous ranges of proportions (loop size and openness, stem
+# length and curvature, flag position, crossbar or none) rather than a few fixed shapes.
+# Drawn once from a fixed seed. FAMILY_SHARE: digit -> the whole family's share against
+# the sum of its hand-made styles' shares (no entry: no family), fitted as _SHARES is
+# (below), the 7s' held at 3 so that crossbar 7s keep their share (the 9 family is a knob:
+# fitted in, it cost scikit-learn's European 9s).
+FAMILY_SIZE = 48
+FAMILY_SHARE: dict[int, float] = {0: 3.5, 2: 1.9, 3: 13.2, 4: 6.6, 5: 3.7, 6: 2.4, 7: 3.0}
+_FAMILY_SEED = 2024
+
+
+def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
+    return float(rng.uniform(lo, hi))
+
+
+def _family_2(r: np.random.Generator) -> list[np.ndarray]:
+    rx, ry = _u(r, 0.2, 0.31), _u(r, 0.16, 0.26)
+    cx, cy = 0.5 + _u(r, -0.03, 0.03), 0.04 + ry
+    top = arc(cx, cy, rx, ry, _u(r, 150, 215), 360)
+    ex, ey = cx + rx, cy
+    bx, by = _u(r, 0.14, 0.34), _u(r, 0.84, 0.95)
+    bulge = _u(r, 0.0, 0.3)          # 0: a straight neck, z-like; more: a round shoulder
+    neck = bez((ex, ey), (ex, ey + bulge), (bx + (ex - bx) * _u(r, 0.2, 0.6), by - _u(r, 0.1, 0.3)), (bx, by))
+    fx, fy = _u(r, 0.7, 0.92), by + _u(r, -0.06, 0.04)
+    if r.random() < 0.3:             # a loop at the foot
+        lr = _u(r, 0.05, 0.11)
+        foot = chain(arc(bx + lr * 0.6, by - lr, lr, lr, 150, 450), line((bx + lr * 0.6, by), (fx, fy)))
+    else:
+        foot = line((bx, by), (fx, fy))
+    return [chain(top, neck, foot)]
+
+
+def _family_4(r: np.random.Generator) -> list[np.ndarray]:
+    sx, yb = _u(r, 0.56, 0.7), _u(r, 0.55, 0.7)
+    lx, rx = _u(r, 0.14, 0.3), _u(r, 0.76, 0.92)
+    if r.random() < 0.2:             # closed: the slanted stroke meets the stem's top
+        top = (sx, _u(r, 0.03, 0.1))
+        return [line(top, (lx, yb), (rx, yb + _u(r, -0.04, 0.02))), line(top, (sx + _u(r, -0.06, 0.02), 0.95))]
+    ax = _u(r, lx - 0.04, sx - 0.1)  # open: the first stroke's top anywhere from upright to near the stem
+    return [line((ax, _u(r, 0.03, 0.28)), (lx, yb), (rx, yb + _u(r, -0.04, 0.02))),
+            line((sx + _u(r, -0.02, 0.06), _u(r, 0.03, 0.3)), (sx + _u(r, -0.08, 0.02), 0.95))]
+
+
+def _family_5(r: np.random.Generator) -> list[np.ndarray]:
+    lx, ty = _u(r, 0.24, 0.38), _u(r, 0.03, 0.1)
+    fx = _u(r, 0.66, 0.88)
+    sy = _u(r, 0.32, 0.52)           # where the stem meets the belly
+    sx = lx + _u(r, -0.06, 0.02)
+    depth = _u(r, 0.75, 1.05)        # how far the belly reaches right
+    ex, ey = _u(r, 0.14, 0.36), _u(r, 0.8, 0.93)
+    belly = bez((sx, sy), (sx + 0.5 * depth, sy - _u(r, 0.0, 0.12)),
+                (sx + 0.6 * depth, _u(r, 0.9, 1.05)), (ex, ey))
+    if r.random() < 0.4:             # the flag drawn apart, after the body
+        gap = _u(r, 0.0, 0.08)
+        return [chain(line((lx, ty), (sx, sy)), belly),
+                line((lx + gap, ty + _u(r, -0.02, 0.02)), (fx, ty + _u(r, -0.04, 0.02)))]
+    return [chain(line((fx, ty + _u(r, -0.03, 0.03)), (lx, ty)), line((lx, ty), (sx, sy)), belly)]
+
+
+def _family_6(r: np.random.Generator) -> list[np.ndarray]:
+    ry = _u(r, 0.16, 0.29)
+    rx = ry * _u(r, 0.95, 1.45)
+    cy = 0.95 - ry
+    cx = _u(r, 0.44, 0.57)
+    x0, y0 = _u(r, 0.45, 0.82), _u(r, 0.02, 0.1)
+    lx = cx - rx
+    curve = _u(r, 0.0, 1.0)          # 0: a straight stem, 1: a curved one
+    stem = bez((x0, y0), (x0 + (lx - x0) * 0.33 - 0.12 * curve, y0 + (cy - y0) * 0.33),
+               (lx - 0.04 * curve, y0 + (cy - y0) * 0.7), (lx, cy))
+    loop = arc(cx, cy, rx, ry, 180, 180 + _u(r, 290, 370))   # left open or just closed
+    return [chain(stem, loop)]
+
+
+def _family_7(r: np.random.Generator) -> list[np.ndarray]:
+    x0, x1 = _u(r, 0.14, 0.36), _u(r, 0.7, 0.9)
+    y0 = _u(r, 0.04, 0.14)
+    y1 = y0 + _u(r, -0.04, 0.04)
+    bx = _u(r, 0.28, 0.6)
+    bend = _u(r, -0.1, 0.12)         # > 0: the stem bows out to the right
+    hook = [line((x0, y0 + _u(r, 0.06, 0.16)), (x0, y0))] if r.random() < 0.25 else []
+    stem = bez((x1, y1), (x1 - (x1 - bx) * 0.3 + bend, 0.38), (bx + bend * 0.5, 0.7), (bx, 0.95))
+    out = [chain(*hook, line((x0, y0), (x1, y1)), stem)]
+    if r.random() < 0.3:             # a crossbar
+        my = _u(r, 0.45, 0.6)
+        mx = x1 + (bx - x1) * (my - y1) / (0.95 - y1)
+        out.append(line((mx - _u(r, 0.1, 0.28), my), (mx + _u(r, 0.08, 0.2), my - _u(r, 0.0, 0.03))))
+    return out
+
+
+def _family_0(r: np.random.Generator) -> list[np.ndarray]:
+    rx, ry = _u(r, 0.14, 0.36), _u(r, 0.38, 0.46)
+    a0 = _u(r, -150, -60)
+    return [arc(0.5, 0.5, rx, ry, a0, a0 + _u(r, 330, 400))]   # a gap, closed, or ends crossing
+
+
+def _family_3(r: np.random.Generator) -> list[np.ndarray]:
+    rt = _u(r, 0.16, 0.24)
+    mid = 0.05 + 2 * rt
+    rb = (0.95 - mid) / 2
+    if r.random() < 0.25:            # a flat top
+        top = line((_u(r, 0.2, 0.32), 0.05), (_u(r, 0.68, 0.8), 0.05), (0.46, mid))
+    else:
+        top = arc(0.48, 0.05 + rt, rt * _u(r, 1.0, 1.35), rt, _u(r, -185, -130), 90)
+    bottom = arc(0.48 + _u(r, -0.03, 0.04), mid + rb, rb * _u(r, 1.0, 1.4), rb, -90, _u(r, 130, 175))
+    return [chain(top, bottom)]
+
+
+def _family_9(r: np.random.Generator) -> list[np.ndarray]:
+    ry = _u(r, 0.15, 0.26)
+    rx = ry * _u(r, 0.9, 1.35)
+    cx, cy = _u(r, 0.44, 0.52), 0.05 + ry
+    a0 = _u(r, -20, 20)
+    loop = arc(cx, cy, rx, ry, a0, a0 + _u(r, 330, 370))
+    sx = cx + rx * np.cos(np.radians(a0))
+    ex = sx + _u(r, -0.16, 0.03)
+    if r.random() < 0.3:             # the tail curls back to the left
+        tail = bez((sx, cy), (sx + 0.02, 0.6), (ex + 0.02, 1.0), (ex - _u(r, 0.15, 0.35), _u(r, 0.85, 0.95)))
+    else:
+        tail = bez((sx, cy), (sx + _u(r, -0.04, 0.06), 0.5), (ex, 0.75), (ex, 0.95))
+    return [loop, tail] if r.random() < 0.5 else [chain(loop, tail)]
+
+
+_FAMILIES = {0: _family_0, 2: _family_2, 3: _family_3, 4: _family_4, 5: _family_5, 6: _family_6,
+             7: _family_7, 9: _family_9}
+
+
+def families() -> dict[int, list[list[np.ndarray]]]:
+    """``FAMILY_SIZE`` variants of each digit in ``FAMILY_SHARE``."""
+    out = {}
+    for d, share in sorted(FAMILY_SHARE.items()):
+        if share > 0:
+            r = np.random.default_rng([_FAMILY_SEED, d])
+            out[d] = [_FAMILIES[d](r) for _ in range(FAMILY_SIZE)]
+    return out
+
+
+def style_shares(styles_: dict[int, list[list[np.ndarray]]] | None = None) -> dict[int, list[float]]:
     """How often each style of ``styles()`` is drawn, relative to the others of its digit
     (1.0 unless set here). Real hands favour some forms: a 1 with a base is rarer than
     a bare one, and at 16 pixels a wide base makes it read as a narrow 2."""
-    shares = {d: [1.0] * len(v) for d, v in styles().items()}
+    shares = {d: [1.0] * len(v) for d, v in (styles_ or styles()).items()}
+    family = [d for d, share in sorted(FAMILY_SHARE.items()) if share > 0]   # as families() draws them
+    for d in family:
+        if len(_FAMILY_WEIGHTS.get(d, ())) == FAMILY_SIZE:
+            shares[d][-FAMILY_SIZE:] = _FAMILY_WEIGHTS[d]
     for d, overrides in _SHARES.items():
         for i, v in overrides.items():
             shares[d][i] = v
+    for d in family:
+        # the family's variants come last: together FAMILY_SHARE of the hand-made styles'
+        # sum, split among them as _FAMILY_WEIGHTS (or _SHARES, by index) weighs them
+        k = len(shares[d]) - FAMILY_SIZE
+        hand, fam = shares[d][:k], shares[d][k:]
+        shares[d] = hand + [v * FAMILY_SHARE[d] * sum(hand) / sum(fam) for v in fam]
     return shares
 
 
 # digit -> {style index: share}. For 0, 2, 3, 4, 5, 6 and 8, how often each style is the
-# nearest (5 nearest, in network inputs) of real handwriting among 3,000 generated digits
-# per class (bench/style_shares.py, MNIST dev half), floored at 0.25 and rounded. For
-# 1, 7 and 9,
+# nearest (5 nearest, in network inputs) of real handwriting among 6,000 generated digits
+# per class, the families' variants among them, weighed down by how often it lies nearer
+# other digits' real hands (bench/style_shares.py --families 0 2 3 4 5 6 7 --per-class
+# 6000 --intrusion 4, MNIST dev half), floored at 0.25 and rounded. For 1, 7 and 9,
 # chosen by comparing the network's inputs with real hands by eye (bench/contact_sheet.py),
 # since fitting them to MNIST's US hands cost scikit-learn's European ones
-# their 9s: bases on 1s and bare 7s are rarer than the rest; the
+# their 9s and crossbar 7s: bases on 1s and bare 7s are rarer than the rest; the
 # wide-loop 9 with a J tail at half share (at full share, beside a wide-loop 9 with an
 # upright stem, real hands read worse); the 7 with a low crossbar reaching far left at 1.5
-# (the crossbar 7 real hands write most, and the one they most often lose to 9); the
-# closed 4 at half share (its slanted stroke and bar are a 6's stem and loop top, and
-# real 6s were read as 4)
+# (the crossbar 7 real hands write most, and the one they most often lose to 9)
 _SHARES: dict[int, dict[int, float]] = {
-    0: {0: 1.0, 1: 0.8, 2: 1.0, 3: 0.2, 4: 0.9, 5: 1.3, 6: 1.8},
+    0: {0: 1.1, 1: 1.1, 2: 2.7, 3: 0.6, 4: 2.1, 5: 1.8, 6: 3.1},
     1: {2: 0.15, 4: 0.1},
-    2: {0: 0.6, 1: 1.0, 2: 0.8, 3: 0.3, 4: 0.3, 5: 0.2, 6: 1.3, 7: 0.8, 8: 0.7, 9: 2.0, 10: 0.5, 11: 3.2, 12: 1.3},
-    3: {0: 1.0, 1: 0.9, 2: 1.4, 3: 0.8},
-    4: {0: 0.2, 1: 1.1, 2: 1.4, 3: 1.4},
-    5: {0: 1.0, 1: 0.6, 2: 1.1, 3: 0.8, 4: 0.8, 5: 0.7, 6: 1.8, 7: 1.2},
-    6: {0: 0.8, 1: 0.3, 2: 1.9, 3: 0.4, 4: 1.0, 5: 0.2, 6: 1.4, 7: 0.5, 8: 3.0, 9: 0.6},
+    2: {0: 0.7, 1: 0.9, 2: 1.1, 3: 0.4, 4: 0.2, 5: 0.3, 6: 1.5, 7: 1.2, 8: 0.9, 9: 0.9, 10: 0.3,
+         11: 4.1, 12: 1.8, 13: 3.5, 14: 4.5, 15: 0.2},
+    3: {0: 0.8, 1: 0.5, 2: 1.6, 3: 0.8},
+    4: {0: 0.2, 1: 1.2, 2: 3.3, 3: 2.5},
+    5: {0: 2, 1: 1.8, 2: 1, 3: 0.8, 4: 2.3, 5: 0.7, 6: 0.4, 7: 3},
+    6: {0: 0.8, 1: 0.4, 2: 4.4, 3: 0.2, 4: 3.7, 5: 0.2, 6: 4.1, 7: 1.3, 8: 2.2, 9: 0.9},
     7: {0: 0.3, 6: 1.5},
-    8: {0: 0.4, 1: 0.9, 2: 0.3, 3: 0.5, 4: 0.7, 5: 2.5, 6: 1.1, 7: 1.6},
+    8: {0: 0.2, 1: 0.7, 2: 0.2, 3: 0.2, 4: 0.4, 5: 2.4, 6: 1.6, 7: 2.3},
     9: {7: 0.5},
+}
+
+# digit -> each family variant's weight within its family, fitted the same way
+_FAMILY_WEIGHTS: dict[int, tuple[float, ...]] = {
+    0: (1.6, 0.2, 1.2, 0.2, 1, 1.2, 0.6, 0.2, 1.7, 0.2, 0.5, 1.2, 0.2, 1.5, 0.6, 2.6, 0.4, 0.2,
+         0.2, 0.4, 3, 1.5, 0.2, 1.1, 2.1, 0.5, 2.1, 0.8, 1, 0.3, 0.3, 0.4, 1.6, 0.2, 0.6, 0.2,
+         2.2, 0.3, 0.5, 2.2, 0.4, 0.5, 2.4, 2.1, 0.3, 0.4, 0.3, 0.2),
+    2: (0.3, 0.3, 2.4, 0.4, 0.2, 0.3, 0.2, 0.7, 0.6, 0.8, 0.2, 6, 0.2, 0.2, 0.3, 1.5, 0.2, 0.6,
+         2.5, 0.2, 1.5, 0.2, 0.7, 0.2, 1.1, 3.8, 0.6, 0.5, 0.6, 1.7, 0.7, 0.2, 0.4, 0.2, 3.4,
+         0.4, 0.4, 0.4, 0.3, 0.3, 0.2, 2.4, 0.2, 1.3, 1.3, 0.4, 0.2, 0.6),
+    3: (0.2, 0.6, 1.6, 2.3, 0.4, 1.5, 0.6, 0.6, 0.2, 0.4, 2.1, 1.4, 1.6, 1.1, 1.3, 0.5, 1.7,
+         1.3, 0.7, 1, 1.4, 0.2, 1.8, 2.5, 0.7, 0.7, 0.9, 0.2, 0.5, 0.6, 2.4, 2.3, 0.8, 0.7, 0.2,
+         1.1, 0.2, 1.7, 0.2, 1.2, 0.7, 0.2, 1, 1.2, 1.8, 0.4, 0.6, 1.2),
+    4: (1.3, 0.2, 6.7, 0.2, 1.3, 0.6, 0.3, 0.3, 0.2, 0.9, 0.2, 0.2, 0.2, 0.2, 1.7, 0.6, 0.2, 3,
+         0.2, 0.3, 2.6, 0.2, 0.2, 0.2, 0.3, 0.6, 0.2, 0.3, 0.2, 0.2, 2.1, 0.2, 0.6, 0.2, 5.7,
+         1.1, 0.3, 0.2, 4.1, 1.6, 2.2, 0.4, 1.4, 1.3, 0.2, 0.9, 0.3, 0.2),
+    5: (0.5, 0.5, 0.3, 0.2, 1.8, 1.2, 0.4, 2.3, 0.8, 0.4, 0.4, 0.3, 0.4, 0.5, 0.8, 1, 0.2, 1.3,
+         1, 0.7, 1.2, 1, 0.7, 0.5, 2.5, 1.6, 1.1, 2.5, 0.4, 1.4, 0.2, 0.5, 1, 0.4, 1, 0.8, 0.8,
+         1.1, 1.9, 0.3, 1.9, 1, 1.5, 1, 1.6, 0.3, 0.4, 0.6),
+    6: (0.5, 0.2, 0.3, 0.3, 1.2, 0.2, 0.8, 1.7, 0.2, 0.6, 0.4, 0.2, 0.2, 2.7, 1.1, 0.2, 0.9,
+         0.8, 0.2, 1, 0.4, 3, 0.2, 0.2, 0.2, 3.3, 3.9, 4.7, 0.2, 0.2, 0.2, 0.4, 0.2, 0.2, 0.2,
+         1.3, 0.2, 0.5, 0.2, 0.2, 0.2, 0.2, 0.4, 4.8, 2.5, 0.7, 0.3, 0.4),
+    7: (1.8, 1.2, 1, 2.1, 0.9, 0.6, 0.2, 0.3, 0.2, 0.2, 0.2, 1.2, 0.2, 0.4, 0.2, 1, 1.9, 1, 0.2,
+         1.7, 0.2, 1.1, 0.2, 5.9, 0.4, 0.2, 1.1, 0.7, 0.4, 0.3, 0.6, 7.4, 0.2, 0.9, 2.4, 1.4,
+         0.7, 0.2, 1.1, 0.2, 0.6, 0.2, 4, 0.2, 2.3, 1, 1.4, 0.2),
 }
 
 
@@ -297,8 +473,9 @@ def templates(n_points: int = 80):
     lay down the same amount of ink per unit length whatever the style.
     """
     pts_all, w_all, sid_all, labels, nstrokes, share = [], [], [], [], [], []
-    shares = style_shares()
-    for digit, style_list in styles().items():
+    all_styles = styles()
+    shares = style_shares(all_styles)
+    for digit, style_list in all_styles.items():
         total = sum(shares[digit])
         share += [v / total for v in shares[digit]]
         for strokes in style_list:
