@@ -152,6 +152,19 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
     return [s for s in strokes if len(s) >= 2 or len(strokes) == 1]
 
 
+def _strokes_of(im: np.ndarray) -> list[np.ndarray]:
+    # tracing costs far more than placing: one digit under several layouts is traced once
+    return _traced(im.tobytes(), im.shape)
+
+
+@lru_cache(maxsize=8192)
+def _traced(data: bytes, shape: tuple[int, ...]) -> list[np.ndarray]:
+    strokes = digit_strokes(crop(np.frombuffer(data, np.float32).reshape(shape)))
+    for s in strokes:
+        s.setflags(write=False)
+    return strokes
+
+
 def finger_paths(images: np.ndarray, layout: str, seed: int = 0,
                  step: float = 0.5) -> list[list[np.ndarray]]:
     """Real digits (N, h, w) as a finger would draw them on the pad: per digit, its
@@ -161,7 +174,7 @@ def finger_paths(images: np.ndarray, layout: str, seed: int = 0,
     out = []
     for im in images:
         size, centre = _layout(rng, layout)
-        strokes = digit_strokes(crop(im))
+        strokes = _strokes_of(np.ascontiguousarray(im, np.float32))
         allp = np.concatenate(strokes)
         lo, hi = allp.min(axis=0) - 0.5, allp.max(axis=0) + 0.5
         zoom = size / max(float((hi - lo).max()), 1.0)
