@@ -33,7 +33,10 @@ def projected(app, layer, index):
     return xy[0]
 
 
-def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
+def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app, trained_model):
+    # a network that has learned, whatever ran before on this exhibit (a Start over just
+    # now would leave every unit too faint for the brightness checks below)
+    app.session.model.set_params(trained_model.params)
     switch(app, "graph")
     seen = app.session.trainer.stats.samples_seen
     frames(app, 10)
