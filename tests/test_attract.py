@@ -18,11 +18,13 @@ shared_app, app = app_fixtures(SIZE, seed=2, iters_per_frame=4, run_gradcheck=Fa
 
 
 def play(app, tour, seconds, dt=0.05, render_every=60, watch=None):
-    """Advance the tour and the session as the app's frame would; render now and then."""
+    """Advance the tour and the session as the app's frame would, on the exhibit's clock;
+    render now and then."""
     for i in range(int(round(seconds / dt))):
+        app.clock += dt
         tour.update(dt)
         app.exhibit.flush()                # the frame's one point of change
-        app.session.update()
+        app.session.update(app.clock)
         if i % render_every == 0:
             app.frame(0.0, events=[])
         if watch is not None:

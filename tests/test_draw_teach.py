@@ -20,7 +20,7 @@ from neuronlab.ui.layout_report import CAP_HEIGHT, action_name  # noqa: E402
 from neuronlab.ui.paintpad import PaintPad  # noqa: E402
 from neuronlab.view.graph import wire_weight  # noqa: E402
 
-from helpers import app_fixtures, command, finger, frames, switch  # noqa: E402
+from helpers import app_fixtures, command, finger, frames, switch, wait  # noqa: E402
 
 SIZE = (1280, 720)
 shared_app, _app = app_fixtures(SIZE, trained=True, run_gradcheck=False)
@@ -122,7 +122,7 @@ def test_a_misread_digit_drawn_by_finger_is_taught_within_3_s(app, misread):
     before = _accuracy(ses.model, test)
     seen = ses.trainer.stats.samples_seen
     _tap(app, f"answer:{label}")
-    frames(app, 180)                                                # 3 s of exhibit time
+    wait(app, 3.0)                                                  # 3 s of exhibit time
     assert int(np.argmax(ses.model.forward(ses.x).p)) == label
     assert before - _accuracy(ses.model, test) <= 0.5
     assert ses.trainer.stats.samples_seen > seen                    # it counts in the stats
@@ -144,7 +144,7 @@ def test_the_lesson_is_paced_by_exhibit_time_and_the_wires_show_its_change(app, 
     delta = wire_weight({k: now[k] - params0[k] for k in params0})
     assert np.abs(delta).max() > 0
     np.testing.assert_allclose(app.last_arrays.wire_value, delta, atol=1e-7)
-    frames(app, 100)
+    wait(app, 100 / 60)
     assert not t.learning and t.result is not None
 
 
@@ -161,7 +161,7 @@ def test_the_numbers_on_screen_are_the_models(app, misread):
     shown_p, ghost = app.scene.shown["bars"]
     np.testing.assert_array_equal(ghost, p0)                       # before, ghosted
     np.testing.assert_array_equal(shown_p, ses.model.forward(ses.x).p)   # now, live
-    frames(app, 100)
+    wait(app, 100 / 60)
     lines, strip = app.scene.shown["message"]
     p1 = ses.model.forward(ses.x).p
     right1 = int(np.sum(ses.model.predict(X) == y))
@@ -290,7 +290,7 @@ def test_the_replay_mix_and_steps_reach_the_lesson_from_the_config(app, misread,
     monkeypatch.setattr(app.session, "generator", counting)
     command(app, cmd.SetPad(_as_drawn(src)))
     command(app, cmd.Teach(label))
-    frames(app, 40)
+    wait(app, 40 / 60)
     r = app.exhibit.teaching.result
     assert r is not None and app.exhibit.teacher.settings.steps == 9
     assert 1 <= r.steps <= 9 and counting.asked == [34] * r.steps
@@ -311,7 +311,7 @@ def test_the_gallery_writes_nothing_unless_enabled(app, misread, tmp_path):
     state = os.environ["XDG_STATE_HOME"]
     command(app, cmd.SetPad(_as_drawn(src)))
     command(app, cmd.Teach(label))
-    frames(app, 100)
+    wait(app, 100 / 60)
     assert app.exhibit.teaching.result is not None
     assert list(tmp_path.iterdir()) == []
     assert not os.path.exists(state) or not any(os.scandir(state))
@@ -329,7 +329,7 @@ def test_an_enabled_gallery_keeps_image_and_label_only_within_its_cap(app, misre
         drawn.append(img)
         command(app, cmd.SetPad(img))
         command(app, cmd.Teach((label + k) % 10))
-        frames(app, 100)
+        wait(app, 100 / 60)
     files = TeachingGallery(folder).files()
     assert len(files) == 2
     for f, img, k in zip(files, drawn[1:], (1, 2)):
@@ -395,6 +395,6 @@ def test_start_over_during_a_lesson_ends_it_and_the_fresh_network_is_untouched(a
     command(app, cmd.Reset(), cmd.SetSpeed(0))
     assert app.exhibit.teaching is None and ses.wire_mode != "correction" and ses.correction is None
     fresh = {k: v.copy() for k, v in ses.model.params.items()}
-    frames(app, 30)
+    wait(app, 0.5)
     for k, v in fresh.items():
         np.testing.assert_array_equal(ses.model.params[k], v)

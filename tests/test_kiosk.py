@@ -13,9 +13,14 @@ from neuronlab.config import TECHNICIAN_EXIT_STATUS, KioskConfig
 from neuronlab.kiosk import CornerExit, FrameGuard, KioskController, recover
 from neuronlab.session import Neuron
 
-from helpers import app_fixtures, command, finger, frames, switch
+import helpers
+from helpers import app_fixtures, command, frames, switch
 
-SIZE = (1280, 720)
+SIZE = (960, 540)       # logic tests: a small window draws fast
+
+
+def finger(kind, x, y, fid=1):
+    return helpers.finger(kind, x, y, fid, size=SIZE)
 
 
 shared_app, app = app_fixtures(SIZE, seed=5, iters_per_frame=4, run_gradcheck=False)

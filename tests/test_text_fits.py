@@ -21,7 +21,7 @@ from neuronlab.scenes.base import Stage  # noqa: E402
 from neuronlab.session import Neuron  # noqa: E402
 from neuronlab.ui import text, widgets  # noqa: E402
 
-from helpers import command, switch  # noqa: E402
+from helpers import command, reset, switch  # noqa: E402
 
 SIZE = (1920, 1080)
 MARGIN = 4        # px kept clear of a panel's 2-px border
@@ -45,6 +45,25 @@ class _Panel(pygame.Surface):
             rect = pygame.Rect(dest if len(dest) == 4 else (*dest, 0, 0))
             self.texts.append((source.label, pygame.Rect(rect.topleft, source.get_size())))
         return super().blit(source, dest, area, special_flags)
+
+
+@pytest.fixture(scope="module")
+def shared_app(trained_model):
+    """One exhibit for the module (a 1920x1080 window is costly to build)."""
+    a = App(SIZE, present=False, seed=3, model=trained_model.copy(), run_gradcheck=False)
+    yield a
+    a.close()
+
+
+def _fresh(app, lang, traced):
+    """The shared exhibit reset for the next visitor in ``lang``, every panel to be drawn
+    anew (through the tracing below) rather than taken from the stage's cache; what the
+    reset's own frame drew is forgotten, so only this test's frames are looked at."""
+    reset(app, lang=lang)
+    app.stage.cache.clear()
+    traced.clear()
+    panels_on_screen[0].clear()
+    return app
 
 
 @pytest.fixture
@@ -105,18 +124,18 @@ def _overflows(panels):
 
 @pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
 @pytest.mark.parametrize("gc_error", [1.234e-9, 3.21e-5])   # the check passed, failed
-def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, trained_model):
-    _check_scene("graph", lang, gc_error, traced, trained_model)
+def test_every_graph_scene_text_fits_its_panel(lang, gc_error, traced, shared_app):
+    _check_scene(_fresh(shared_app, lang, traced), "graph", lang, gc_error, traced)
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
 @pytest.mark.parametrize("scene", ["inspector", "draw", "probe"])
-def test_every_other_scene_text_fits_its_panel(lang, scene, traced, trained_model):
-    _check_scene(scene, lang, 1.234e-9, traced, trained_model)
+def test_every_other_scene_text_fits_its_panel(lang, scene, traced, shared_app):
+    _check_scene(_fresh(shared_app, lang, traced), scene, lang, 1.234e-9, traced)
 
 
-def _check_scene(scene, lang, gc_error, traced, trained_model):
-    app = App(SIZE, present=False, seed=3, lang=lang, model=trained_model.copy(), run_gradcheck=False)
+def _check_scene(app, scene, lang, gc_error, traced):
+    gradcheck = app.gradcheck
     try:
         app.gradcheck = SimpleNamespace(worst_rel_error=gc_error)
         if scene == "inspector":
@@ -152,19 +171,16 @@ def _check_scene(scene, lang, gc_error, traced, trained_model):
             shrunk = max(12, int(b.font_px * room / full)) if full > room else b.font_px
             assert text.font(shrunk, True).size(b.label)[0] <= room, (lang, b.label)
     finally:
-        app.close()
+        app.gradcheck = gradcheck
 
 
-def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(traced, trained_model):
-    app = App(SIZE, present=False, seed=3, lang="de", model=trained_model.copy(), run_gradcheck=False)
-    try:
-        command(app, cmd.SetSpeed(0))   # what is drawn is what the session holds afterwards
-        p = app.session.fw.p.astype(float)
-        out = next(q for q in traced if any(t == strings.t("output.title", "de") for t, _ in q.texts))
-        shown = [t for t, _ in out.texts]
-        for d in range(10):
-            assert strings.format_decimal("de", p[d], 3) in shown, d
-        assert strings.t("output.sum", "de", total=strings.format_decimal("de", p.sum(), 3)) in shown
-        assert any("," in t and "." not in t for t in shown if t[:1].isdigit())
-    finally:
-        app.close()
+def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(traced, shared_app):
+    app = _fresh(shared_app, "de", traced)
+    command(app, cmd.SetSpeed(0))   # what is drawn is what the session holds afterwards
+    p = app.session.fw.p.astype(float)
+    out = next(q for q in traced if any(t == strings.t("output.title", "de") for t, _ in q.texts))
+    shown = [t for t, _ in out.texts]
+    for d in range(10):
+        assert strings.format_decimal("de", p[d], 3) in shown, d
+    assert strings.t("output.sum", "de", total=strings.format_decimal("de", p.sum(), 3)) in shown
+    assert any("," in t and "." not in t for t in shown if t[:1].isdigit())

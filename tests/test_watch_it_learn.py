@@ -16,13 +16,18 @@ from neuronlab.scenes import graph as graph_scene
 from neuronlab.scenes.base import Stage
 from neuronlab.session import Neuron, Session
 
-from helpers import app_fixtures, command, finger, frames
+import helpers
+from helpers import app_fixtures, command, frames
 from test_app import projected
 
-SIZE = (1280, 720)
+SIZE = (960, 540)       # logic tests: a small window draws fast
 FPS = 60
 
 shared_app, app = app_fixtures(SIZE, seed=5, iters_per_frame=4, run_gradcheck=False)
+
+
+def finger(kind, x, y, fid=1):
+    return helpers.finger(kind, x, y, fid, size=SIZE)
 
 
 def _flat(model):
