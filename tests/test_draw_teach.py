@@ -243,9 +243,12 @@ def test_the_answer_buttons_sleep_on_an_empty_pad(app):
     assert app.exhibit.teaching is None
 
 
-def test_the_idle_reset_clears_the_pad_not_what_it_learned(app, misread):
+def test_the_idle_reset_clears_the_pad_not_what_it_learned(app, misread, tmp_path):
     src, label = misread
     ses = app.session
+    # the lesson spread over 10 s, so 3 frames in it is surely mid-lesson (at 1.5 s a
+    # drawing close to its right answer can reach the lesson's target in those frames)
+    app.exhibit.configure_teaching(TeachConfig(seconds=10.0, gallery_folder=str(tmp_path / "taught")))
     command(app, cmd.SetPad(_as_drawn(src)))
     x = ses.x.copy()
     command(app, cmd.Teach(label))
