@@ -21,7 +21,8 @@ Per phase: fps, p99 and the worst frame (ms), CPU of all threads per frame (llvm
 raster threads included: steadier than fps on a shared machine), and the split of the
 frame (train, view, gl, hud, finish). With ``--baseline DIR`` (another checkout of the
 project, e.g. ``git worktree add --detach /tmp/base main``) the same child runs that
-code, interleaved run by run, and every figure is printed with its ratio against it.
+code, interleaved run by run, and every figure is printed with its ratio against it;
+``--env NAME=VALUE`` sets a variable for this code's runs only (a setting against none).
 The load average is printed before and after. Figures only; nothing is asserted.
 """
 from __future__ import annotations
@@ -143,11 +144,11 @@ def child(args) -> None:
 
 
 # ---------------------------------------------------------------------------- parent
-def _run_child(root: Path, args) -> dict:
+def _run_child(root: Path, args, extra_env=None) -> dict:
     cmdline = [sys.executable, str(HERE), "--child", str(root), "--size", args.size,
                "--iters", str(args.iters), "--frames", str(args.frames),
                "--fill-frames", str(args.fill_frames), "--t0", repr(time.time())]
-    env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"))
+    env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"), **(extra_env or {}))
     p = subprocess.run(cmdline, capture_output=True, text=True, env=env, cwd=str(root))
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -193,6 +194,9 @@ def main() -> None:
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--baseline", default=None, help="another checkout, measured interleaved")
     ap.add_argument("--json", default=None, help="write every run's figures here")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="set for this code's runs only (e.g. LP_NUM_THREADS=1 against the "
+                         "same checkout as --baseline)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--t0", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -201,16 +205,18 @@ def main() -> None:
         return
     roots = [ROOT] + ([Path(args.baseline).resolve()] if args.baseline else [])
     names = ["this"] + (["baseline"] if args.baseline else [])
+    extra = dict(kv.split("=", 1) for kv in args.env)
     results = {n: [] for n in names}
     load0 = os.getloadavg()
     print(f"{os.cpu_count()} CPUs; load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; "
-          f"{args.size} at x{args.iters}; {args.runs} runs" + (f"; baseline {roots[1]}" if args.baseline else ""))
+          f"{args.size} at x{args.iters}; {args.runs} runs" + (f"; baseline {roots[1]}" if args.baseline else "")
+          + (f"; this with {extra}" if extra else ""))
     for r in range(args.runs):
         order = list(zip(names, roots))
         if r % 2:
             order.reverse()   # neither code always runs first
         for name, root in order:
-            results[name].append(_run_child(root, args))
+            results[name].append(_run_child(root, args, extra if name == "this" else None))
             print(f"  run {r + 1} {name}: {results[name][-1]['steady']['fps']:.1f} fps steady", flush=True)
     load1 = os.getloadavg()
     print(f"load average after: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")

@@ -60,18 +60,24 @@ def test_drifted_wires_show_after_the_spread_exactly_as_a_fresh_draw(gl_ctx, lay
     try:
         # GIVEN a layer drawn for one set of weights
         before = _draw(warm, target, _arrays(lay), cam)
+        _draw(warm, target, _arrays(lay), cam, spread=4)        # and kept
+        assert (warm.cache.straight, warm.cache.redraws) == (1, 1)
         # WHEN the first layer's weights drift and the change may take 4 frames
         drifted = _arrays(lay, 1.6)
-        pics = [_draw(warm, target, drifted, cam, spread=4) for _ in range(4)]
-        truth = _draw(fresh, target, drifted, cam)
+        pics = [_draw(warm, target, drifted, cam, spread=4) for _ in range(5)]
+        # a fresh pass: its first frame draws straight, its second lays its layer over
+        straight = _draw(fresh, target, drifted, cam)
+        truth = _draw(fresh, target, drifted, cam, spread=4)
+        assert fresh.cache.redraws == 1
         # THEN it was drawn a quarter a frame into the back layer, the old one on display
         assert warm.cache.slices == 4 and warm.cache.swaps == 1 and warm.cache.redraws == 1
         assert np.abs(truth - before).max() > 40                  # the drift shows on screen
-        np.testing.assert_array_equal(pics[0], pics[2])           # still the old wires
+        np.testing.assert_array_equal(pics[0], pics[3])           # still the old wires
         assert np.abs(pics[0] - truth).max() > 20
         # ...and once due, the very pixels a fresh draw of those numbers gives
-        np.testing.assert_array_equal(pics[3], truth)
+        np.testing.assert_array_equal(pics[4], truth)
         np.testing.assert_array_equal(warm.cache.front_pixels(), fresh.cache.front_pixels())
+        assert np.abs(straight - truth).max() <= 2                # and what drawing straight gives
     finally:
         warm.release()
         fresh.release()
@@ -81,15 +87,19 @@ def test_the_layer_is_reused_when_nothing_changed_and_redrawn_when_the_camera_mo
     gp = GraphPass(gl_ctx, lay)
     arrays = _arrays(lay)
     try:
-        first = _draw(gp, target, arrays, _camera())
+        _draw(gp, target, arrays, _camera())                     # straight, then kept
+        first = _draw(gp, target, arrays, _camera(), spread=8)
         again = [_draw(gp, target, _arrays(lay), _camera(), spread=8) for _ in range(3)]
         assert (gp.cache.redraws, gp.cache.slices) == (1, 0)      # nothing drawn again
         for pic in again:
             np.testing.assert_array_equal(pic, first)
-        # a camera move shows in its own frame, whatever the spread allows
+        # a camera move shows in its own frame, whatever the spread allows: drawn straight
+        # while it moves, laid in the cache again once it stands still
         moved = _draw(gp, target, arrays, _camera((-8.0, 4.0, 13.0)), spread=8)
-        assert gp.cache.redraws == 2
+        assert (gp.cache.straight, gp.cache.redraws) == (2, 1)
         assert np.abs(moved - first).max() > 40
+        still = _draw(gp, target, arrays, _camera((-8.0, 4.0, 13.0)), spread=8)
+        assert gp.cache.redraws == 2 and np.abs(still - moved).max() <= 2
     finally:
         gp.release()
 
@@ -101,10 +111,12 @@ def test_the_composite_is_the_wires_drawn_straight_onto_the_frame(gl_ctx, lay, t
         arrays = _arrays(lay)
         # the sheet's wires only: the others are drawn after the layer (painter's order)
         arrays.wire_rgba[lay.wire_layer != 1, 3] = 0.0
-        cached = _draw(gp, target, arrays, cam)
+        _draw(gp, target, arrays, cam)
+        cached = _draw(gp, target, arrays, cam, spread=8)
+        assert gp.cache.redraws == 1
         # every wire "over everything": none goes through the cache
         straight = _draw(gp, target, replace(arrays, overlay_wires=np.arange(lay.n_wires)), cam)
-        assert len(gp.cache.rows) == 0
+        assert len(gp._sheet_rows) == 0
         d = np.abs(cached - straight)
         lit = straight.max(axis=2) > 30
         assert lit.sum() > 2000                       # plenty of wires on screen
@@ -126,7 +138,8 @@ def test_the_forward_sweep_dims_the_cached_layer_without_drawing_it_again(gl_ctx
         arrays.wire_rgba[lay.wire_layer != 1, 3] = 0.0
         arrays.label_rgb = np.zeros((10, 3), np.float32)
         bg = np.asarray(Palette().background) * 255
-        full = _draw(gp, target, arrays, cam) - bg
+        _draw(gp, target, arrays, cam)
+        full = _draw(gp, target, arrays, cam, spread=8) - bg
         dimmed = _draw(gp, target, replace(arrays, sheet_sweep=(0.3, 0.0)), cam, spread=8) - bg
         assert gp.cache.redraws == 1 and gp.cache.slices == 0
         lit = full.max(axis=2) > 40

@@ -1,14 +1,17 @@
 """The 3D graph pass: balls, halos, wires, gradient pulses and output labels.
 
-Owns every GL object the graph needs, made once in ``__init__`` and freed in
-``release()``; nothing is created per frame. ``update(arrays)`` writes the
-per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
-time)`` draws them:
+Owns every GL object the graph needs, made once in ``__init__`` (the wire cache's two
+textures at the first frame of a viewport size) and freed in ``release()``; nothing is
+created per frame. ``update(arrays)`` writes the per-instance buffers from a
+``view.graph.GraphArrays``; ``draw(view, proj, viewport, time, spread=0)`` draws them:
 
-1. wires: one smoothed screen-space quad per visible bright wire, blended premultiplied
-   "over" with alpha = the light's largest channel (a lone wire adds its light; a pile
-   tends to its wires' own hue rather than clipping to white); the
-   faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain
+1. wires: the input sheet's (4,096 of the 4,408) from a cached layer, drawn again only
+   when they changed (``render/wire_cache``; ``spread`` says how soon a change must show)
+   and laid over the frame every frame; then the other layers' wires, and any wire lit
+   over everything, straight over it. A wire is one smoothed screen-space quad if bright,
+   blended premultiplied "over" with alpha = the light's largest channel (a lone wire
+   adds its light; a pile tends to its wires' own hue rather than clipping to white); the
+   faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) are plain
    1-px lines carrying the same light per unit length: on llvmpipe a line is one
    primitive where a quad is two long triangles;
 2. neurons: one point sprite each -- lit sphere, halo and answer/selection ring --
@@ -283,12 +286,19 @@ class GraphPass:
         # come from the cache, drawn again there only when they changed; the others are
         # few and drawn straight over it.
         key = (v, p, viewport[2:], self.wire_intensity)
-        self.cache.update(key, viewport[2:], self._sheet_rows, spread, self._draw_sheet)
+        cached = self.cache.update(key, viewport[2:], self._sheet_rows, spread, self._draw_sheet)
         target.use()
         ctx.viewport = viewport
         if clear:
             ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
-        self.cache.composite(self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh), self._sheet_k)
+        if cached:
+            self.cache.composite(self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh), self._sheet_k)
+        else:
+            rows = self._sheet_rows
+            if self._sheet_k is not None:              # the sweep as the layer would get it
+                rows = rows.copy()
+                rows[:, 6:9] *= np.asarray(self._sheet_k[:3], np.float32)
+            self._draw_sheet(rows)
         ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         if self._n_quads:

@@ -10,13 +10,16 @@ that lays the front over the frame.
 Each frame the graph pass hands over the frame's key (matrices, viewport, wire
 intensity), the sheet's wire rows, and how soon a change must show (``spread``):
 
-* the key changed (the camera moved, the window was resized), or the rows changed and
-  ``spread`` is 0 (a stroke on the pad, a touched wire): the layer is drawn again now;
+* the key changed since the last frame (the camera is moving, the window was resized),
+  or the rows changed and ``spread`` is 0 (a stroke on the pad, a touched wire): the
+  wires are drawn straight onto the frame, as without a cache (a layer drawn and read in
+  the same frame would make llvmpipe finish drawing it before the frame goes on);
+* the first frame after that: the layer is drawn again, whole, and shown;
 * the rows are those on display (each colour within ``DRIFT_TOL``): nothing is drawn;
 * otherwise the rows of this moment are drawn into the back texture one slice a frame
-  over ``spread`` frames, then front and back swap. The slices are drawn in the order a
-  whole redraw draws them, onto the same cleared texture, so the layer ends up with the
-  very pixels a whole redraw gives.
+  over ``spread`` frames, and front and back swap at the frame after the last slice. The
+  slices are drawn in the order a whole redraw draws them, onto the same cleared
+  texture, so the layer ends up with the very pixels a whole redraw gives.
 
 Layers are cleared to transparent black and composited premultiplied over whatever the
 frame holds: blending "over" is associative, so the composite is the wires drawn straight
@@ -71,6 +74,9 @@ class WireCache:
         self.key: tuple | None = None        # what the front layer was drawn for
         self.rows: np.ndarray | None = None  # the rows it shows
         self.build: _Build | None = None
+        self._ready = False                  # the build is complete: swap at the next frame
+        self._last_key: tuple | None = None  # last frame's key: a change means the camera moved
+        self.straight = 0  # frames whose layer was drawn straight onto the frame
         self.redraws = 0   # whole redraws so far
         self.slices = 0    # slices of spread redraws so far
         self.swaps = 0     # spread redraws completed
@@ -90,18 +96,34 @@ class WireCache:
             self._fbo.append(self.ctx.framebuffer(color_attachments=[tex]))
         self.size = size
         self.key = self.rows = self.build = None
+        self._ready = False
 
-    def update(self, key: tuple, size: tuple[int, int], rows: np.ndarray, spread: int, draw) -> None:
-        """Bring the front layer up to date as the rules above say. ``draw(rows)`` draws
-        wire rows into the bound framebuffer with the frame's uniforms already set."""
+    def update(self, key: tuple, size: tuple[int, int], rows: np.ndarray, spread: int, draw) -> bool:
+        """Bring the front layer up to date as the rules above say; True when it is what
+        this frame shows (composite it), False when ``rows`` must be drawn straight onto
+        the frame instead. ``draw(rows)`` draws wire rows into the bound framebuffer with
+        the frame's uniforms already set."""
         size = (int(size[0]), int(size[1]))
         self._ensure(size)
-        if key != self.key or (spread <= 0 and not same_rows(rows, self.rows)):
+        moving, self._last_key = key != self._last_key, key
+        if moving or (spread <= 0 and not same_rows(rows, self.rows)):
+            # drawn straight: a layer drawn and read back in the same frame makes llvmpipe
+            # finish the drawing before the frame goes on, where straight it overlaps
+            self.key = self.rows = self.build = None
+            self._ready = False
+            self.straight += 1
+            return False
+        if self._ready:
+            self._tex.reverse()
+            self._fbo.reverse()
+            self.rows, self.build, self._ready = self.build.rows, None, False
+            self.swaps += 1
+        if self.key is None:
             self._whole(key, rows, draw)
-            return
+            return True
         if same_rows(rows, self.rows):
             self.build = None
-            return
+            return True
         b = self.build
         if b is None or b.key != key or spread < b.frames_left:
             b = self.build = _Build(key, rows.copy(), max(1, math.ceil(len(rows) / spread)), spread)
@@ -113,18 +135,16 @@ class WireCache:
             draw(b.rows[b.done:end])
         b.done, b.frames_left = end, b.frames_left - 1
         self.slices += 1
-        if b.done >= len(b.rows):
-            self._tex.reverse()
-            self._fbo.reverse()
-            self.rows, self.build = b.rows, None
-            self.swaps += 1
+        # shown from the next frame: read in this one it would wait for its last slice
+        self._ready = b.done >= len(b.rows)
+        return True
 
     def _whole(self, key, rows, draw) -> None:
         self._target(0)
         self.ctx.clear(0.0, 0.0, 0.0, 0.0)
         if len(rows):
             draw(rows)
-        self.key, self.rows, self.build = key, rows.copy(), None
+        self.key, self.rows, self.build, self._ready = key, rows.copy(), None, False
         self.redraws += 1
 
     def _target(self, i: int) -> None:
