@@ -95,7 +95,9 @@ class App:
         self.frames = 0
         self.lag = 0.0
         self.running = True
-        self.gradcheck = gradcheck() if run_gradcheck else None
+        # checked after the first frame is on screen (the badge says "pending" till then)
+        self.gradcheck = None
+        self._gradcheck_due = bool(run_gradcheck)
         self._anchors = None       # (layout key, the layer names' anchors at the home view)
         self._controls_key = None
         self.controls = None
@@ -276,7 +278,8 @@ class App:
         self.render(dt)
         glraw.flush()
         t0 = time.perf_counter()
-        ex.trained(ses.update(self.clock))
+        if self.frames:                 # the first frame goes on screen without waiting for it
+            ex.trained(ses.update(self.clock))
         self.timings["train"] += time.perf_counter() - t0
         t3 = time.perf_counter()
         # At most one frame in flight: where presenting does not wait (an offscreen window,
@@ -287,6 +290,9 @@ class App:
             pygame.display.flip()
         self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
+        if self._gradcheck_due and self.frames >= 2:
+            self._gradcheck_due = False
+            self.gradcheck = gradcheck()
 
     def render(self, dt: float) -> None:
         tm, t0 = self.timings, time.perf_counter()

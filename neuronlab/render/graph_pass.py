@@ -40,6 +40,7 @@ import moderngl
 import numpy as np
 import pygame
 
+from neuronlab.render import glraw
 from neuronlab.render.programs import load_program
 from neuronlab.render.wire_cache import WireCache
 from neuronlab.resources import asset_path
@@ -72,6 +73,22 @@ def glyph_atlas(font_path: Path = FONT_PATH, px: int = 96) -> tuple[np.ndarray, 
         x0 = d * cw + (cw - a.shape[1]) // 2
         atlas[:a.shape[0], x0:x0 + a.shape[1]] = a
     return atlas, (cw, ch)
+
+
+def mip_chain(img: np.ndarray) -> list[np.ndarray]:
+    """(H, W) uint8 and every mipmap level below it down to 1x1, each the 2x2 box mean of
+    the one above (a side of 1 is doubled first)."""
+    levels = [np.asarray(img, np.uint8)]
+    a = levels[0].astype(np.float32)
+    while max(a.shape) > 1:
+        if a.shape[0] == 1:
+            a = np.repeat(a, 2, axis=0)
+        if a.shape[1] == 1:
+            a = np.repeat(a, 2, axis=1)
+        h, w = a.shape[0] // 2, a.shape[1] // 2
+        a = a[:2 * h, :2 * w].reshape(h, 2, w, 2).mean(axis=(1, 3))
+        levels.append(np.rint(a).astype(np.uint8))
+    return levels
 
 
 def _line_vertices(lines: np.ndarray) -> np.ndarray:
@@ -146,7 +163,11 @@ class GraphPass:
 
         atlas, _ = glyph_atlas()
         self.atlas = ctx.texture((atlas.shape[1], atlas.shape[0]), 1, atlas.tobytes(), alignment=1)
-        self.atlas.build_mipmaps()
+        if glraw.available():
+            self.atlas.use(0)
+            glraw.define_r8_levels(mip_chain(atlas))   # see glraw: no blit shaders to compile
+        else:
+            self.atlas.build_mipmaps()
         self.atlas.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
         self.atlas.repeat_x = self.atlas.repeat_y = False
 
