@@ -40,6 +40,17 @@ def _arrays(lay, w1_gain=1.0):
     return GraphView(lay, Palette()).update(1 / 60, m.forward(img.ravel()), m.params)
 
 
+def _sheet_only(lay):
+    """The digit's arrays with only the input sheet's wires lit, balls and labels dark:
+    what is on screen is the cached layer alone (the others are drawn after it)."""
+    arrays = _arrays(lay)
+    arrays.wire_rgba[lay.wire_layer != 1, 3] = 0.0
+    arrays.ball_rgb[:] = 0.0
+    arrays.ball_glow[:] = 0.0
+    arrays.label_rgb = np.zeros((10, 3), np.float32)
+    return arrays
+
+
 @pytest.fixture
 def target(gl_ctx):
     fbo = create_offscreen_framebuffer(gl_ctx, SIZE)
@@ -108,9 +119,7 @@ def test_the_composite_is_the_wires_drawn_straight_onto_the_frame(gl_ctx, lay, t
     cam = _camera()
     gp = GraphPass(gl_ctx, lay)
     try:
-        arrays = _arrays(lay)
-        # the sheet's wires only: the others are drawn after the layer (painter's order)
-        arrays.wire_rgba[lay.wire_layer != 1, 3] = 0.0
+        arrays = _sheet_only(lay)
         _draw(gp, target, arrays, cam)
         cached = _draw(gp, target, arrays, cam, spread=8)
         assert gp.cache.redraws == 1
@@ -119,7 +128,7 @@ def test_the_composite_is_the_wires_drawn_straight_onto_the_frame(gl_ctx, lay, t
         assert len(gp._sheet_rows) == 0
         d = np.abs(cached - straight)
         lit = straight.max(axis=2) > 30
-        assert lit.sum() > 2000                       # plenty of wires on screen
+        assert lit.sum() > 1000                       # plenty of wires on screen
         # the same picture up to the 8-bit rounding of the layer in between
         assert d.max() <= 2, d.max()
         assert d.mean() < 0.05
@@ -131,12 +140,7 @@ def test_the_forward_sweep_dims_the_cached_layer_without_drawing_it_again(gl_ctx
     cam = _camera()
     gp = GraphPass(gl_ctx, lay)
     try:
-        arrays = _arrays(lay)
-        # only the sheet's wires, so the light measured is theirs
-        arrays.ball_rgb[:] = 0.0
-        arrays.ball_glow[:] = 0.0
-        arrays.wire_rgba[lay.wire_layer != 1, 3] = 0.0
-        arrays.label_rgb = np.zeros((10, 3), np.float32)
+        arrays = _sheet_only(lay)            # the light measured is the layer's
         bg = np.asarray(Palette().background) * 255
         _draw(gp, target, arrays, cam)
         full = _draw(gp, target, arrays, cam, spread=8) - bg

@@ -101,15 +101,23 @@ def _line_vertices(lines: np.ndarray) -> np.ndarray:
     return verts
 
 
-def sweep_gain(gain: float, front: float, forward) -> tuple[float, float, float, float]:
-    """Per-channel gain of the cached input-sheet layer while the forward sweep passes
-    over it: dimmed by the sweep's ``gain`` ahead of the front, brightened and warmed
-    towards the ``forward`` colour at it (the per-wire rule of ``view.anim.apply``, for a
-    whole layer of light at once)."""
-    lift = gain + 0.5 * front
-    tint = np.asarray(forward, np.float64) * 0.6 * front + (1.0 - 0.6 * front)
-    r, g, b = (lift * tint).tolist()
-    return r, g, b, min(1.0, lift)
+def sweep_gain(gain: float, front: float) -> tuple[float, float, float]:
+    """The cached input-sheet layer's gains while the forward sweep passes over it: of
+    its light, of its tint towards the sweep's colour, of its alpha. Dimmed to ``gain``
+    ahead of the front, brightened and turned towards the sweep's colour at it: the
+    per-wire rule of ``view.anim.apply`` for a whole layer of light at once."""
+    lift = gain + 0.75 * front      # a*g + 0.25*front for the typical lit wire (a ~ 1/3)
+    return lift * (1.0 - 0.6 * front), lift * 0.6 * front, min(1.0, lift)
+
+
+def sweep_rows(rows: np.ndarray, gain: float, front: float, forward) -> np.ndarray:
+    """Wire rows (ends then rgba) with the forward sweep applied as ``view.anim.apply``
+    does it for each wire (for the sheet's wires drawn straight)."""
+    out = rows.copy()
+    out[:, 6:9] += (np.asarray(forward, np.float32) - out[:, 6:9]) * np.float32(0.6 * front)
+    a = out[:, 9]
+    out[:, 9] = np.clip(a * gain + 0.25 * front * (a > 0), 0.0, 1.0)
+    return out
 
 
 class GraphPass:
@@ -180,7 +188,7 @@ class GraphPass:
         # the cached layer lies inside its wires' ends: the input sheet and the first hidden layer
         self._sheet_ends = layout.positions[(layout.layer_of == 0) | (layout.layer_of == 1)]
         self._sheet_rows = np.zeros((0, 10), np.float32)  # quads first, then lines
-        self._sheet_k = None
+        self._sheet_sweep = None   # (gain, front) of the forward sweep on the sheet's wires
         self._rect_key = None
         self._rect = (0, 0, 0, 0)
         self._ball_rows = np.zeros((n, 9), np.float32)
@@ -238,8 +246,7 @@ class GraphPass:
         self.n_wires_drawn = len(vis)
         self.n_wire_lines = int((a[:, 9] < LINE_MAX_ALPHA).sum()) + len(lines)
         self._n_quads, self._n_lines = len(quads), len(lines)
-        g, f = arrays.sheet_sweep
-        self._sheet_k = None if (g, f) == (1.0, 0.0) else sweep_gain(g, f, self.palette.forward)
+        self._sheet_sweep = None if tuple(arrays.sheet_sweep) == (1.0, 0.0) else tuple(arrays.sheet_sweep)
 
         n = min(len(arrays.pulse_size), MAX_PULSES)
         if n:
@@ -312,14 +319,14 @@ class GraphPass:
         ctx.viewport = viewport
         if clear:
             ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
+        sweep = self._sheet_sweep
         if cached:
-            self.cache.composite(self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh), self._sheet_k)
+            rect = self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh)
+            self.cache.composite(rect, sweep and sweep_gain(*sweep), self.palette.forward)
+        elif sweep is None:
+            self._draw_sheet(self._sheet_rows)
         else:
-            rows = self._sheet_rows
-            if self._sheet_k is not None:              # the sweep as the layer would get it
-                rows = rows.copy()
-                rows[:, 6:9] *= np.asarray(self._sheet_k[:3], np.float32)
-            self._draw_sheet(rows)
+            self._draw_sheet(sweep_rows(self._sheet_rows, *sweep, self.palette.forward))
         ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         if self._n_quads:

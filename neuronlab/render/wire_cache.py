@@ -62,8 +62,8 @@ def same_rows(a: np.ndarray | None, b: np.ndarray | None, ends: int = 6) -> bool
 class WireCache:
     def __init__(self, ctx: moderngl.Context):
         self.ctx = ctx
-        self.prog = load_program(ctx, "graph_cache")
-        self.prog_sweep = load_program(ctx, "graph_cache", defines=("SWEEP",))
+        self.prog = load_program(ctx, "hud", defines=("CACHE",))         # the HUD's fast quad
+        self.prog_sweep = load_program(ctx, "hud", defines=("CACHE", "SWEEP"))
         corners = np.array([0, 0, 1, 0, 1, 1, 0, 1], np.float32)   # a fan: llvmpipe's rectangle path
         self.vbo = ctx.buffer(corners.tobytes())
         self.vao = ctx.vertex_array(self.prog, [(self.vbo, "2f", "in_corner")])
@@ -152,18 +152,20 @@ class WireCache:
         fbo.use()
         self.ctx.viewport = (0, 0, *self.size)
 
-    def composite(self, rect: tuple[int, int, int, int], k=None) -> None:
+    def composite(self, rect: tuple[int, int, int, int], sweep=None, forward=(1.0, 1.0, 1.0)) -> None:
         """Lay the front layer's ``rect`` (x, y, w, h in GL px inside the viewport) over the
-        bound framebuffer at the same place; ``k``: a per-channel gain (the sweep)."""
+        bound framebuffer at the same place; ``sweep``: the gains of its light, of a tint
+        towards ``forward`` and of its alpha while the forward sweep passes over it."""
         if self.key is None or rect[2] <= 0 or rect[3] <= 0:
             return
         ctx = self.ctx
-        prog, vao = (self.prog, self.vao) if k is None else (self.prog_sweep, self.vao_sweep)
+        prog, vao = (self.prog, self.vao) if sweep is None else (self.prog_sweep, self.vao_sweep)
         prog["u_vp"].value = (float(self.size[0]), float(self.size[1]))
         prog["u_rect"].value = tuple(float(v) for v in rect)
         prog["u_tex"].value = 0
-        if k is not None:
-            prog["u_k"].value = tuple(float(v) for v in k)
+        if sweep is not None:
+            prog["u_sweep"].value = tuple(float(v) for v in sweep)
+            prog["u_fwd"].value = tuple(float(v) for v in forward)
         ctx.enable_only(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         self._tex[0].use(0)
