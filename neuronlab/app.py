@@ -282,8 +282,7 @@ class App:
         self.render(dt)
         glraw.flush()
         t0 = time.perf_counter()
-        if self.frames:                 # the first frame goes on screen without waiting for it
-            ex.trained(ses.update(self.clock))
+        ex.trained(ses.update(self.clock))
         self.timings["train"] += time.perf_counter() - t0
         t3 = time.perf_counter()
         # At most one frame in flight: where presenting does not wait (an offscreen window,
