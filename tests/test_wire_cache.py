@@ -115,42 +115,43 @@ def test_the_layer_is_reused_when_nothing_changed_and_redrawn_when_the_camera_mo
         gp.release()
 
 
-def test_the_composite_is_the_wires_drawn_straight_onto_the_frame(gl_ctx, lay, target):
+@pytest.fixture
+def cached_sheet(gl_ctx, lay, target):
+    """A pass with the sheet-only arrays drawn straight, then laid in its cache: (pass,
+    arrays, camera, the cached frame's picture)."""
     cam = _camera()
     gp = GraphPass(gl_ctx, lay)
-    try:
-        arrays = _sheet_only(lay)
-        _draw(gp, target, arrays, cam)
-        cached = _draw(gp, target, arrays, cam, spread=8)
-        assert gp.cache.redraws == 1
-        # every wire "over everything": none goes through the cache
-        straight = _draw(gp, target, replace(arrays, overlay_wires=np.arange(lay.n_wires)), cam)
-        assert len(gp._sheet_rows) == 0
-        d = np.abs(cached - straight)
-        lit = straight.max(axis=2) > 30
-        assert lit.sum() > 1000                       # plenty of wires on screen
-        # the same picture up to the 8-bit rounding of the layer in between
-        assert d.max() <= 2, d.max()
-        assert d.mean() < 0.05
-    finally:
-        gp.release()
+    arrays = _sheet_only(lay)
+    _draw(gp, target, arrays, cam)
+    picture = _draw(gp, target, arrays, cam, spread=8)
+    assert gp.cache.redraws == 1
+    yield gp, arrays, cam, picture
+    gp.release()
 
 
-def test_the_forward_sweep_dims_the_cached_layer_without_drawing_it_again(gl_ctx, lay, target):
-    cam = _camera()
-    gp = GraphPass(gl_ctx, lay)
-    try:
-        arrays = _sheet_only(lay)            # the light measured is the layer's
-        bg = np.asarray(Palette().background) * 255
-        _draw(gp, target, arrays, cam)
-        full = _draw(gp, target, arrays, cam, spread=8) - bg
-        dimmed = _draw(gp, target, replace(arrays, sheet_sweep=(0.3, 0.0)), cam, spread=8) - bg
-        assert gp.cache.redraws == 1 and gp.cache.slices == 0
-        lit = full.max(axis=2) > 40
-        ratio = dimmed[lit].sum() / full[lit].sum()
-        assert 0.25 < ratio < 0.36, ratio
-        # at the front it is brighter than the layer alone
-        front = _draw(gp, target, replace(arrays, sheet_sweep=(0.8, 1.0)), cam, spread=8) - bg
-        assert front[lit].sum() > full[lit].sum()
-    finally:
-        gp.release()
+def test_the_composite_is_the_wires_drawn_straight_onto_the_frame(lay, target, cached_sheet):
+    gp, arrays, cam, cached = cached_sheet
+    # every wire "over everything": none goes through the cache
+    straight = _draw(gp, target, replace(arrays, overlay_wires=np.arange(lay.n_wires)), cam)
+    assert len(gp._sheet_rows) == 0
+    d = np.abs(cached - straight)
+    lit = straight.max(axis=2) > 30
+    assert lit.sum() > 1000                       # plenty of wires on screen
+    # the same picture up to the 8-bit rounding of the layer in between
+    assert d.max() <= 2, d.max()
+    assert d.mean() < 0.05
+
+
+def test_the_forward_sweep_dims_the_cached_layer_without_drawing_it_again(target, cached_sheet):
+    gp, arrays, cam, cached = cached_sheet       # the light measured is the layer's
+    bg = np.asarray(Palette().background) * 255
+    full = cached - bg
+    dimmed = _draw(gp, target, replace(arrays, sheet_sweep=(0.3, 0.0)), cam, spread=8) - bg
+    assert gp.cache.redraws == 1 and gp.cache.slices == 0
+    lit = full.max(axis=2) > 40
+    ratio = dimmed[lit].sum() / full[lit].sum()
+    assert 0.25 < ratio < 0.36, ratio
+    # at the front it is brighter than the layer alone
+    front = _draw(gp, target, replace(arrays, sheet_sweep=(0.8, 1.0)), cam, spread=8) - bg
+    assert front[lit].sum() > full[lit].sum()
+    assert gp.cache.redraws == 1
