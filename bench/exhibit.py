@@ -1,71 +1,235 @@
-"""Frames per second of the Graph scene, every frame rendered to completion.
+"""Frame figures of the real exhibit: fps, p99, the worst frame, CPU per frame.
 
-    SDL_VIDEODRIVER=offscreen .venv/bin/python bench/exhibit.py [--frames N] [--iters K]
+    SDL_VIDEODRIVER=offscreen .venv/bin/python bench/exhibit.py [--runs 3] [--iters 16]
+        [--size 1920x1080] [--baseline DIR]
 
-Runs the real App (window + moderngl) at 1280x720 and 1920x1080 with training at K
-iterations per frame, calls ctx.finish() each frame (as a display would wait), and prints
-fps plus the CPU split: training, forward + view arrays, GL submission, HUD (panel
-rendering + upload + draw), and waiting for the GPU (on llvmpipe: the rasterising itself).
-Also the launch time to the first rendered frame. Figures only; nothing is asserted.
+Each run is a fresh process (``--child``) that opens the real App with training at K
+iterations per frame, calls ``ctx.finish()`` every frame (as a display would wait), and
+measures, in order:
 
-The training-data pool is filled before the timed frames (outside the timing), so the
-figures are the exhibit's steady state: for its first ~120,000 training samples after
-start (a few seconds) the exhibit draws half of each batch new and runs slower.
+* launch: from the process's start to the first rendered frame (imports, window, shaders,
+  gradcheck, the first frame), timed by the parent around the whole child;
+* the second frame alone: it carries what start-up leaves for later;
+* filling: the frames from the third on, while the training pool is still filling (as
+  after every start: half of each batch is drawn new), the Graph scene's home view;
+* steady: the home view again once the pool is full (filled outside the timing);
+* paint: the Draw scene while a finger paints (one FINGERMOTION a frame, each stroke
+  re-fires the graph), after the steady frames trained the network;
+* bold: a bold digit already painted, still being painted over: every frame re-fires it
+  with thousands of wires lit (the most the pass draws is printed).
+
+Per phase: fps, p99 and the worst frame (ms), CPU of all threads per frame (llvmpipe's
+raster threads included: steadier than fps on a shared machine), and the split of the
+frame (train, view, gl, hud, finish). With ``--baseline DIR`` (another checkout of the
+project, e.g. ``git worktree add --detach /tmp/base main``) the same child runs that
+code, interleaved run by run, and every figure is printed with its ratio against it;
+``--env NAME=VALUE`` sets a variable for this code's runs only (a setting against none).
+The load average is printed before and after. Figures only; nothing is asserted.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
+from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
+PHASES = ("filling", "steady", "paint", "bold")
+METRICS = (("fps", "fps", "{:.1f}"), ("p99_ms", "p99 ms", "{:.1f}"), ("max_ms", "worst ms", "{:.1f}"),
+           ("cpu_ms", "CPU ms/frame", "{:.1f}"))
+
+
+# ---------------------------------------------------------------------------- child
+def _bind_checkout(root: Path) -> None:
+    """Import ``neuronlab`` and its bundled assets from ``root``, whatever is installed."""
+    import importlib.util
+
+    sys.path.insert(0, str(root))
+    import neuronlab  # noqa: F401  (from root: first on the path)
+
+    if not str(Path(neuronlab.__file__)).startswith(str(root)):
+        raise SystemExit(f"neuronlab imported from {neuronlab.__file__}, not {root}")
+    # an editable install maps neuronlab.assets to its own checkout: bind this one's
+    spec = importlib.util.spec_from_file_location("neuronlab.assets", root / "assets" / "__init__.py",
+                                                  submodule_search_locations=[str(root / "assets")])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["neuronlab.assets"] = mod
+    spec.loader.exec_module(mod)
+
+
+def _phase(app, frames: int, events_for=None, until=None) -> dict:
+    """Run up to ``frames`` frames (stopping early when ``until()`` is true) and time them."""
+    for k in app.timings:
+        app.timings[k] = 0.0
+    gp = app.renderer.graph_pass
+    times, wires = [], 0
+    c0, t0 = time.process_time(), time.perf_counter()
+    for i in range(frames):
+        if until is not None and until():
+            break
+        ev = events_for(i) if events_for else []
+        a = time.perf_counter()
+        app.frame(1 / 60, events=ev)
+        times.append(time.perf_counter() - a)
+        wires = max(wires, int(getattr(gp, "n_wires_drawn", 0)))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    n = max(1, len(times))
+    s = sorted(times)
+    return {"frames": len(times), "fps": n / wall, "mean_ms": wall / n * 1e3,
+            "p99_ms": s[min(len(s) - 1, int(len(s) * 0.99))] * 1e3 if s else 0.0,
+            "max_ms": s[-1] * 1e3 if s else 0.0, "cpu_ms": cpu / n * 1e3, "wires_max": wires,
+            "split": {k: v / n * 1e3 for k, v in app.timings.items()},
+            "samples": app.session.trainer.stats.samples_seen}
+
+
+def _strokes(app, fid: int, path):
+    """Events for frame i: a finger down at the path's start, moving along it, up at its end."""
+    import pygame
+
+    w, h = app.size
+
+    def ev(kind, x, y):
+        et = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}[kind]
+        return pygame.event.Event(et, touch_id=1, finger_id=fid, x=x / w, y=y / h, dx=0.0, dy=0.0)
+
+    def events_for(i):
+        k = i % (len(path) + 1)
+        if k == len(path):
+            return [ev("up", *path[-1])]
+        return [ev("down" if k == 0 else "move", *path[k])]
+    return events_for
+
+
+def _zigzag(rect, rows: int, steps: int):
+    """A finger path that sweeps the pad left-right-left over ``rows`` rows."""
+    pts = []
+    for r in range(rows):
+        y = rect.y + rect.h * (0.12 + 0.76 * r / max(1, rows - 1))
+        xs = [rect.x + rect.w * (0.12 + 0.76 * s / (steps - 1)) for s in range(steps)]
+        pts += [(x, y) for x in (xs if r % 2 == 0 else xs[::-1])]
+    return pts
+
+
+def child(args) -> None:
+    t_start = float(args.t0)
+    _bind_checkout(Path(args.child).resolve())
+    from neuronlab import commands as cmd
+    from neuronlab.app import App
+
+    w, h = (int(v) for v in args.size.split("x"))
+    app = App((w, h), present=False, iters_per_frame=args.iters)
+    app.frame(1 / 60, events=[])
+    launch = time.time() - t_start
+    gen = app.session.generator
+    out = {"launch_s": launch}
+    # the frame after the first carries what start-up left for later (the pool's first
+    # batch, llvmpipe's first draws of each kind): shown on its own line
+    a = time.perf_counter()
+    app.frame(1 / 60, events=[])
+    out["second_frame_ms"] = (time.perf_counter() - a) * 1e3
+    out["filling"] = _phase(app, args.fill_frames, until=lambda: getattr(gen, "pool_full", True))
+    while not getattr(gen, "pool_full", True):   # the steady state: pool full
+        gen.batch(4096)
+    app.frame(1 / 60, events=[])
+    out["steady"] = _phase(app, args.frames)
+
+    app.apply(cmd.SwitchScene("draw"))
+    for _ in range(5):
+        app.frame(1 / 60, events=[])
+    pad = app.scenes["draw"].pad_rect(app.stage)
+    # a digit being written: a light zigzag, one stroke of several rows
+    out["paint"] = _phase(app, args.frames, _strokes(app, 1, _zigzag(pad, 3, 20)))
+    # bold: the pad swept densely, then painted over again and again
+    out["bold"] = _phase(app, args.frames, _strokes(app, 2, _zigzag(pad, 9, 14)))
+    app.close()
+    print("RESULT " + json.dumps(out))
+
+
+# ---------------------------------------------------------------------------- parent
+def _run_child(root: Path, args, extra_env=None) -> dict:
+    cmdline = [sys.executable, str(HERE), "--child", str(root), "--size", args.size,
+               "--iters", str(args.iters), "--frames", str(args.frames),
+               "--fill-frames", str(args.fill_frames), "--t0", repr(time.time())]
+    env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"), **(extra_env or {}))
+    p = subprocess.run(cmdline, capture_output=True, text=True, env=env, cwd=str(root))
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise SystemExit(f"the run of {root} failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+
+
+def _span(vals, fmt) -> str:
+    lo, hi = min(vals), max(vals)
+    return fmt.format(lo) if fmt.format(lo) == fmt.format(hi) else f"{fmt.format(lo)}-{fmt.format(hi)}"
+
+
+def report(results: dict, names: list[str]) -> None:
+    this = results[names[0]]
+    base = results.get(names[1]) if len(names) > 1 else None
+    col = f"{'':<9}{'':<14}" + "".join(f"{n:>22}" for n in names) + ("    ratio (this/base, per run)" if base else "")
+    print(col)
+
+    def row(phase, label, get, fmt):
+        a = [get(r) for r in this]
+        line = f"{phase:<9}{label:<14}{_span(a, fmt):>22}"
+        if base:
+            b = [get(r) for r in base]
+            line += f"{_span(b, fmt):>22}    " + _span([x / y for x, y in zip(a, b) if y], "{:.2f}")
+        print(line)
+
+    row("launch", "s", lambda r: r["launch_s"], "{:.2f}")
+    row("2nd frame", "ms", lambda r: r.get("second_frame_ms", 0.0), "{:.0f}")
+    for ph in PHASES:
+        for key, label, fmt in METRICS:
+            row(ph, label, lambda r, ph=ph, key=key: r[ph][key], fmt)
+        row(ph, "wires (max)", lambda r, ph=ph: r[ph]["wires_max"], "{:.0f}")
+        for part in this[0][ph]["split"]:
+            row(ph, f"  {part} ms", lambda r, ph=ph, part=part: r[ph]["split"].get(part, 0.0), "{:.2f}")
+    print(f"filling frames measured: {_span([r['filling']['frames'] for r in this], '{:.0f}')}")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=120)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--frames", type=int, default=240, help="frames per phase (steady, paint, bold)")
+    ap.add_argument("--fill-frames", type=int, default=240, help="at most this many while the pool fills")
     ap.add_argument("--iters", type=int, default=16)
-    ap.add_argument("--sizes", default="1280x720,1920x1080")
+    ap.add_argument("--size", default="1920x1080")
+    ap.add_argument("--baseline", default=None, help="another checkout, measured interleaved")
+    ap.add_argument("--json", default=None, help="write every run's figures here")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="set for this code's runs only (e.g. LP_NUM_THREADS=1 against the "
+                         "same checkout as --baseline)")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--t0", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    t_launch = time.perf_counter()
-    from neuronlab.app import App
-
-    first = None
-    for spec in args.sizes.split(","):
-        w, h = (int(v) for v in spec.split("x"))
-        t0 = time.perf_counter()
-        app = App((w, h), present=False, iters_per_frame=args.iters)
-        app.frame(1 / 60, events=[])
-        if first is None:
-            first = time.perf_counter() - t_launch
-            print(f"launch to first rendered frame: {first:.2f} s (imports, window, gradcheck, first frame)")
-        for _ in range(10):  # warm-up: panel caches, shader compiles
-            app.frame(1 / 60, events=[])
-        gen = app.session.generator
-        while not getattr(gen, "pool_full", True):   # the steady state: pool full (see above)
-            gen.batch(4096)
-        for k in app.timings:
-            app.timings[k] = 0.0
-        t0 = time.perf_counter()
-        c0 = time.process_time()   # CPU of every thread in the process: llvmpipe's too
-        times = []
-        for _ in range(args.frames):
-            a = time.perf_counter()
-            app.frame(1 / 60, events=[])
-            times.append(time.perf_counter() - a)
-        total = time.perf_counter() - t0
-        cpu = time.process_time() - c0
-        n = args.frames
-        times.sort()
-        split = ", ".join(f"{k} {v / n * 1000:.2f} ms" for k, v in app.timings.items())
-        print(f"{w}x{h}: {n / total:.1f} fps (mean {total / n * 1000:.2f} ms, p99 {times[int(n * 0.99) - 1] * 1000:.2f} ms)"
-              f" at {args.iters} iters/frame, {app.session.trainer.stats.samples_seen:,} samples seen")
-        print(f"  per frame: {split}; CPU of all threads {cpu / n * 1000:.1f} ms "
-              f"(steadier than fps on a shared machine)")
-        app.close()
+    if args.child:
+        child(args)
+        return
+    roots = [ROOT] + ([Path(args.baseline).resolve()] if args.baseline else [])
+    names = ["this"] + (["baseline"] if args.baseline else [])
+    extra = dict(kv.split("=", 1) for kv in args.env)
+    results = {n: [] for n in names}
+    load0 = os.getloadavg()
+    print(f"{os.cpu_count()} CPUs; load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; "
+          f"{args.size} at x{args.iters}; {args.runs} runs" + (f"; baseline {roots[1]}" if args.baseline else "")
+          + (f"; this with {extra}" if extra else ""))
+    for r in range(args.runs):
+        order = list(zip(names, roots))
+        if r % 2:
+            order.reverse()   # neither code always runs first
+        for name, root in order:
+            results[name].append(_run_child(root, args, extra if name == "this" else None))
+            print(f"  run {r + 1} {name}: {results[name][-1]['steady']['fps']:.1f} fps steady", flush=True)
+    load1 = os.getloadavg()
+    print(f"load average after: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
+    report(results, names)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"load": [load0, load1], "runs": results}, indent=1))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 
 import moderngl
@@ -95,7 +96,12 @@ class App:
         self.frames = 0
         self.lag = 0.0
         self.running = True
-        self.gradcheck = gradcheck() if run_gradcheck else None
+        # checked beside the frames once the first is on screen, on a thread of its own: at
+        # start-up it would hold the first frame back, and in one frame it would stall it
+        # (the badge says "pending" till then)
+        self.gradcheck = None
+        self._gradcheck_due = bool(run_gradcheck)
+        self._gradcheck_thread = None
         self._anchors = None       # (layout key, the layer names' anchors at the home view)
         self._controls_key = None
         self.controls = None
@@ -287,6 +293,17 @@ class App:
             pygame.display.flip()
         self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
+        if self._gradcheck_due:
+            self._gradcheck_due = False
+            self._gradcheck_thread = threading.Thread(target=self._check_gradients, name="gradcheck",
+                                                      daemon=True)
+            self._gradcheck_thread.start()
+
+    def _check_gradients(self) -> None:
+        try:
+            self.gradcheck = gradcheck()
+        except Exception:
+            log.exception("the gradient check failed to run")
 
     def render(self, dt: float) -> None:
         tm, t0 = self.timings, time.perf_counter()

@@ -3,8 +3,11 @@ GL pass, the camera's matrices and picking.
 
 One way per frame: ``arrays(dt, session)`` computes the view arrays, folds in the
 animation, then paints the overlays last (a touched wire is white at full alpha whatever
-the sweep is doing); ``draw`` hands them to the pass. ``matrices`` and ``pick`` use the
-same lens shift, so a tap lands on the ball that is drawn there.
+the sweep is doing); ``draw`` hands them to the pass, with how soon a change of the input
+sheet's cached wires must show (at once for what a visitor did, a few frames for drift
+under training) and, while the sweep passes over that layer, the sheet's wires without it
+and the sweep's gain for the whole layer (``render/wire_cache``). ``matrices`` and
+``pick`` use the same lens shift, so a tap lands on the ball that is drawn there.
 """
 from __future__ import annotations
 
@@ -28,12 +31,14 @@ def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArra
         return arrays
     layer, i, j = highlight
     wire = arrays.wire_rgba.copy()
-    wire[layout.wire_index(layer, i, j)] = (1.0, 1.0, 1.0, 1.0)
+    k = layout.wire_index(layer, i, j)
+    wire[k] = (1.0, 1.0, 1.0, 1.0)
     src = layout.neuron(layer - 1, i)           # light the wire's source neuron too
     glow, rgb = arrays.ball_glow.copy(), arrays.ball_rgb.copy()
     glow[src] = 1.0
     rgb[src] = palette.ball_hot
-    return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb)
+    return replace(arrays, wire_rgba=wire, ball_glow=glow, ball_rgb=rgb,
+                   overlay_wires=np.array([k], np.int64))
 
 
 KNOCKED_OUT_RGB = (0.45, 0.45, 0.47)   # flat grey: unlike any live ball's colour
@@ -60,6 +65,8 @@ def fit_radii(layout) -> np.ndarray:
     r = layout.base_radius * grow
     return np.where(layout.layer_of == len(layout.sizes) - 1, r * 3.0, r)
 
+
+SWEEP_FRONT_MIN = 2e-3   # a sweep front this faint tints no wire by a level: no sweep
 
 LABEL_ROOM = 52   # design pixels under the fitted graph for the layers' names
 
@@ -92,6 +99,14 @@ class GraphFit:
         return view_matrix(camera), self._fit.apply(projection_matrix(camera, aspect))
 
 
+# How many frames a change of the input sheet's wires may take to show (render/wire_cache):
+# the weights drifting under training, and the training sample of the moment changing
+# (the forward sweep dims that layer while it is redrawn). Anything a visitor did shows
+# in the very frame.
+DRIFT_FRAMES = 8          # about 1/8 s at 60 fps
+SAMPLE_FRAMES = 3
+
+
 class GraphRenderer:
     def __init__(self, ctx, layout, palette, min_touch_mm: float = 9.0):
         self.layout = layout
@@ -104,6 +119,9 @@ class GraphRenderer:
         self.last_arrays: GraphArrays | None = None
         self._seen_input = -1
         self._seen_train = 0
+        self._in_sheet = layout.wire_layer == 1
+        self._state = None          # what a visitor set last frame (see _spread)
+        self._drawn = None          # (arrays to draw, the arrays returned, spread) this frame
 
     def arrays(self, dt: float, ses) -> GraphArrays:
         """This frame's arrays: view, then the animation, then the overlays."""
@@ -112,6 +130,7 @@ class GraphRenderer:
             sel = self.layout.neuron(ses.selected.layer, ses.selected.index)
         arrays = self.view.update(dt, ses.fw, ses.model.params, ses.grads, ses.wire_mode, selected=sel,
                                   correction=getattr(ses, "correction", None))
+        spread = self._spread(ses)
         if ses.input_version != self._seen_input:
             self._seen_input = ses.input_version
             self.anim.on_input_changed()
@@ -119,15 +138,45 @@ class GraphRenderer:
             self._seen_train = ses.train_version
             if ses.grads is not None and ses.source == "training":
                 self.anim.on_train_steps(ses.grads)
-        arrays = anim_mod.apply(arrays, self.anim.update(dt), self.palette)
+        frame = self.anim.update(dt)
+        full = self._finish(anim_mod.apply(arrays, frame, self.palette), ses)
+        self.last_arrays = full
+        # The input sheet's wires are drawn from a cache (render/wire_cache): while the
+        # sweep passes over them it is laid over that whole layer at once, so the layer
+        # need not be drawn again each frame of it.
+        sheet = self._in_sheet
+        g, f = float(frame.wire_gain[sheet][0]), float(frame.wire_front[sheet][0])
+        drawn = full
+        if g != 1.0 or f >= SWEEP_FRONT_MIN:
+            gain, front = frame.wire_gain.copy(), frame.wire_front.copy()
+            gain[sheet], front[sheet] = 1.0, 0.0
+            drawn = self._finish(anim_mod.apply(arrays, replace(frame, wire_gain=gain, wire_front=front),
+                                                self.palette), ses)
+            drawn = replace(drawn, sheet_sweep=(g, f))
+        self._drawn = (drawn, full, spread)
+        return full
+
+    def _finish(self, arrays: GraphArrays, ses) -> GraphArrays:
         arrays = paint_knockout(arrays, ses.knockout.off_units, self.layout)
-        arrays = paint_overlays(arrays, ses.highlight, self.layout, self.palette)
-        self.last_arrays = arrays
-        return arrays
+        return paint_overlays(arrays, ses.highlight, self.layout, self.palette)
+
+    def _spread(self, ses) -> int:
+        """How many frames this frame's change of the sheet's wires may take to show."""
+        state = (ses.source, ses.input_version if ses.source != "training" else None, ses.highlight,
+                 ses.selected, ses.wire_mode, ses.knockout_version, id(getattr(ses, "correction", None)))
+        if state != self._state:
+            self._state = state
+            return 0
+        if ses.input_version != self._seen_input:
+            return SAMPLE_FRAMES
+        return DRIFT_FRAMES
 
     def draw(self, arrays: GraphArrays, view, proj, viewport, clock: float) -> None:
+        spread = 0
+        if self._drawn is not None and arrays is self._drawn[1]:
+            arrays, spread = self._drawn[0], self._drawn[2]
         self.graph_pass.update(arrays)
-        self.graph_pass.draw(view, proj, viewport, clock)   # the frame's one clear
+        self.graph_pass.draw(view, proj, viewport, clock, spread=spread)   # the frame's one clear
 
     def pick(self, x: float, y: float, view, proj, size, px_per_mm: float) -> Neuron | None:
         """The neuron under a finger; a ball drawn small is still a ``min_touch_mm`` target."""

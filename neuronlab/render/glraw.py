@@ -6,6 +6,8 @@ B8G8R8A8 storage, which Mesa picks when an
 unsized GL_RGBA texture is specified from GL_BGRA bytes -- exactly pygame's 32-bit
 surface layout, so the upload is a plain copy as well. ``flush`` lets the frame hand its
 GL work to the renderer's threads before the CPU goes on with other work.
+``define_r8_levels`` uploads a mipmap chain made on the CPU: llvmpipe's own mipmap
+generation first compiles its blit shaders, a tenth of a second at start-up.
 
 Every function here acts on the current context; ``available()`` is False where libGL or
 a symbol is missing, and callers then use moderngl's own path.
@@ -21,6 +23,8 @@ GL_BGRA = 0x80E1
 GL_UNSIGNED_BYTE = 0x1401
 GL_UNPACK_ALIGNMENT = 0x0CF5
 GL_UNPACK_ROW_LENGTH = 0x0CF2
+GL_RED = 0x1903
+GL_R8 = 0x8229
 
 _lib = None
 _loaded = False
@@ -80,3 +84,17 @@ def write_bgra(size: tuple[int, int], address: int, pitch: int) -> None:
     lib.glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, int(size[0]), int(size[1]), GL_BGRA,
                         GL_UNSIGNED_BYTE, ctypes.c_void_p(int(address)))
     lib.glPixelStorei(GL_UNPACK_ROW_LENGTH, 0)
+
+
+def define_r8_levels(levels) -> None:
+    """Define every mipmap level of the texture bound to GL_TEXTURE_2D on the active unit
+    as GL_R8 from (h, w) uint8 arrays, level 0 first (rows bottom-up, as GL reads them)."""
+    import numpy as np
+
+    lib = _load()
+    lib.glPixelStorei(GL_UNPACK_ALIGNMENT, 1)
+    for k, lvl in enumerate(levels):
+        a = np.ascontiguousarray(lvl, np.uint8)
+        lib.glTexImage2D(GL_TEXTURE_2D, k, GL_R8, a.shape[1], a.shape[0], 0, GL_RED,
+                         GL_UNSIGNED_BYTE, ctypes.c_void_p(a.ctypes.data))
+    lib.glPixelStorei(GL_UNPACK_ALIGNMENT, 4)

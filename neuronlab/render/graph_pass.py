@@ -1,14 +1,17 @@
 """The 3D graph pass: balls, halos, wires, gradient pulses and output labels.
 
-Owns every GL object the graph needs, made once in ``__init__`` and freed in
-``release()``; nothing is created per frame. ``update(arrays)`` writes the
-per-instance buffers from a ``view.graph.GraphArrays``; ``draw(view, proj, viewport,
-time)`` draws them:
+Owns every GL object the graph needs, made once in ``__init__`` (the wire cache's two
+textures at the first frame of a viewport size) and freed in ``release()``; nothing is
+created per frame. ``update(arrays)`` writes the per-instance buffers from a
+``view.graph.GraphArrays``; ``draw(view, proj, viewport, time, spread=0)`` draws them:
 
-1. wires: one smoothed screen-space quad per visible bright wire, blended premultiplied
-   "over" with alpha = the light's largest channel (a lone wire adds its light; a pile
-   tends to its wires' own hue rather than clipping to white); the
-   faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) as plain
+1. wires: the input sheet's (4,096 of the 4,408) from a cached layer, drawn again only
+   when they changed (``render/wire_cache``; ``spread`` says how soon a change must show)
+   and laid over the frame every frame; then the other layers' wires, and any wire lit
+   over everything, straight over it. A wire is one smoothed screen-space quad if bright,
+   blended premultiplied "over" with alpha = the light's largest channel (a lone wire
+   adds its light; a pile tends to its wires' own hue rather than clipping to white); the
+   faint ones (brightness below ``LINE_MAX_ALPHA``, about 1 px wide as quads) are plain
    1-px lines carrying the same light per unit length: on llvmpipe a line is one
    primitive where a quad is two long triangles;
 2. neurons: one point sprite each -- lit sphere, halo and answer/selection ring --
@@ -37,7 +40,9 @@ import moderngl
 import numpy as np
 import pygame
 
+from neuronlab.render import glraw
 from neuronlab.render.programs import load_program
+from neuronlab.render.wire_cache import WireCache
 from neuronlab.resources import asset_path
 from neuronlab.view.graph import WIRE_VISIBILITY_FLOOR, GraphArrays, visible_wires
 from neuronlab.view.layout import Layout
@@ -68,6 +73,51 @@ def glyph_atlas(font_path: Path = FONT_PATH, px: int = 96) -> tuple[np.ndarray, 
         x0 = d * cw + (cw - a.shape[1]) // 2
         atlas[:a.shape[0], x0:x0 + a.shape[1]] = a
     return atlas, (cw, ch)
+
+
+def mip_chain(img: np.ndarray) -> list[np.ndarray]:
+    """(H, W) uint8 and every mipmap level below it down to 1x1, each the 2x2 box mean of
+    the one above (a side of 1 is doubled first)."""
+    levels = [np.asarray(img, np.uint8)]
+    a = levels[0].astype(np.float32)
+    while max(a.shape) > 1:
+        if a.shape[0] == 1:
+            a = np.repeat(a, 2, axis=0)
+        if a.shape[1] == 1:
+            a = np.repeat(a, 2, axis=1)
+        h, w = a.shape[0] // 2, a.shape[1] // 2
+        a = a[:2 * h, :2 * w].reshape(h, 2, w, 2).mean(axis=(1, 3))
+        levels.append(np.rint(a).astype(np.uint8))
+    return levels
+
+
+def _line_vertices(lines: np.ndarray) -> np.ndarray:
+    """(L, 2, 11) vertices of 1-px lines from (L, 10) wire rows. One plain draw of 2
+    vertices a line, not an instance a line: llvmpipe's vertex stage runs 8 vertices at a
+    time, so 2-vertex instances waste most of it."""
+    verts = np.empty((len(lines), 2, 11), np.float32)   # (L, end, 1 + 6 ends + 4 colour)
+    verts[:, 0, 0], verts[:, 1, 0] = 0.0, 1.0
+    verts[:, :, 1:] = lines[:, None, :]
+    return verts
+
+
+def sweep_gain(gain: float, front: float) -> tuple[float, float, float]:
+    """The cached input-sheet layer's gains while the forward sweep passes over it: of
+    its light, of its tint towards the sweep's colour, of its alpha. Dimmed to ``gain``
+    ahead of the front, brightened and turned towards the sweep's colour at it: the
+    per-wire rule of ``view.anim.apply`` for a whole layer of light at once."""
+    lift = gain + 0.75 * front      # a*g + 0.25*front for the typical lit wire (a ~ 1/3)
+    return lift * (1.0 - 0.6 * front), lift * 0.6 * front, min(1.0, lift)
+
+
+def sweep_rows(rows: np.ndarray, gain: float, front: float, forward) -> np.ndarray:
+    """Wire rows (ends then rgba) with the forward sweep applied as ``view.anim.apply``
+    does it for each wire (for the sheet's wires drawn straight)."""
+    out = rows.copy()
+    out[:, 6:9] += (np.asarray(forward, np.float32) - out[:, 6:9]) * np.float32(0.6 * front)
+    a = out[:, 9]
+    out[:, 9] = np.clip(a * gain + 0.25 * front * (a > 0), 0.0, 1.0)
+    return out
 
 
 class GraphPass:
@@ -103,6 +153,16 @@ class GraphPass:
             (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
         self.vao_line = ctx.vertex_array(self.prog_line, [
             (self.line_buf, "1f 3f 3f 4f", "in_end", "in_p0", "in_p1", "in_rgba")])
+        # the input sheet's wires have their own buffers: drawn into the cache (see draw)
+        # in the same frame as the other wires, and a buffer written twice in a frame waits
+        self.sheet_wire_buf = ctx.buffer(reserve=w * 10 * 4, dynamic=True)
+        self.sheet_line_buf = ctx.buffer(reserve=w * 2 * 11 * 4, dynamic=True)
+        self.vao_sheet_wire = ctx.vertex_array(self.prog_wire, [
+            (self.strip_buf, "2f", "in_corner"),
+            (self.sheet_wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
+        self.vao_sheet_line = ctx.vertex_array(self.prog_line, [
+            (self.sheet_line_buf, "1f 3f 3f 4f", "in_end", "in_p0", "in_p1", "in_rgba")])
+        self.cache = WireCache(ctx)
         self.vao_spark = ctx.vertex_array(self.prog_spark, [
             (self.pulse_buf, "3f 1f 4f/i", "in_pos", "in_size", "in_rgba")])
         self.vao_label = ctx.vertex_array(self.prog_label, [
@@ -111,7 +171,11 @@ class GraphPass:
 
         atlas, _ = glyph_atlas()
         self.atlas = ctx.texture((atlas.shape[1], atlas.shape[0]), 1, atlas.tobytes(), alignment=1)
-        self.atlas.build_mipmaps()
+        if glraw.available():
+            self.atlas.use(0)
+            glraw.define_r8_levels(mip_chain(atlas))   # see glraw: no blit shaders to compile
+        else:
+            self.atlas.build_mipmaps()
         self.atlas.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
         self.atlas.repeat_x = self.atlas.repeat_y = False
 
@@ -120,6 +184,13 @@ class GraphPass:
                                           layout.positions[layout.wire_dst]], axis=1)
         span = layout.positions[layout.wire_dst] - layout.positions[layout.wire_src]   # (W, 3)
         self._wire_dir = (span / np.linalg.norm(span, axis=1, keepdims=True)).astype(np.float32)
+        self._in_sheet = layout.wire_layer == 1          # (W,) the cached layer's wires
+        # the cached layer lies inside its wires' ends: the input sheet and the first hidden layer
+        self._sheet_ends = layout.positions[(layout.layer_of == 0) | (layout.layer_of == 1)]
+        self._sheet_rows = np.zeros((0, 10), np.float32)  # quads first, then lines
+        self._sheet_sweep = None   # (gain, front) of the forward sweep on the sheet's wires
+        self._rect_key = None
+        self._rect = (0, 0, 0, 0)
         self._ball_rows = np.zeros((n, 9), np.float32)
         self._ring_base = np.where(layout.layer_of == 0, -1.0, 0.0).astype(np.float32)  # (N,)
         self._ball_rows[:, :3] = layout.positions
@@ -158,19 +229,24 @@ class GraphPass:
         wires[:, 0:3] = ends[:, 0:3] + d * r[self.layout.wire_src[vis], None]
         wires[:, 3:6] = ends[:, 3:6] - d * r[self.layout.wire_dst[vis], None]
         wires[:, 6:] = arrays.wire_rgba[vis]
-        thin = wires[:, 9] < LINE_MAX_ALPHA            # (V,) faint: a plain line will do
-        lines, quads = wires[thin], wires[~thin]
+        # the input sheet's wires go to the cache (drawn when they change, see draw); the
+        # rest, and any wire lit over everything, straight onto the frame
+        sheet = self._in_sheet[vis]
+        if len(arrays.overlay_wires):
+            sheet &= ~np.isin(vis, arrays.overlay_wires)
+        a, rest = wires[sheet], wires[~sheet]
+        thin = a[:, 9] < LINE_MAX_ALPHA
+        self._sheet_rows = np.concatenate([a[~thin], a[thin]])   # the order a redraw draws them in
+        thin = rest[:, 9] < LINE_MAX_ALPHA             # (V,) faint: a plain line will do
+        lines, quads = rest[thin], rest[~thin]
         if len(quads):
             self.wire_buf.write(quads.tobytes())
         if len(lines):
-            # one plain draw of 2 vertices a line, not an instance a line: llvmpipe's vertex
-            # stage runs 8 vertices at a time, so 2-vertex instances waste most of it
-            verts = np.empty((len(lines), 2, 11), np.float32)   # (L, end, 1 + 6 ends + 4 colour)
-            verts[:, 0, 0], verts[:, 1, 0] = 0.0, 1.0
-            verts[:, :, 1:] = lines[:, None, :]
-            self.line_buf.write(verts.tobytes())
+            self.line_buf.write(_line_vertices(lines).tobytes())
         self.n_wires_drawn = len(vis)
-        self.n_wire_lines = len(lines)
+        self.n_wire_lines = int((a[:, 9] < LINE_MAX_ALPHA).sum()) + len(lines)
+        self._n_quads, self._n_lines = len(quads), len(lines)
+        self._sheet_sweep = None if tuple(arrays.sheet_sweep) == (1.0, 0.0) else tuple(arrays.sheet_sweep)
 
         n = min(len(arrays.pulse_size), MAX_PULSES)
         if n:
@@ -190,10 +266,13 @@ class GraphPass:
         self._empty = False
 
     def draw(self, view: np.ndarray, proj: np.ndarray, viewport: tuple[int, int, int, int],
-             time: float = 0.0, clear: bool = True) -> None:
+             time: float = 0.0, clear: bool = True, spread: int = 0) -> None:
         """Draw into the bound framebuffer's ``viewport`` (x, y, w, h in GL pixels,
-        origin bottom-left). ``time`` drives the slow breathing of the answer ring."""
+        origin bottom-left). ``time`` drives the slow breathing of the answer ring.
+        ``spread``: how many frames a change of the input sheet's wires may take to show
+        (0: this frame; see ``wire_cache``); the camera moving always shows at once."""
         ctx = self.ctx
+        target = ctx.fbo
         V = np.asarray(view, np.float32)
         if not self._empty:
             # neurons farthest first: eye z is row . V[:, 2] (pyrr's row-vector matrices).
@@ -205,10 +284,11 @@ class GraphPass:
             # the answer and the selected neuron last: their rings lie over close neighbours
             order = np.concatenate([order[rows[order, 8] <= 0], order[rows[order, 8] > 0]])
             self.ball_buf.write(rows[order].tobytes())
-        ctx.viewport = tuple(int(v) for v in viewport)
-        if clear:
-            ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
+        viewport = tuple(int(v) for v in viewport)
         if self._empty:
+            ctx.viewport = viewport
+            if clear:
+                ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
             return
         vw, vh = float(viewport[2]), float(viewport[3])
         v = V.tobytes()
@@ -224,22 +304,35 @@ class GraphPass:
             prog["u_vp_h"].value = vh
         for prog in (self.prog_neuron, self.prog_wire, self.prog_line):
             prog["u_fog"].value = fog
+        for prog in (self.prog_wire, self.prog_line):
+            prog["u_vp"].value = (vw, vh)
+            prog["u_width"].value = WIRE_WIDTH
+            prog["u_intensity"].value = self.wire_intensity
+        self.prog_line["u_gain"].value = LINE_GAIN
 
+        # 1. wires: light that saturates in hue (see the wire shaders). The input sheet's
+        # come from the cache, drawn again there only when they changed; the others are
+        # few and drawn straight over it.
+        key = (v, p, viewport[2:], self.wire_intensity)
+        cached = self.cache.update(key, viewport[2:], self._sheet_rows, spread, self._draw_sheet)
+        target.use()
+        ctx.viewport = viewport
+        if clear:
+            ctx.clear(*self.palette.background, 1.0, viewport=ctx.viewport)
+        sweep = self._sheet_sweep
+        if cached:
+            rect = self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh)
+            self.cache.composite(rect, sweep and sweep_gain(*sweep), self.palette.forward)
+        elif sweep is None:
+            self._draw_sheet(self._sheet_rows)
+        else:
+            self._draw_sheet(sweep_rows(self._sheet_rows, *sweep, self.palette.forward))
         ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
-        # 1. wires: light that saturates in hue (see the wire shaders)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        n_quads = self.n_wires_drawn - self.n_wire_lines
-        if n_quads:
-            self.prog_wire["u_vp"].value = (vw, vh)
-            self.prog_wire["u_width"].value = WIRE_WIDTH
-            self.prog_wire["u_intensity"].value = self.wire_intensity
-            self.vao_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=n_quads)
-        if self.n_wire_lines:
-            self.prog_line["u_vp"].value = (vw, vh)
-            self.prog_line["u_width"].value = WIRE_WIDTH
-            self.prog_line["u_intensity"].value = self.wire_intensity
-            self.prog_line["u_gain"].value = LINE_GAIN
-            self.vao_line.render(moderngl.LINES, vertices=2 * self.n_wire_lines)
+        if self._n_quads:
+            self.vao_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=self._n_quads)
+        if self._n_lines:
+            self.vao_line.render(moderngl.LINES, vertices=2 * self._n_lines)
 
         # 2. neurons, farthest first (sorted above)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
@@ -265,10 +358,46 @@ class GraphPass:
         self.vao_label.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=10)
         ctx.enable_only(moderngl.BLEND)
 
+    def _draw_sheet(self, rows: np.ndarray) -> None:
+        """Draw input-sheet wire rows (quads first, then lines) into the bound framebuffer."""
+        thin = rows[:, 9] < LINE_MAX_ALPHA
+        quads, lines = rows[~thin], rows[thin]
+        if len(quads):
+            self.sheet_wire_buf.write(quads.tobytes())
+        if len(lines):
+            self.sheet_line_buf.write(_line_vertices(lines).tobytes())
+        self.ctx.enable_only(moderngl.BLEND)
+        self.ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        if len(quads):
+            self.vao_sheet_wire.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(quads))
+        if len(lines):
+            self.vao_sheet_line.render(moderngl.LINES, vertices=2 * len(lines))
+
+    def _sheet_rect(self, key, V, P, vw, vh) -> tuple[int, int, int, int]:
+        """The viewport's rectangle the input sheet's wires can light (GL px): around the
+        projected input sheet and first hidden layer, the whole viewport if one is behind
+        the eye. Computed again only when the camera or the viewport changed."""
+        if key == self._rect_key:
+            return self._rect
+        clip = np.c_[self._sheet_ends, np.ones(len(self._sheet_ends), np.float32)] @ V @ P
+        if (clip[:, 3] < 0.05).any():
+            rect = (0, 0, int(vw), int(vh))
+        else:
+            px = (clip[:, :2] / clip[:, 3:4] + 1.0) * 0.5 * np.array([vw, vh])
+            margin = 0.5 * sum(WIRE_WIDTH) + 2.0            # half the widest wire, and its smoothing
+            x0, y0 = np.floor(px.min(axis=0) - margin).clip(0, [vw, vh])
+            x1, y1 = np.ceil(px.max(axis=0) + margin).clip(0, [vw, vh])
+            rect = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+        self._rect_key, self._rect = key, rect
+        return rect
+
     def release(self) -> None:
         """Free every GL object this pass made."""
+        self.cache.release()
         for obj in (self.vao_neuron, self.vao_wire, self.vao_line, self.vao_spark,
-                    self.vao_label, self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
+                    self.vao_label, self.vao_sheet_wire, self.vao_sheet_line,
+                    self.sheet_wire_buf, self.sheet_line_buf,
+                    self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
                     self.label_buf, self.strip_buf, self.quad_buf, self.atlas,
                     self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark,
                     self.prog_label):

@@ -83,6 +83,11 @@ class GraphArrays:
     pulse_pos: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.float32))
     pulse_rgba: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.float32))
     pulse_size: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # wires lit over everything (a touched wire): drawn over the others whatever they do
+    overlay_wires: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # the forward sweep's (gain, front) on the input sheet's wires when wire_rgba holds
+    # those wires without it: the pass lays it over that whole layer at once
+    sheet_sweep: tuple[float, float] = (1.0, 0.0)
 
 
 def _one(v: np.ndarray) -> np.ndarray:
