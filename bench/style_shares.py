@@ -51,6 +51,10 @@ def main() -> None:
     ap.add_argument("--sk", type=float, default=0.0,
                     help="> 0: also fit to scikit-learn's even-indexed digits ('varied' layout), "
                          "weighted this much against the MNIST dev half, class by class")
+    ap.add_argument("--realism", type=float, default=0.0,
+                    help="> 0: also scale each style's share by its recognition rate to this "
+                         "power, read by a network trained on the real digits fitted to "
+                         "(as bench/style_realism.py trains one: a measuring instrument only)")
     a = ap.parse_args()
     # every style drawn equally often, so a style's count says how near real hands lie
     # to it, not how often the generator happens to draw it
@@ -87,6 +91,17 @@ def main() -> None:
             np.add.at(own, style[nn][hit], w[hit])
             np.add.at(other, style[nn][~hit], w[~hit])
         precision = (own + 1) / (own + 1 + a.intrusion * other)
+    if a.realism > 0:   # a form a reader of real hands misreads is one they seldom write
+        from bench.style_realism import RealSource
+        from neuronlab.nn.mlp import MLP
+        from neuronlab.nn.train import Trainer, TrainSettings
+        reader = MLP(seed=1)
+        ts = TrainSettings(test_every=10**12)
+        Trainer(reader, RealSource(real, y, 1), ts).run(300_000 // ts.batch)
+        ok = reader.predict(gen) == labels
+        read = np.bincount(style, weights=ok, minlength=len(t_lab)) / np.maximum(
+            np.bincount(style, minlength=len(t_lab)), 1)
+        precision = precision * np.maximum(read, 0.05) ** a.realism
     shares = {}
     for d in range(10):
         A, B, S = real[y == d], gen[labels == d], style[labels == d] - first[d]
