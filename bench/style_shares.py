@@ -10,7 +10,7 @@ then the shares as a ``strokes._SHARES`` literal (1.0 = the digit's even share, 
 at ``--floor``) to paste or try with ``bench/real_handwriting.py --set``.
 
     .venv/bin/python bench/style_shares.py [--per-class 3000] [--floor 0.25] [--seed 5]
-        [--families 2 4 5 6 7] [--intrusion 1.0] [--sk 0.3]
+        [--families 2 4 5 6 7] [--intrusion 1.0] [--sk 0.3] [--realism 1]
 
 ``--families`` adds those digits' parametric variants (``strokes.families``) to the fit
 and also prints each family's total share (``strokes.FAMILY_SHARE``). ``--intrusion``
@@ -18,7 +18,9 @@ weighs each style down by how often it is nearer other digits' real hands than t
 
 ``--sk W`` also fits to scikit-learn's even-indexed digits, weighted W against MNIST
 (its odd half, ``sk_varied_odd`` in ``bench/real_handwriting.py``, stays unseen; the
-halves share writers). Only the dev half is looked at; the holdout half stays unseen.
+halves share writers). ``--realism R`` scales each style by its recognition rate, to the
+power R, by a network trained on those real digits (an instrument, never the exhibit's).
+Only the dev half is looked at; the holdout half stays unseen.
 Prints figures; asserts nothing.
 """
 from __future__ import annotations
