@@ -9,7 +9,8 @@ all through ``pad.to_network`` (sets in ``bench/real_sets.py``):
   anywhere), small (7-9 cells, anywhere) and centred (12 cells);
 - finger: the same digits thinned to centre lines, traced into strokes and drawn through
   the Draw pad's brush (``PaintPad.down/move/up``), large and small;
-- sk: scikit-learn's 1,797 digits (43 writers, 8x8), placed the same ways;
+- sk: scikit-learn's 1,797 digits (43 writers, 8x8), placed the same ways, and
+  'sk_varied_odd', the odd indices only (``bench/style_shares.py --sk`` fits to the even);
 - field_report: the 38 digits of the field report, misread before the handwriting work
   (too few for a rate: a check by name).
 
@@ -198,6 +199,8 @@ def main() -> None:
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)
     print(f"real sets ({a.part}) built in {time.perf_counter() - t0:.1f} s", flush=True)
+    X, y = sets["sk_varied"]   # the odd half: unseen by a share fit that looks at the even one
+    sets["sk_varied_odd"] = (X[1::2], y[1::2])
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
     marks = sorted(a.at) if a.at else [a.samples]
     results: dict[int, list[dict[str, np.ndarray]]] = {m: [] for m in marks}

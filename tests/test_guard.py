@@ -63,15 +63,21 @@ def test_a_rate_of_0_3_is_caught_and_learning_starts_over_at_a_lower_rate(test_s
     assert reason in stall_seeds        # among 16 seeds, some network dies this way
     seed = stall_seeds[reason]
     tr = trainer(0.3, seed, test_set)
+    seen_before = []   # (samples, test accuracy) at each chunk the guard let pass
     with caplog.at_level(logging.WARNING, logger="neuronlab.train"):
         while tr.stall_count == 0 and tr.stats.samples_seen < 30_000:
             dead = {k: v.copy() for k, v in tr.model.params.items()}
+            seen_before.append((tr.stats.samples_seen, tr.stats.test_accuracy))
             tr.run(25)
     assert tr.stall_count == 1 and tr.rollback_count == 1
     ev = tr.last_event
     assert ev is tr.rollbacks[-1] and ev.reason == reason and ev.fresh_weights
     assert ev.old_lr == 0.3 and ev.new_lr == pytest.approx(0.075) and tr.lr == pytest.approx(0.075)
-    assert ev.samples_seen <= 16_000          # caught within a couple of test measurements
+    # caught soon: how soon a network falls to chance follows the generator's digits, so
+    # the bound is loose; and never let pass at chance once long after the start
+    assert ev.samples_seen <= 22_000
+    late = [a for n, a in seen_before if n >= FAST.stall_after and a is not None]
+    assert all(a > FAST.stall_accuracy for a in late[1:])
     assert f"training stalled ({reason}" in caplog.text and "lr 0.075" in caplog.text
     # fresh weights, the schedule from its start
     assert tr.stats.samples_seen < ev.samples_seen
