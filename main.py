@@ -1,3 +1,3 @@
-from neuronlab.app import main
+from neuronlab.cli import entry
 
-main()
+entry()

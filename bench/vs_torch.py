@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     neuronlab = [str(Path(sys.executable).parent / "neuronlab")]
     if not Path(neuronlab[0]).exists():
-        neuronlab = [sys.executable, "-c", "from neuronlab.app import main; main()"]
+        neuronlab = [sys.executable, "-c", "from neuronlab.cli import entry; entry()"]
     with tempfile.TemporaryDirectory() as tmp:
         X, y = digits.DigitGenerator(1, pool=0).batch(60_000)
         np.save(f"{tmp}/X.npy", X)

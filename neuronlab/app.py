@@ -16,7 +16,6 @@ and ``exhibit`` (state and commands).
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 
@@ -366,9 +365,3 @@ class App:
         self.hud.release()
         self.ctx.release()
         pygame.display.quit()
-
-
-def main() -> None:
-    from neuronlab.cli import main as cli_main
-
-    sys.exit(cli_main())

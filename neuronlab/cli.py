@@ -9,6 +9,8 @@ import argparse
 import importlib
 import sys
 
+from threadpoolctl import threadpool_limits
+
 
 def _size(text: str) -> tuple[int, int]:
     try:
@@ -81,5 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
     args = ap.parse_args(argv)
+    # One BLAS thread for every command: the network's matrices are small, and idle
+    # OpenBLAS workers spin on the cores that the trainer and the renderer need. numpy
+    # first: a limit reaches only the libraries already loaded.
+    import numpy  # noqa: F401
+    threadpool_limits(limits=1, user_api="blas")
     module = importlib.import_module(f"neuronlab.cmd.{args.command}")
     return int(module.run(args) or 0)
+
+
+def entry() -> None:
+    """The console script and ``main.py``: run the command, exit with its status. Lives
+    here, not in ``app``, so ``train`` and ``gradcheck`` never import the renderer."""
+    sys.exit(main())
