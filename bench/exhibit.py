@@ -67,6 +67,7 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
         app.timings[k] = 0.0
     gp = app.renderer.graph_pass
     times, wires = [], 0
+    f0 = _feeder_cpu(app)
     c0, t0 = time.process_time(), time.perf_counter()
     for i in range(frames):
         if until is not None and until():
@@ -77,13 +78,28 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
         times.append(time.perf_counter() - a)
         wires = max(wires, int(getattr(gp, "n_wires_drawn", 0)))
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    feeder = _feeder_cpu(app) - f0
+    cpu += feeder
     n = max(1, len(times))
     s = sorted(times)
     return {"frames": len(times), "fps": n / wall, "mean_ms": wall / n * 1e3,
             "p99_ms": s[min(len(s) - 1, int(len(s) * 0.99))] * 1e3 if s else 0.0,
             "max_ms": s[-1] * 1e3 if s else 0.0, "cpu_ms": cpu / n * 1e3, "wires_max": wires,
-            "split": {k: v / n * 1e3 for k, v in app.timings.items()},
+            "split": {**{k: v / n * 1e3 for k, v in app.timings.items()}, "feeder": feeder / n * 1e3},
             "samples": app.session.trainer.stats.samples_seen}
+
+
+def _feeder_cpu(app) -> float:
+    """CPU seconds the feeder process has used so far (0 without one): part of the frame's
+    cost, though another process pays it."""
+    feeder = getattr(app.session.generator, "feeder", None)
+    if feeder is None or feeder.pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{feeder.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
 
 
 def _strokes(app, fid: int, path):
@@ -118,10 +134,13 @@ def child(args) -> None:
     t_start = float(args.t0)
     _bind_checkout(Path(args.child).resolve())
     from neuronlab import commands as cmd
+    import inspect
+
     from neuronlab.app import App
 
     w, h = (int(v) for v in args.size.split("x"))
-    app = App((w, h), present=False, iters_per_frame=args.iters)
+    kw = {"feeder": args.feeder == "on"} if "feeder" in inspect.signature(App).parameters else {}
+    app = App((w, h), present=False, iters_per_frame=args.iters, **kw)
     app.frame(1 / 60, events=[])
     launch = time.time() - t_start
     gen = app.session.generator
@@ -150,8 +169,8 @@ def child(args) -> None:
 
 
 # ---------------------------------------------------------------------------- parent
-def _run_child(root: Path, args, extra_env=None) -> dict:
-    cmdline = [sys.executable, str(HERE), "--child", str(root), "--size", args.size,
+def _run_child(root: Path, args, extra_env=None, feeder: str = "on") -> dict:
+    cmdline = [sys.executable, str(HERE), "--child", str(root), "--size", args.size, "--feeder", feeder,
                "--iters", str(args.iters), "--frames", str(args.frames),
                "--fill-frames", str(args.fill_frames), "--t0", repr(time.time())]
     env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"), **(extra_env or {}))
@@ -163,6 +182,8 @@ def _run_child(root: Path, args, extra_env=None) -> dict:
 
 
 def _span(vals, fmt) -> str:
+    if not vals:
+        return "-"
     lo, hi = min(vals), max(vals)
     return fmt.format(lo) if fmt.format(lo) == fmt.format(hi) else f"{fmt.format(lo)}-{fmt.format(hi)}"
 
@@ -204,6 +225,11 @@ def main() -> None:
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="set for this code's runs only (e.g. LP_NUM_THREADS=1 against the "
                          "same checkout as --baseline)")
+    ap.add_argument("--feeder", choices=("on", "off"), default="on",
+                    help="this code's runs: new digits drawn in the feeder process, as the exhibit "
+                         "runs (with code that has one)")
+    ap.add_argument("--baseline-feeder", choices=("on", "off"), default="off",
+                    help="the same for the baseline's runs")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--t0", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -217,13 +243,16 @@ def main() -> None:
     load0 = os.getloadavg()
     print(f"{os.cpu_count()} CPUs; load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; "
           f"{args.size} at x{args.iters}; {args.runs} runs" + (f"; baseline {roots[1]}" if args.baseline else "")
-          + (f"; this with {extra}" if extra else ""))
+          + (f"; this with {extra}" if extra else "") + f"; feeder {args.feeder}"
+          + (f", baseline's {args.baseline_feeder}" if args.baseline else ""))
     for r in range(args.runs):
         order = list(zip(names, roots))
         if r % 2:
             order.reverse()   # neither code always runs first
         for name, root in order:
-            results[name].append(_run_child(root, args, extra if name == "this" else None))
+            this = name == "this"
+            results[name].append(_run_child(root, args, extra if this else None,
+                                            args.feeder if this else args.baseline_feeder))
             print(f"  run {r + 1} {name}: {results[name][-1]['steady']['fps']:.1f} fps steady", flush=True)
     load1 = os.getloadavg()
     print(f"load average after: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")

@@ -34,6 +34,7 @@ from neuronlab.graph_renderer import GraphRenderer
 from neuronlab.input.gestures import GestureRecognizer
 from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
+from neuronlab.nn.feeder import Feeder
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.render import context, glraw, programs
 from neuronlab.render.hud_pass import HudPass
@@ -64,17 +65,20 @@ class App:
     def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
                  train_settings=None, model=None, px_per_mm=None, ui_scale=1.0, min_touch_mm=9.0,
-                 vsync=True, run_gradcheck=True, touch=None, languages=None):
+                 vsync=True, run_gradcheck=True, touch=None, languages=None, feeder=False):
         self.present = present
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
         threadpool_limits(limits=1, user_api="blas")
+        # Started first: the process loads (~1 s) on the other core while this one opens the
+        # window, and is drawing before the pool's filling phase, the frames that need it.
+        feeder_proc = Feeder() if feeder else None
         self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
         self.size = self.window.get_size()
         palette = palette or Palette()
         self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
         session = Session(train_settings, seed=seed, model=model, speeds=speeds,
-                          iters_per_frame=iters_per_frame)
+                          iters_per_frame=iters_per_frame, feeder=feeder_proc)
         self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
                                show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale,
                                languages=tuple(languages) if languages else strings.DEFAULT_OFFER)
@@ -361,6 +365,7 @@ class App:
                 self.kiosk.close()       # a last checkpoint
             except Exception:
                 log.exception("closing the kiosk controller failed")
+        self.session.close()
         self.renderer.release()
         self.hud.release()
         self.ctx.release()

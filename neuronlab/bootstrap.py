@@ -36,10 +36,11 @@ def _resume(cfg):
 
 
 def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None, attract_seed=None,
-              checkpoints: bool = True):
+              checkpoints: bool = True, feeder: bool = True):
     """Problems in the config are printed, one line each. ``tweak(cfg) -> cfg`` adjusts the
     loaded config (the soak uses it); ``checkpoints=False`` leaves the gallery's checkpoint
-    alone (for pictures)."""
+    alone (for pictures); ``feeder=False`` draws new training digits in this process
+    whatever the config says (a single picture has no use for a second one)."""
     from neuronlab import checkpoint
     from neuronlab.app import App
     from neuronlab.config import apply_overrides, load_config
@@ -65,6 +66,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
               palette=palette_from_config(cfg), train_settings=settings, model=model,
               px_per_mm=cfg.kiosk.px_per_mm, ui_scale=cfg.ui.scale,
               min_touch_mm=cfg.kiosk.min_touch_mm, languages=cfg.ui.languages, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck,
+              feeder=feeder and tc.feeder,
               touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
                          double_tap_ms=cfg.kiosk.double_tap_ms))
     app.finger_expire_s = cfg.kiosk.finger_expire_s

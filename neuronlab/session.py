@@ -41,11 +41,13 @@ class Neuron:
 
 class Session:
     def __init__(self, settings: TrainSettings | None = None, seed: int = 0,
-                 model: MLP | None = None, speeds=(0, 1, 4, 16, 64), iters_per_frame: int = 4):
+                 model: MLP | None = None, speeds=(0, 1, 4, 16, 64), iters_per_frame: int = 4,
+                 feeder=None):
         self.settings = settings or TrainSettings()
         self.seed = seed
         self.model = model or MLP(seed=seed)
         self.generator = digits.DigitGenerator(seed)
+        self.generator.attach(feeder)     # nn/feeder.py: new digits drawn ahead elsewhere
         self.test_X, self.test_y = digits.test_set()
         self.trainer = Trainer(self.model, self.generator, self.settings,
                                test_set=(self.test_X, self.test_y))
@@ -76,6 +78,12 @@ class Session:
         self.fw: Forward = self.model.forward(self.x)
         self.grads: Grads | None = None
         self._show_training_sample()
+
+    def close(self) -> None:
+        """End the feeder process, if there is one."""
+        if self.generator.feeder is not None:
+            self.generator.feeder.close()
+            self.generator.attach(None)
 
     # -- what is on display -------------------------------------------------
     def _set_input(self, x: np.ndarray, label: int | None) -> None:

@@ -12,7 +12,7 @@ def run(args) -> int:
     from neuronlab import commands as cmd
     from neuronlab.app import build_app
 
-    app = build_app(args, present=False, checkpoints=False)
+    app = build_app(args, present=False, checkpoints=False, feeder=False)
     try:
         scene = args.scene
         if scene == "inspector" and app.session.selected is None:

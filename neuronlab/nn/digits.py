@@ -68,7 +68,7 @@ WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves mov
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FILL = 0.5              # fraction of each batch drawn new while the pool is filling
 POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
-FRESH_CHUNK = 256            # new samples are drawn once this many are owed: drawing costs
+FRESH_CHUNK = 256            # new samples are drawn in blocks of this many: drawing costs
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
@@ -79,6 +79,7 @@ _RENDER_CHUNK = 128          # samples per brush pass
 
 _TRAIN_STREAM = 0            # SeedSequence spawn keys: training and the test set never meet
 _TEST_STREAM = 1
+_FRESH_BLOCKS = 2            # within the training stream: the numbered blocks of new digits
 
 
 @lru_cache(maxsize=None)
@@ -437,6 +438,16 @@ def _draw_compiled(k, style: np.ndarray, r: dict, per: dict) -> np.ndarray:
     return _finish(img, r, G, M)
 
 
+def draw_block(entropy, j: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Block ``j`` of a generator's fresh digits: ``size`` network inputs (size, 256) and
+    their labels, a stretch of the label cycle in shuffled order. A pure function of its
+    arguments, so the exhibit's feeder process draws the same block the generator would."""
+    ss = np.random.SeedSequence(entropy, spawn_key=(_TRAIN_STREAM, _FRESH_BLOCKS, int(j)))
+    rng = np.random.default_rng(ss)
+    y = rng.permutation((int(j) * int(size) + np.arange(int(size))) % 10).astype(np.int64)
+    return to_network(_draw(rng, y)), y
+
+
 class DigitGenerator:
     """An endless, seeded, class-balanced stream of training digits.
 
@@ -448,17 +459,21 @@ class DigitGenerator:
     drawn and joins the pool, replacing its oldest sample of that digit once the pool holds
     ``pool`` samples; the rest are picked at random from the pool. The fraction is
     ``fill`` while the pool is filling (so it is full after ``pool / fill`` samples) and
-    ``fresh`` once it is full, when new data costs little. New samples are drawn
+    ``fresh`` once it is full, when new data costs little. New samples are taken
     ``chunk`` at a time (or a whole smaller batch) as they come due, at random places in
-    the batch. Drawing and normalising cost far more than a gather, so the stream is
-    many times faster while every sample is still one the generator drew. ``pool=0``
-    draws every sample fresh. Same seed, same stream, either way.
+    the batch; they are drawn in numbered blocks of that size (``draw_block``) and queued
+    per digit until a batch takes them. A ``feeder`` (``nn/feeder.py``) may draw blocks ahead in another process;
+    a block it has not delivered is drawn here, so the stream is the same either way.
+    Drawing and normalising cost far more than a gather, so the stream is many times
+    faster while every sample is still one the generator drew. ``pool=0`` draws every
+    sample fresh. Same seed, same stream.
     """
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
                  fill: float = POOL_FILL, chunk: int = FRESH_CHUNK):
         ss = np.random.SeedSequence(seed, spawn_key=(_TRAIN_STREAM,))
         self.rng = np.random.default_rng(ss)
+        self.entropy = ss.entropy                      # what draw_block needs to match this stream
         self._next_label = 0    # where the label cycle resumes, so odd batch sizes stay fair
         self.fresh = float(fresh) if pool > 0 else 1.0
         self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
@@ -468,6 +483,11 @@ class DigitGenerator:
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
         self._debt = 0.0                                            # fresh samples owed
+        self._queued: list[list[np.ndarray]] = [[] for _ in range(10)]   # drawn, not yet served
+        self._queued_n = np.zeros(10, np.int64)
+        self._next_block = 0
+        self._sizes: dict[int, int] = {}   # blocks asked of the feeder -> their size
+        self.feeder = None
 
     @property
     def pool_full(self) -> bool:
@@ -501,7 +521,9 @@ class DigitGenerator:
         X = np.empty((n, SIDE * SIDE), np.float32)
         fi = np.flatnonzero(new)
         if len(fi):
-            X[fi] = to_network(_draw(self.rng, y[fi]))
+            for d in np.unique(y[fi]):
+                rows = fi[y[fi] == d]
+                X[rows] = self._take_fresh(int(d), len(rows), len(fi))
             self._store(X[fi], y[fi])
         oi = np.flatnonzero(~new)
         if len(oi):
@@ -509,6 +531,59 @@ class DigitGenerator:
             slot = (self.rng.random(len(oi)) * self._count[d]).astype(np.int64)
             X[oi] = self._pool[d, slot]                             # (m, 256) gathered copies
         return X, y
+
+    def _take_fresh(self, d: int, c: int, want: int) -> np.ndarray:
+        """The next ``c`` fresh samples (c, 256) of digit ``d``, drawing blocks as needed
+        (``want``: the batch's new rows, so a small batch draws a small block)."""
+        while self._queued_n[d] < c:
+            self._queue_next_block(max(10, min(self.chunk, want)))
+        q, parts, need = self._queued[d], [], c
+        while need:
+            if len(q[0]) <= need:
+                parts.append(q.pop(0))
+                need -= len(parts[-1])
+            else:
+                parts.append(q[0][:need])
+                q[0] = q[0][need:]
+                need = 0
+        self._queued_n[d] -= c
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _queue_next_block(self, size: int) -> None:
+        """Queue block ``_next_block``: the feeder's if it has come, else drawn here (at the
+        size it was asked for, if it was: the same digits either way)."""
+        j = self._next_block
+        size = self._sizes.pop(j, size)
+        got = None
+        if self.feeder is not None:
+            got = self.feeder.take(j)
+            self.feeder.consumed(j + 1)
+        X, y = got if got is not None else draw_block(self.entropy, j, size)
+        for d in range(10):
+            rows = X[y == d]
+            if len(rows):
+                self._queued[d].append(rows)
+                self._queued_n[d] += len(rows)
+        self._next_block = j + 1
+        if self.feeder is not None:
+            self._ask_ahead()
+
+    def _ask_ahead(self) -> None:
+        """Keep the feeder ``feeder.ahead`` blocks ahead of what has been served."""
+        at = max(self._sizes, default=self._next_block - 1) + 1
+        while at - self._next_block < self.feeder.ahead:
+            size = max(self.chunk, self.feeder.block)
+            if not self.feeder.request(self.entropy, at, size):
+                return
+            self._sizes[at] = size
+            at += 1
+
+    def attach(self, feeder) -> None:
+        """Let ``feeder`` draw this stream's blocks ahead (None: draw them all here)."""
+        self.feeder = feeder
+        if feeder is not None:
+            self._sizes.clear()
+            self._ask_ahead()
 
     def _store(self, X: np.ndarray, y: np.ndarray) -> None:
         """Put fresh samples (m, 256) of digits y (m,) into the pool, oldest replaced first."""

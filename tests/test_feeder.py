@@ -1,0 +1,104 @@
+"""The feeder process: the generator's stream is the same with it, without it, and after
+it dies; the process ends when it is closed or its exhibit has gone."""
+import logging
+import time
+
+import numpy as np
+import pytest
+
+from neuronlab.nn import digits
+from neuronlab.nn.feeder import Feeder
+
+
+def _wait_for(cond, seconds=60.0):
+    end = time.monotonic() + seconds
+    while not (ok := cond()) and time.monotonic() < end:
+        time.sleep(0.02)
+    return ok
+
+
+def _arrived(feeder, n):
+    return feeder.arrived() >= n or not feeder.alive
+
+
+def _stream(g, batches, n=256):
+    out = [g.batch(n) for _ in range(batches)]
+    return np.concatenate([x for x, _ in out]), np.concatenate([y for _, y in out])
+
+
+def _same_digits(X, Xref):
+    """Equal but for the compiled path's float rounding, and its rare one-dab shift."""
+    d = np.abs(X - Xref).max(axis=1)
+    assert (d <= 1e-4).mean() >= 0.995
+    assert d.max() < 0.1
+
+
+def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
+    g = digits.DigitGenerator(4)
+    X1, y1 = digits.draw_block(g.entropy, 7, 40)
+    X2, y2 = digits.draw_block(g.entropy, 7, 40)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    X3, _ = digits.draw_block(g.entropy, 8, 40)
+    assert np.abs(X1 - X3).max() > 0.5                      # the next block is new digits
+    # consecutive blocks continue the label cycle: every digit equally often
+    ys = np.concatenate([digits.draw_block(g.entropy, j, 64)[1] for j in range(5)])
+    assert np.all(np.bincount(ys, minlength=10) == 32)
+
+
+def test_the_stream_is_the_same_with_a_feeder_as_without():
+    # GIVEN two generators of one seed, one with a feeder that has started
+    plain, fed = digits.DigitGenerator(3, chunk=64), digits.DigitGenerator(3, chunk=64)
+    feeder = Feeder(ahead=32)
+    try:
+        fed.attach(feeder)
+        assert _wait_for(lambda: _arrived(feeder, 32))       # every block the stream needs
+        assert feeder.alive
+        # WHEN both serve the same batches while the pool fills
+        X, y = _stream(plain, 12)
+        Xf, yf = _stream(fed, 12)
+        # THEN the labels are the same, the digits equal to rounding, and every block came
+        # from the feeder
+        np.testing.assert_array_equal(y, yf)
+        _same_digits(Xf, X)
+        assert fed._next_block == plain._next_block
+        assert 20 <= feeder.delivered == fed._next_block <= 32
+    finally:
+        feeder.close()
+
+
+def test_a_dead_feeder_is_reported_once_and_the_generator_draws_on(caplog):
+    plain, fed = digits.DigitGenerator(6, chunk=64), digits.DigitGenerator(6, chunk=64)
+    feeder = Feeder(ahead=4)
+    try:
+        fed.attach(feeder)
+        X0, y0 = _stream(plain, 3)
+        Xf0, yf0 = _stream(fed, 3)
+        # WHEN the process is killed mid-stream
+        feeder._proc.kill()
+        feeder._proc.join(10)
+        with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
+            X1, y1 = _stream(plain, 6)
+            Xf1, yf1 = _stream(fed, 6)
+        # THEN one warning, no error, and the stream goes on unchanged
+        assert not feeder.alive
+        assert len([r for r in caplog.records if "feeder stopped" in r.getMessage()]) == 1
+        np.testing.assert_array_equal(np.concatenate([y0, y1]), np.concatenate([yf0, yf1]))
+        _same_digits(np.concatenate([Xf0, Xf1]), np.concatenate([X0, X1]))
+    finally:
+        feeder.close()
+
+
+@pytest.mark.parametrize("how", ["close", "exhibit gone"])
+def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
+    feeder = Feeder()
+    assert feeder.request(digits.DigitGenerator(0).entropy, 0, 16)
+    assert _wait_for(lambda: feeder.arrived() == 1, 60)      # it is up and serving
+    proc = feeder._proc
+    if how == "close":
+        feeder.close()
+    else:                       # the pipe closes as the exhibit's process would at exit
+        feeder._requests.close()
+    proc.join(10)
+    assert not proc.is_alive()
+    assert proc.exitcode == 0
