@@ -2,6 +2,7 @@
 colour its value maps to, in the right place."""
 import numpy as np
 import pygame
+import pytest
 
 from neuronlab.ui import panels
 
@@ -41,3 +42,13 @@ def test_digit_image_cells_follow_ink_and_grid_lines_sit_on_cell_edges():
     assert (img[10 * cell + 1:11 * cell - 1, 3 * cell + 1:4 * cell - 1] == half).all()
     assert (img[1:cell - 1, 1:cell - 1] == (8, 10, 18)).all()       # no ink: the ground
     assert (img[:, 5 * cell] == (40, 48, 70)).all()                   # a grid line
+
+
+@pytest.mark.parametrize("cell", [1, 3, 8, 17, 41])
+def test_every_pixel_of_a_cell_picture_is_its_cells_colour_and_opaque(cell):
+    rgb16 = np.random.default_rng(cell).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    surf = panels._cells(rgb16, cell)
+    assert surf.get_size() == (16 * cell, 16 * cell)
+    want = np.repeat(np.repeat(rgb16, cell, axis=0), cell, axis=1)           # (y, x, 3)
+    np.testing.assert_array_equal(pygame.surfarray.array3d(surf).transpose(1, 0, 2), want)
+    assert (pygame.surfarray.array_alpha(surf) == 255).all()
