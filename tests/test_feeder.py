@@ -61,17 +61,18 @@ def test_the_stream_is_the_same_with_a_feeder_as_without():
         # from the feeder
         np.testing.assert_array_equal(y, yf)
         _same_digits(Xf, X)
-        assert fed._next_block == plain._next_block
-        assert 20 <= feeder.delivered == fed._next_block <= 32
+        assert fed.blocks_queued == plain.blocks_queued
+        assert 20 <= feeder.delivered == fed.blocks_queued <= 32
     finally:
         feeder.close()
 
 
 def test_a_dead_feeder_is_reported_once_and_the_generator_draws_on(caplog):
     plain, fed = digits.DigitGenerator(6, chunk=64), digits.DigitGenerator(6, chunk=64)
-    feeder = Feeder(ahead=4)
+    feeder = Feeder(ahead=12)
     try:
         fed.attach(feeder)
+        assert _wait_for(lambda: _arrived(feeder, 12))       # the first batches' blocks
         X0, y0 = _stream(plain, 3)
         Xf0, yf0 = _stream(fed, 3)
         # WHEN the process is killed mid-stream
@@ -102,3 +103,44 @@ def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
     proc.join(10)
     assert not proc.is_alive()
     assert proc.exitcode == 0
+
+
+class _SilentFeeder:
+    """A feeder that is alive but has delivered nothing yet (a slow or loading process)."""
+    ahead, block, alive = 4, 64, True
+
+    def __init__(self):
+        self.dropped = []
+
+    def request(self, entropy, j, size):
+        return True
+
+    def take_first(self):
+        return None
+
+    def drop(self, j):
+        self.dropped.append(j)
+
+
+def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
+    # GIVEN a generator whose pool holds every digit, with a feeder that delivers nothing
+    g = digits.DigitGenerator(2, pool=2000, fill=0.5, chunk=64)
+    g.batch(640)
+    feeder = _SilentFeeder()
+    g.attach(feeder)
+    drawn, debt = g.blocks_queued, g._debt
+    # WHEN batches come due: 64 new rows owed per batch of 128
+    y = g.batch(128)[1]
+    # THEN nothing is drawn on this side yet, the batch is pool picks, the rows stay owed
+    assert g.blocks_queued == drawn
+    assert g._debt == pytest.approx(debt + 64)
+    assert np.all(np.bincount(y, minlength=10) >= 12)      # still every digit, balanced
+    # AND once FEEDER_SLACK chunks are owed, the generator draws one block a batch itself,
+    # the one asked for last, which it takes back from the feeder
+    for _ in range(digits.FEEDER_SLACK + 2):
+        before = g.blocks_queued
+        g.batch(128)
+        assert g.blocks_queued - before <= 1
+    assert g.blocks_queued > drawn
+    assert feeder.dropped and all(b > a for a, b in zip(feeder.dropped, feeder.dropped[1:]))
+    assert g._debt < (digits.FEEDER_SLACK + 2) * 64

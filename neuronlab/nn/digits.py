@@ -68,6 +68,9 @@ WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves mov
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FILL = 0.5              # fraction of each batch drawn new while the pool is filling
 POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
+FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
+                             # chunks are owed; then the generator draws them itself,
+FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
 FRESH_CHUNK = 256            # new samples are drawn in blocks of this many: drawing costs
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
@@ -462,11 +465,18 @@ class DigitGenerator:
     ``fresh`` once it is full, when new data costs little. New samples are taken
     ``chunk`` at a time (or a whole smaller batch) as they come due, at random places in
     the batch; they are drawn in numbered blocks of that size (``draw_block``) and queued
-    per digit until a batch takes them. A ``feeder`` (``nn/feeder.py``) may draw blocks ahead in another process;
-    a block it has not delivered is drawn here, so the stream is the same either way.
-    Drawing and normalising cost far more than a gather, so the stream is many times
-    faster while every sample is still one the generator drew. ``pool=0`` draws every
-    sample fresh. Same seed, same stream.
+    per digit until a batch takes them. Drawing and normalising cost far more than a
+    gather, so the stream is many times faster while every sample is still one the
+    generator drew. ``pool=0`` draws every sample fresh. Same seed, same stream.
+
+    A ``feeder`` (``nn/feeder.py``) draws blocks ahead in another process, first asked
+    first. The new rows of a batch then wait for its blocks: rows no delivered block
+    covers are pool picks, and the new samples they owed come due in later batches; once
+    ``FEEDER_SLACK`` chunks are owed the generator draws one small block a batch itself
+    (``FEEDER_OWN``), the one asked for last (or as many as a digit with no sample in the
+    pool yet needs). Each
+    numbered block is still drawn once, by one side, but when a new sample joins then
+    depends on the feeder's timing: with a feeder the stream is not reproducible.
     """
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
@@ -485,8 +495,9 @@ class DigitGenerator:
         self._debt = 0.0                                            # fresh samples owed
         self._queued: list[list[np.ndarray]] = [[] for _ in range(10)]   # drawn, not yet served
         self._queued_n = np.zeros(10, np.int64)
-        self._next_block = 0
-        self._sizes: dict[int, int] = {}   # blocks asked of the feeder -> their size
+        self._next_block = 0               # the next block number not yet drawn or asked for
+        self._sizes: dict[int, int] = {}   # blocks asked of the feeder, not yet queued -> size
+        self.blocks_queued = 0
         self.feeder = None
 
     @property
@@ -517,13 +528,21 @@ class DigitGenerator:
         new = np.zeros(n, bool)
         if k:
             new[self.rng.permutation(n)[:k] if k < n else slice(None)] = True
-        new |= self._count[y] == 0
+        must = self._count[y] == 0
+        new |= must
         X = np.empty((n, SIDE * SIDE), np.float32)
         fi = np.flatnonzero(new)
         if len(fi):
+            # with a feeder: at most one block drawn here per batch, and only once it is late
+            own = 1 if self._debt >= FEEDER_SLACK * max(self.chunk, 1) else 0
             for d in np.unique(y[fi]):
                 rows = fi[y[fi] == d]
-                X[rows] = self._take_fresh(int(d), len(rows), len(fi))
+                got, own = self._take_fresh(int(d), len(rows), len(fi), own, bool(must[rows].any()))
+                X[rows[:len(got)]] = got
+                if len(got) < len(rows):      # not delivered yet: pool picks now, new ones later
+                    new[rows[len(got):]] = False
+                    self._debt += len(rows) - len(got)
+            fi = np.flatnonzero(new)
             self._store(X[fi], y[fi])
         oi = np.flatnonzero(~new)
         if len(oi):
@@ -532,11 +551,31 @@ class DigitGenerator:
             X[oi] = self._pool[d, slot]                             # (m, 256) gathered copies
         return X, y
 
-    def _take_fresh(self, d: int, c: int, want: int) -> np.ndarray:
-        """The next ``c`` fresh samples (c, 256) of digit ``d``, drawing blocks as needed
-        (``want``: the batch's new rows, so a small batch draws a small block)."""
+    def _take_fresh(self, d: int, c: int, want: int, own: int = 0,
+                    must: bool = True) -> tuple[np.ndarray, int]:
+        """The next ``c`` fresh samples (c, 256) of digit ``d`` and what is left of ``own``.
+        Without a live feeder, blocks are drawn here as needed (``want``: the batch's new
+        rows, so a small batch draws a small block). With one, only what it has delivered,
+        plus up to ``own`` blocks drawn here (any number if ``must``): maybe fewer rows."""
+        fed = self.feeder is not None and self.feeder.alive
         while self._queued_n[d] < c:
-            self._queue_next_block(max(10, min(self.chunk, want)))
+            if not fed:     # blocks a former feeder was asked for come first, in order
+                j = min(self._sizes, default=None)
+                if j is None:
+                    j, size = self._new_block_id(), max(10, min(self.chunk, want))
+                else:
+                    size = self._sizes.pop(j)
+                self._queue(*draw_block(self.entropy, j, size))
+            elif self._queue_arrived():
+                continue
+            elif must or own > 0:
+                own -= 1
+                self._draw_requested()
+            else:
+                break
+        c = min(c, int(self._queued_n[d]))
+        if c == 0:
+            return np.empty((0, SIDE * SIDE), np.float32), own
         q, parts, need = self._queued[d], [], c
         while need:
             if len(q[0]) <= need:
@@ -547,42 +586,62 @@ class DigitGenerator:
                 q[0] = q[0][need:]
                 need = 0
         self._queued_n[d] -= c
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return (parts[0] if len(parts) == 1 else np.concatenate(parts)), own
 
-    def _queue_next_block(self, size: int) -> None:
-        """Queue block ``_next_block``: the feeder's if it has come, else drawn here (at the
-        size it was asked for, if it was: the same digits either way)."""
+    def _new_block_id(self) -> int:
         j = self._next_block
-        size = self._sizes.pop(j, size)
-        got = None
-        if self.feeder is not None:
-            got = self.feeder.take(j)
-            self.feeder.consumed(j + 1)
-        X, y = got if got is not None else draw_block(self.entropy, j, size)
+        self._next_block += 1
+        return j
+
+    def _queue(self, X: np.ndarray, y: np.ndarray) -> None:
+        """A block's digits into the per-digit queues."""
         for d in range(10):
             rows = X[y == d]
             if len(rows):
                 self._queued[d].append(rows)
                 self._queued_n[d] += len(rows)
-        self._next_block = j + 1
-        if self.feeder is not None:
+        self.blocks_queued += 1
+
+    def _queue_arrived(self) -> bool:
+        """Queue the first delivered block, if one has come; ask for another."""
+        got = self.feeder.take_first()
+        if got is None:
+            return False
+        j, X, y = got
+        self._sizes.pop(j, None)
+        self._queue(X, y)
+        self._ask_ahead()
+        return True
+
+    def _draw_requested(self) -> None:
+        """Draw here the block asked for last (the feeder, going first to last, reaches it
+        last), and tell the feeder to leave it."""
+        if not self._sizes:
             self._ask_ahead()
+        j = max(self._sizes, default=None)
+        if j is None:                                  # the feeder takes no more requests
+            self._queue(*draw_block(self.entropy, self._new_block_id(), self.chunk))
+            return
+        size = min(self._sizes.pop(j), FEEDER_OWN)
+        self.feeder.drop(j)
+        self._queue(*draw_block(self.entropy, j, size))
+        self._ask_ahead()
 
     def _ask_ahead(self) -> None:
-        """Keep the feeder ``feeder.ahead`` blocks ahead of what has been served."""
-        at = max(self._sizes, default=self._next_block - 1) + 1
-        while at - self._next_block < self.feeder.ahead:
+        """Keep ``feeder.ahead`` blocks asked for and not yet queued."""
+        while len(self._sizes) < self.feeder.ahead:
             size = max(self.chunk, self.feeder.block)
-            if not self.feeder.request(self.entropy, at, size):
+            j = self._next_block
+            if not self.feeder.request(self.entropy, j, size):
                 return
-            self._sizes[at] = size
-            at += 1
+            self._next_block += 1
+            self._sizes[j] = size
 
     def attach(self, feeder) -> None:
-        """Let ``feeder`` draw this stream's blocks ahead (None: draw them all here)."""
+        """Let ``feeder`` draw this stream's blocks ahead (None: draw them all here; blocks
+        asked of a former feeder are then drawn here when due)."""
         self.feeder = feeder
         if feeder is not None:
-            self._sizes.clear()
             self._ask_ahead()
 
     def _store(self, X: np.ndarray, y: np.ndarray) -> None:

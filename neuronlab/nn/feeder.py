@@ -1,13 +1,14 @@
 """The feeder: a second process that draws the generator's new training digits ahead.
 
-Owns that process and the pipe to it. Drawing new digits is the training's dearest part
+Owns that process and the pipes to it. Drawing new digits is the training's dearest part
 while the pool fills (half of every batch is new), and inside the exhibit it shares the
 main thread with the frame. The feeder draws ``digits.draw_block`` blocks on the other
-core with the compiled kernels (``pad.JIT``; numba loads there, not beside the frame) and
-hands them over through a pipe; the generator draws any block that has not arrived itself,
-so the stream is the same with or without it and nothing waits.
+core with the compiled kernels (``pad.JIT``; numba loads there, not beside the frame), at
+a lower priority, and hands them over through a pipe. The generator never waits for it:
+new rows wait for its blocks (they are pool picks meanwhile), and when the feeder falls
+behind the generator draws a block a batch itself (``digits.DigitGenerator``).
 
-If the process dies or the pipe breaks, the feeder logs one line and goes quiet: the
+If the process dies or a pipe breaks, the feeder logs one line and goes quiet: the
 generator draws everything itself from then on. The process ends when the exhibit
 closes it, when the pipe closes (the exhibit has gone), and at interpreter exit (daemon).
 Imports numpy and the standard library only.
@@ -21,21 +22,20 @@ import numpy as np
 
 log = logging.getLogger("neuronlab.feeder")
 
-AHEAD = 16       # blocks asked for ahead of what the generator has served
+AHEAD = 16       # blocks asked for and not yet taken
 NICE = 10        # the process's lower priority
 BLOCK = 64       # smallest block asked for: the compiled path's batch minimum (pad.JIT_MIN)
 
 
-def _serve(requests, results, served) -> None:
-    """The feeder process: draw the newest requested block not yet served, send it back.
+def _serve(requests, results) -> None:
+    """The feeder process: draw the blocks asked for, first asked first, and send them.
 
-    Newest first: the generator draws the block it needs now itself when it has not
-    arrived, so the process works at the far end of the queue, where the generator will
-    not reach before it is done, and no block is drawn twice."""
+    A ``drop`` message takes back a block the generator drew itself (it draws the one asked
+    for last, which this process reaches last)."""
     import os
 
     try:        # idle cycles only: where the cores are busy the frame comes first, and
-        os.nice(NICE)   # the generator draws what has not arrived
+        os.nice(NICE)   # the generator waits for blocks or draws them itself
     except (AttributeError, OSError):
         pass
     from neuronlab.nn import digits, pad
@@ -48,11 +48,12 @@ def _serve(requests, results, served) -> None:
                 msg = requests.recv()
                 if msg is None:
                     return
-                pending[msg[1]] = msg
-            for j in [j for j in pending if j < served.value]:   # drawn by the generator meanwhile
-                del pending[j]
+                if msg[0] == "drop":
+                    pending.pop(msg[1], None)
+                else:
+                    pending[msg[2]] = msg[1:]
             if pending:
-                entropy, j, size = pending.pop(max(pending))
+                entropy, j, size = pending.pop(min(pending))
                 X, y = digits.draw_block(entropy, j, size)
                 results.send((j, X, y))
     except (EOFError, OSError, KeyboardInterrupt):   # the exhibit has gone
@@ -72,13 +73,13 @@ class Feeder:
         ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
         req_r, self._requests = ctx.Pipe(duplex=False)
         self._results, res_w = ctx.Pipe(duplex=False)
-        self._served = ctx.Value("q", 0, lock=False)
-        self._proc = ctx.Process(target=_serve, args=(req_r, res_w, self._served), daemon=True,
+        self._proc = ctx.Process(target=_serve, args=(req_r, res_w), daemon=True,
                                  name="neuronlab-feeder")
         self._proc.start()
         req_r.close()
         res_w.close()
         self._ready: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._dropped: set[int] = set()
         self._lock = threading.Lock()
         self.alive = True
         self.delivered = 0                  # blocks taken from the process
@@ -102,7 +103,7 @@ class Feeder:
             while True:
                 j, X, y = self._results.recv()
                 with self._lock:
-                    if j >= self._served.value:
+                    if j not in self._dropped:
                         self._ready[j] = (X, y)
         except (EOFError, OSError, ValueError, TypeError) as e:
             if self.alive and not getattr(self, "_closing", False):
@@ -113,31 +114,38 @@ class Feeder:
         if not self.alive:
             return False
         try:
-            self._requests.send((entropy, int(j), int(size)))
+            self._requests.send(("draw", entropy, int(j), int(size)))
         except (OSError, ValueError) as e:
             self._failed(e)
         return self.alive
 
-    def take(self, j: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Block ``j`` if it has arrived, else None (the caller draws it)."""
+    def take_first(self) -> tuple[int, np.ndarray, np.ndarray] | None:
+        """The lowest-numbered block that has arrived, (j, X, y), or None."""
         if not self.alive:
             return None
         with self._lock:
-            got = self._ready.pop(j, None)
-        self.delivered += got is not None
-        return got
+            if not self._ready:
+                return None
+            j = min(self._ready)
+            X, y = self._ready.pop(j)
+        self.delivered += 1
+        return j, X, y
 
     def arrived(self) -> int:
         """How many blocks wait to be taken."""
         with self._lock:
             return len(self._ready)
 
-    def consumed(self, upto: int) -> None:
-        """Blocks below ``upto`` are served: the process skips them if still queued."""
-        self._served.value = int(upto)
+    def drop(self, j: int) -> None:
+        """Block ``j`` is drawn elsewhere: not to be drawn, or taken if it comes anyway."""
         with self._lock:
-            for j in [j for j in self._ready if j < upto]:
-                del self._ready[j]
+            self._dropped.add(int(j))
+            self._ready.pop(int(j), None)
+        if self.alive:
+            try:
+                self._requests.send(("drop", int(j)))
+            except (OSError, ValueError) as e:
+                self._failed(e)
 
     def close(self, timeout: float = 2.0) -> None:
         """End the process (asked first, then told) and the reader thread."""
