@@ -34,7 +34,7 @@ from neuronlab.graph_renderer import GraphRenderer
 from neuronlab.input.gestures import GestureRecognizer
 from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
-from neuronlab.nn.feeder import Feeder
+from neuronlab.nn import feeder as feeders
 from neuronlab.nn.gradcheck import gradcheck
 from neuronlab.render import context, glraw, programs
 from neuronlab.render.hud_pass import HudPass
@@ -72,7 +72,7 @@ class App:
         threadpool_limits(limits=1, user_api="blas")
         # Started first: the process loads (~1 s) on the other core while this one opens the
         # window, and is drawing before the pool's filling phase, the frames that need it.
-        feeder_proc = Feeder() if feeder else None
+        feeder_proc = feeders.start() if feeder else None
         self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
         self.size = self.window.get_size()
         palette = palette or Palette()

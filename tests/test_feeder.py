@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from neuronlab.nn import digits
+from neuronlab.nn import feeder as feeders
 from neuronlab.nn.feeder import Feeder
 
 
@@ -144,3 +145,38 @@ def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
     assert g.blocks_queued > drawn
     assert feeder.dropped and all(b > a for a, b in zip(feeder.dropped, feeder.dropped[1:]))
     assert g._debt < (digits.FEEDER_SLACK + 2) * 64
+
+
+def test_where_no_process_can_start_the_exhibit_goes_on_without_one(monkeypatch, caplog):
+    def refuse(*a, **k):
+        raise OSError("processes are not allowed here")
+    monkeypatch.setattr(feeders.mp, "get_context", refuse)
+    with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
+        assert feeders.start() is None
+    assert any("processes are not allowed here" in r.getMessage() for r in caplog.records)
+    g = digits.DigitGenerator(1, chunk=64)
+    g.attach(None)
+    X, y = g.batch(128)                                       # drawn here, as without one
+    assert X.shape == (128, 256) and g.blocks_queued >= 1
+
+
+def test_the_exhibit_trains_from_its_feeder_and_ends_it_when_it_closes():
+    from neuronlab.app import App
+
+    app = App((640, 360), present=False, run_gradcheck=False, iters_per_frame=16, feeder=True)
+    try:
+        gen = app.session.generator
+        feeder = gen.feeder
+        assert feeder is not None and feeder.alive
+        proc = feeder._proc
+        # the frames train while the pool fills, on digits the feeder drew
+        end = time.monotonic() + 60
+        while feeder.delivered == 0 and time.monotonic() < end:
+            app.frame(1 / 60, events=[])
+        assert feeder.delivered > 0
+        assert app.session.trainer.stats.samples_seen > 0
+    finally:
+        app.close()
+    proc.join(10)
+    assert not proc.is_alive() and proc.exitcode == 0
+    assert app.session.generator.feeder is None

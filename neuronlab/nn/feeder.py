@@ -60,6 +60,16 @@ def _serve(requests, results) -> None:
         return
 
 
+def start(ahead: int = AHEAD, block: int = BLOCK) -> "Feeder | None":
+    """A running feeder, or None (logged) where a process cannot be started here: the
+    exhibit then draws every new digit itself."""
+    try:
+        return Feeder(ahead, block)
+    except Exception as e:       # no processes, no pipes, a locked-down kiosk account...
+        log.warning("no feeder process (%s); new digits are drawn in the exhibit", e)
+        return None
+
+
 class Feeder:
     """Draws blocks ahead in a spawned process; ``take`` what has arrived, never waits.
 
@@ -139,6 +149,8 @@ class Feeder:
     def drop(self, j: int) -> None:
         """Block ``j`` is drawn elsewhere: not to be drawn, or taken if it comes anyway."""
         with self._lock:
+            # only blocks asked for recently can still come: the set stays small for weeks
+            self._dropped = {d for d in self._dropped if d > j - 4 * self.ahead}
             self._dropped.add(int(j))
             self._ready.pop(int(j), None)
         if self.alive:
