@@ -234,8 +234,10 @@ def test_the_draw_path_equals_the_reference_for_a_fixed_seed(seed, compiled, mon
     # 1/8-cell rounding edge may land one step over, so a rare image differs by one dab's
     # shift and every other one is bit-identical. The compiled path (numba, a dependency)
     # sums in another order still: images agree to float32 rounding, with the same rare
-    # one-dab shift
+    # one-dab shift. The reference predates the fingertip brush (its random draws come
+    # last, so with none of it the stream is the reference's)
     monkeypatch.setattr(pad, "JIT", compiled)
+    monkeypatch.setattr(digits, "HARD_FRACTION", 0.0)
     assert (pad.kernels() is not None) == compiled
     ref = _reference()
     y = np.random.default_rng(seed).permutation(np.arange(4000) % 10)
@@ -329,3 +331,49 @@ def test_a_family_takes_its_share_against_the_hand_made_styles():
     drawn = np.mean(style - first[6] >= k)
     expected = t_share[first[6] + k:first[6] + count[6]].sum()
     assert abs(drawn - expected) < 0.02 and 0.5 < expected < 0.95
+
+
+def _stroke_width_and_core(monkeypatch, hard: bool, height: float) -> tuple[float, float]:
+    """Median stroke width (cells: ink over half the outline, the pad path's own measure)
+    and mean share of inked pixels at full ink, of 400 raw drawings of one height."""
+    monkeypatch.setattr(digits, "HARD_FRACTION", 1.0 if hard else 0.0)
+    monkeypatch.setattr(digits, "HEIGHT", (height, height * 1.001))
+    monkeypatch.setattr(digits, "BLUR_FRACTION", 0.0)
+    monkeypatch.setattr(digits, "BLOCKY_FRACTION", 0.0)
+    img = digits._draw(np.random.default_rng(3), np.arange(400) % 10)
+    ink = np.where(img >= 0.3, img, 0.0)                    # the faint noise is no stroke
+    outline = np.abs(np.diff(ink, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(ink, axis=2)).sum(axis=(1, 2))
+    inked = img >= 0.5
+    core = ((img >= 0.95) & inked).sum(axis=(1, 2)) / inked.sum(axis=(1, 2))
+    return float(np.median(ink.sum(axis=(1, 2)) / (outline / 2))), float(core.mean())
+
+
+def test_the_fingertip_brush_keeps_its_width_whatever_the_digit_size(monkeypatch):
+    # GIVEN digits 9 and 15 cells tall: the fingertip brush's line stays as wide (a finger
+    # does not shrink for a small digit), inside HARD_WIDTH, while the soft brush's grows
+    small, _ = _stroke_width_and_core(monkeypatch, True, 9.0)
+    large, _ = _stroke_width_and_core(monkeypatch, True, 15.0)
+    assert abs(large / small - 1.0) < 0.1
+    assert digits.HARD_WIDTH[0] - 0.1 < small < digits.HARD_WIDTH[1] + 0.2
+    soft_small, _ = _stroke_width_and_core(monkeypatch, False, 9.0)
+    soft_large, _ = _stroke_width_and_core(monkeypatch, False, 15.0)
+    assert soft_large / soft_small > 1.3
+
+
+def test_the_fingertip_brush_paints_a_full_ink_core_with_a_sharp_edge(monkeypatch):
+    # the pad's brush leaves most of a line at full ink; the soft brush shades it
+    _, hard = _stroke_width_and_core(monkeypatch, True, 12.0)
+    _, soft = _stroke_width_and_core(monkeypatch, False, 12.0)
+    assert hard > 0.45 and hard > 1.6 * soft
+
+
+def test_fingertip_drawings_are_never_blurred_or_blocky(monkeypatch):
+    # GIVEN every drawing due a blur and a coarse grid: only the soft-brush ones get them
+    monkeypatch.setattr(digits, "BLUR_FRACTION", 1.0)
+    monkeypatch.setattr(digits, "BLOCKY_FRACTION", 1.0)
+    r = digits._randoms(np.random.default_rng(4), 4000, digits.ELASTIC)
+    hard = r["hard"]
+    assert abs(hard.mean() - digits.HARD_FRACTION) < 0.03
+    np.testing.assert_array_equal(r["soft"], np.flatnonzero(~hard))
+    np.testing.assert_array_equal(r["blocky"], np.flatnonzero(~hard))
+    assert len(r["blur"]) == len(r["soft"]) and len(r["pixels"]) == r["grid_phase"].shape[1] == len(r["blocky"])

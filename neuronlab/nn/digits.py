@@ -9,6 +9,9 @@ the range real hands show after normalisation (1s up to 1.6 times that: real 1s 
 thicker, and a 1 has no loop to fill); a thicker brush or a strong blur fills
 the loops of 8s, 9s and 6s into blobs no visitor draws. Some come out blurred, some blocky
 (seen through a coarse grid, like a low-resolution scan), some with a little noise.
+Half are painted instead the way the pad's own brush paints a fingertip: a fixed width
+in cells whatever the digit's size, a flat full-ink core with a sharp edge, never
+blurred or blocky -- what a visitor's finger leaves.
 Training digits are also bent by an elastic field (a smooth random displacement of
 their strokes, as Simard et al. 2003 did for MNIST) -- a training-time augmentation
 only: the fixed test set is drawn without it, so it measures the generator's digits, not
@@ -44,6 +47,9 @@ _GAIN = 3.0                  # how quickly overlapping dabs saturate to full ink
 _WIDTH_PER_SIGMA = 3.5       # a line of brush sigma s looks ~3.5 s wide (ink >= 0.5)
 
 BLUR_FRACTION = 0.5
+HARD_FRACTION = 0.5          # drawings painted like the pad's fingertip brush instead
+HARD_WIDTH = (1.2, 1.7)      # its width, cells, whatever the digit's size (the pad's brush: ~1.4)
+HARD_GAIN = 8.0              # its dabs saturate this fast: a flat full-ink core, a sharp edge
 BLOCKY_FRACTION = 0.3        # drawings first seen through a coarse grid (scanned, low-res)
 BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
@@ -61,7 +67,7 @@ WOBBLE = (0.03, 0.07)        # per-stroke shift and stretch (sd, fractions of th
 WARP = 0.15                  # most a smooth wave of one half-wave per digit moves its points
 WARP_FREQ = (1.0, 3.0)       # its frequency, half-waves per digit
 ELASTIC = 0.08               # sd of an elastic field's control displacements (fractions of the digit)
-ELASTIC_SCALE = 0.25         # its smoothness: reach of each of the 3x3 control points (fractions of the digit)
+ELASTIC_SCALE = 0.30         # its smoothness: reach of each of the 3x3 control points (fractions of the digit)
 ELASTIC_IN_TEST = False      # False: elastic distortion is a training-time augmentation only
 WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
@@ -100,19 +106,22 @@ def _profile_table() -> np.ndarray:
     return table
 
 
-def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
+def _render(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray,
+            gain: np.ndarray | None = None) -> np.ndarray:
     """Paint points at (px, py) (N, P) in pad cells, each standing for ``weight`` (N, P)
-    cells of stroke, with brush sigma ``_SIGMAS[sigma_idx]`` (N,) -> images (N, 16, 16)."""
+    cells of stroke, with brush sigma ``_SIGMAS[sigma_idx]`` (N,) and saturation ``gain``
+    (N,) (None: ``_GAIN``) -> images (N, 16, 16)."""
     if len(px) <= _RENDER_CHUNK:
-        return _render_pass(px, py, weight, sigma_idx)
+        return _render_pass(px, py, weight, sigma_idx, gain)
     out = np.empty((len(px), SIDE, SIDE), np.float32)
     for i in range(0, len(px), _RENDER_CHUNK):   # a chunk's (n, P, 16) profiles stay in the core's cache
         s = slice(i, i + _RENDER_CHUNK)
-        out[s] = _render_pass(px[s], py[s], weight[s], sigma_idx[s])
+        out[s] = _render_pass(px[s], py[s], weight[s], sigma_idx[s], None if gain is None else gain[s])
     return out
 
 
-def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray) -> np.ndarray:
+def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: np.ndarray,
+                 gain: np.ndarray | None) -> np.ndarray:
     """``_render`` of one chunk."""
     table = _profile_table()
     n_pos = table.shape[1]
@@ -124,15 +133,22 @@ def _render_pass(px: np.ndarray, py: np.ndarray, weight: np.ndarray, sigma_idx: 
     gy = np.take(flat, base + qy, axis=0)                                # (N, P, 16)
     norm = weight / _SIGMA_NORM[sigma_idx][:, None]                      # (N, P)
     gy *= norm[..., None]
-    return _saturate(gy.transpose(0, 2, 1) @ gx)                         # (N,16,P) @ (N,P,16) -> (N,16,16)
+    return _saturate(gy.transpose(0, 2, 1) @ gx, gain)                   # (N,16,P) @ (N,P,16) -> (N,16,16)
 
 
-def _saturate(s: np.ndarray) -> np.ndarray:
-    """Summed dabs (N, 16, 16) -> ink, in place: overlapping dabs saturate to full ink."""
-    s *= -_GAIN
+def _saturate(s: np.ndarray, gain: np.ndarray | None = None) -> np.ndarray:
+    """Summed dabs (N, 16, 16) -> ink, in place: overlapping dabs saturate to full ink,
+    at ``_GAIN`` or at each image's ``gain`` (N,)."""
+    if gain is None:
+        s *= -_GAIN
+        norm = 1.0 / (1.0 - math.exp(-_GAIN))
+    else:
+        g = gain.astype(np.float32)[:, None, None]
+        s *= -g
+        norm = (1.0 / (1.0 - np.exp(-g.astype(np.float64)))).astype(np.float32)
     np.exp(s, out=s)
     ink = np.subtract(1.0, s, out=s)
-    ink *= 1.0 / (1.0 - math.exp(-_GAIN))
+    ink *= norm
     return np.minimum(ink, 1.0, out=ink)
 
 
@@ -269,6 +285,14 @@ def _randoms(rng: np.random.Generator, n: int, elastic: float) -> dict:
     r["noisy"] = np.flatnonzero(rng.random(n) < 0.4)
     r["noise_lvl"] = _uniform(rng, 0.0, 0.14, (len(r["noisy"]), 1, 1))
     r["noise"] = rng.random((len(r["noisy"]), SIDE, SIDE), dtype=np.float32)
+    # the fingertip brush, drawn last so every earlier draw stays what it was; its
+    # drawings are taken out of the blurred and blocky ones: a finger leaves a sharp line
+    r["hard"] = rng.random(n) < HARD_FRACTION
+    r["hard_width"] = _uniform(rng, *HARD_WIDTH, n)
+    keep = ~r["hard"][r["soft"]]
+    r["soft"], r["blur"] = r["soft"][keep], r["blur"][keep]
+    keep = ~r["hard"][r["blocky"]]
+    r["blocky"], r["pixels"], r["grid_phase"] = r["blocky"][keep], r["pixels"][keep], r["grid_phase"][:, keep]
     return r
 
 
@@ -286,7 +310,7 @@ def _pick_styles(labels: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def _per_sample(labels: np.ndarray, r: dict) -> dict:
     """The whole-digit quantities, one per sample: warp waves, the 2x2 matrix of aspect,
-    shear (italics), rotation and size, brush width and sigma, blur and coarse pitch."""
+    shear (italics), rotation and size, brush width, sigma and saturation (the fingertip brush its own), blur and coarse pitch."""
     f32 = np.float32
     amp = r["amp"] / r["halves"] ** f32(WARP_TAPER)       # faster waves move points less
     ang = r["ang"]
@@ -300,12 +324,18 @@ def _per_sample(labels: np.ndarray, r: dict) -> dict:
     # brush: 1.2 .. 3.6 cells wide, and WIDTH_FRACTION of the digit's height
     frac = r["frac"] * np.asarray(WIDTH_SCALE, np.float32)[labels]
     width = np.clip(height * frac, MIN_WIDTH, 3.6)
-    sigma_idx = np.clip(np.searchsorted(_SIGMAS, width / f32(_WIDTH_PER_SIGMA)), 0, len(_SIGMAS) - 1)
+    sigma = width / f32(_WIDTH_PER_SIGMA)
+    # the fingertip brush: its line's ink reaches 0.5 where a dab's sum falls to ln 2 / gain,
+    # so sigma = width / (2 sqrt(2 ln(gain / ln 2)))
+    hard = r["hard"]
+    sigma[hard] = r["hard_width"][hard] / f32(2 * math.sqrt(2 * math.log(HARD_GAIN / math.log(2))))
+    sigma_idx = np.clip(np.searchsorted(_SIGMAS, sigma), 0, len(_SIGMAS) - 1)
+    gain = np.where(hard, f32(HARD_GAIN), f32(_GAIN)).astype(np.float32)
     # blur sigma 0.4-1.2 cells, at most 6 % of the digit's height so loops stay open
     blur = np.minimum(r["blur"], height[r["soft"]] * f32(BLUR_MAX[1]))
     pitch = height[r["blocky"]] / r["pixels"]              # coarse pixels, cells
     return {"amp": amp, "freq": r["halves"] * f32(np.pi), "cos": np.cos(ang), "sin": np.sin(ang),
-            "affine": affine, "stretch": height * np.sqrt(aspect), "sigma_idx": sigma_idx,
+            "affine": affine, "stretch": height * np.sqrt(aspect), "sigma_idx": sigma_idx, "gain": gain,
             "blur": blur, "pitch": pitch}
 
 
@@ -357,7 +387,7 @@ def _draw_numpy(style: np.ndarray, r: dict, per: dict) -> np.ndarray:
     shift = r["shift"]
     x += (f32(SIDE / 2) + shift[0] * room_x)[:, None]
     y += (f32(SIDE / 2) + shift[1] * room_y)[:, None]
-    img = _render(x, y, w * per["stretch"][:, None], per["sigma_idx"])   # stroke lengths grow with size
+    img = _render(x, y, w * per["stretch"][:, None], per["sigma_idx"], per["gain"])   # stroke lengths grow with size
 
     soft = r["soft"]
     G = None
@@ -427,7 +457,7 @@ def _draw_compiled(k, style: np.ndarray, r: dict, per: dict) -> np.ndarray:
                 el is not None, per["affine"][:, s], r["shift"][:, s], per["sigma_idx"][s], per["stretch"][s],
                 table, f32(_LO), f32(_Q), _SIGMA_NORM, gx[:c], gy[:c])
         np.matmul(gy[:c].transpose(0, 2, 1), gx[:c], out=img[s])
-    _saturate(img)
+    _saturate(img, per["gain"])
     G = None
     if len(r["soft"]):
         G = np.empty((len(r["soft"]), SIDE, SIDE), np.float32)
