@@ -73,15 +73,20 @@ class App:
         # Started first: the process loads (~1 s) on the other core while this one opens the
         # window, and is drawing before the pool's filling phase, the frames that need it.
         feeder_proc = feeders.start() if feeder else None
-        self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
-        self.size = self.window.get_size()
-        palette = palette or Palette()
-        self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
-        session = Session(train_settings, seed=seed, model=model, speeds=speeds,
-                          iters_per_frame=iters_per_frame, feeder=feeder_proc)
-        self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
-                               show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale,
-                               languages=tuple(languages) if languages else strings.DEFAULT_OFFER)
+        try:        # a window or GL failure must not leave the process behind
+            self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
+            self.size = self.window.get_size()
+            palette = palette or Palette()
+            self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
+            session = Session(train_settings, seed=seed, model=model, speeds=speeds,
+                              iters_per_frame=iters_per_frame, feeder=feeder_proc)
+            self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
+                                   show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale,
+                                   languages=tuple(languages) if languages else strings.DEFAULT_OFFER)
+        except BaseException:
+            if feeder_proc is not None:
+                feeder_proc.close()
+            raise
         self.exhibit.release_fingers = self._release_fingers
         self.renderer = GraphRenderer(self.ctx, self.exhibit.layout, palette, min_touch_mm)
         self.pointer = PointerInput(self.size)

@@ -198,12 +198,15 @@ def smaps_split(text: str | None = None, field: str = "Rss") -> dict[str, float]
     return out
 
 
-def rss_mb() -> float:
-    """The resident size of this process in MB (from /proc; the peak where there is none)."""
+def rss_mb(pid: int | None = None) -> float:
+    """The resident size of this process (or of process ``pid``) in MB, from /proc; where
+    there is none, this process's peak (or 0 for another process)."""
     try:
-        with open("/proc/self/statm") as f:
+        with open(f"/proc/{pid or 'self'}/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / MB
     except (OSError, ValueError, IndexError):
+        if pid is not None:
+            return 0.0
         import resource
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

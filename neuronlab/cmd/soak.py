@@ -289,6 +289,10 @@ def run(args) -> int:
                     app.kiosk.exit_status = None
         rss_end = rss_mb()
         gl_end = app.gl_object_count()
+        feeder = app.session.generator.feeder
+        if feeder is not None:   # the second process counts against the kiosk's memory too
+            log.info("soak: feeder process %s, alive %s, %d blocks delivered, rss %.1f MB",
+                     feeder.pid, feeder.alive, feeder.delivered, rss_mb(feeder.pid))
         if rss_start is None:
             rss_start, gl_start = rss_end, gl_end
         else:

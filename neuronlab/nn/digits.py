@@ -77,6 +77,7 @@ POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every
 FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
                              # chunks are owed; then the generator draws them itself,
 FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
+QUEUE_CAP = 512              # new samples kept queued per digit at most
 FRESH_CHUNK = 256            # new samples are drawn in blocks of this many: drawing costs
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
@@ -505,8 +506,10 @@ class DigitGenerator:
     ``FEEDER_SLACK`` chunks are owed the generator draws one small block a batch itself
     (``FEEDER_OWN``), the one asked for last (or as many as a digit with no sample in the
     pool yet needs). Each
-    numbered block is still drawn once, by one side, but when a new sample joins then
-    depends on the feeder's timing: with a feeder the stream is not reproducible.
+    numbered block is meant for one side (one dropped while the process draws it is let
+    go when it comes), but when a new sample joins depends on the feeder's timing: with a
+    feeder the stream is not reproducible, and past twice ``FEEDER_SLACK`` chunks a slow
+    feeder's debt is forgiven.
     """
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
@@ -572,8 +575,11 @@ class DigitGenerator:
                 if len(got) < len(rows):      # not delivered yet: pool picks now, new ones later
                     new[rows[len(got):]] = False
                     self._debt += len(rows) - len(got)
+            if self.feeder is not None:   # a slow feeder's debt is forgiven past this
+                self._debt = min(self._debt, 2 * FEEDER_SLACK * max(self.chunk, 1))
             fi = np.flatnonzero(new)
             self._store(X[fi], y[fi])
+            self._trim_queues()
         oi = np.flatnonzero(~new)
         if len(oi):
             d = y[oi]
@@ -631,6 +637,13 @@ class DigitGenerator:
                 self._queued[d].append(rows)
                 self._queued_n[d] += len(rows)
         self.blocks_queued += 1
+
+    def _trim_queues(self) -> None:
+        """Batches take each digit's new rows in varying numbers, so a queue's surplus would
+        drift up for ever: past ``QUEUE_CAP`` its oldest rows are let go."""
+        for d, q in enumerate(self._queued):
+            while q and self._queued_n[d] - len(q[0]) >= QUEUE_CAP:
+                self._queued_n[d] -= len(q.pop(0))
 
     def _queue_arrived(self) -> bool:
         """Queue the first delivered block, if one has come; ask for another."""
