@@ -40,7 +40,7 @@ from bench import real_sets as R  # noqa: E402
 from neuronlab.nn import digits, pad, strokes  # noqa: E402
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-class", type=int, default=3000)
     ap.add_argument("--neighbours", type=int, default=5)
@@ -63,7 +63,7 @@ def main() -> None:
                     help="the real dev digits fitted to: placed large, or drawn through the pad's brush")
     ap.add_argument("--hard", action="store_true",
                     help="draw every generated digit in the fingertip brush (digits.HARD_FRACTION 1)")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     if a.hard:
         digits.HARD_FRACTION = 1.0
     # every style drawn equally often, so a style's count says how near real hands lie
