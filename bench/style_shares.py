@@ -11,6 +11,7 @@ at ``--floor``) to paste or try with ``bench/real_handwriting.py --set``.
 
     .venv/bin/python bench/style_shares.py [--per-class 3000] [--floor 0.25] [--seed 5]
         [--families 2 4 5 6 7] [--intrusion 1.0] [--sk 0.3] [--realism 1]
+        [--real placed|finger] [--hard]
 
 ``--families`` adds those digits' parametric variants (``strokes.families``) to the fit
 and also prints each family's total share (``strokes.FAMILY_SHARE``). ``--intrusion``
@@ -20,7 +21,8 @@ weighs each style down by how often it is nearer other digits' real hands than t
 (its odd half, ``sk_varied_odd`` in ``bench/real_handwriting.py``, stays unseen; the
 halves share writers). ``--realism R`` scales each style by its recognition rate, to the
 power R, by a network trained on those real digits (an instrument, never the exhibit's).
-Only the dev half is looked at; the holdout half stays unseen.
+``--real finger --hard`` fits the fingertip brush's drawings to the dev half drawn
+through the pad's brush instead. Only the dev half is looked at; the holdout half stays unseen.
 Prints figures; asserts nothing.
 """
 from __future__ import annotations
@@ -38,7 +40,7 @@ from bench import real_sets as R  # noqa: E402
 from neuronlab.nn import digits, pad, strokes  # noqa: E402
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-class", type=int, default=3000)
     ap.add_argument("--neighbours", type=int, default=5)
@@ -57,7 +59,13 @@ def main() -> None:
                     help="> 0: also scale each style's share by its recognition rate to this "
                          "power, read by a network trained on the real digits fitted to "
                          "(as bench/style_realism.py trains one: a measuring instrument only)")
-    a = ap.parse_args()
+    ap.add_argument("--real", choices=("placed", "finger"), default="placed",
+                    help="the real dev digits fitted to: placed large, or drawn through the pad's brush")
+    ap.add_argument("--hard", action="store_true",
+                    help="draw every generated digit in the fingertip brush (digits.HARD_FRACTION 1)")
+    a = ap.parse_args(argv)
+    if a.hard:
+        digits.HARD_FRACTION = 1.0
     # every style drawn equally often, so a style's count says how near real hands lie
     # to it, not how often the generator happens to draw it
     strokes._SHARES, strokes._FAMILY_WEIGHTS, strokes.FAMILY_SHARE = {}, {}, {}
@@ -66,7 +74,8 @@ def main() -> None:
     for cached in (strokes.templates, digits._style_table):
         cached.cache_clear()
     X, y = R.mnist_split("dev")
-    real = pad.to_network(R.placed_pads(X, "large", seed=1))
+    real = pad.to_network(R.finger_pads(X, "large", seed=1) if a.real == "finger"
+                          else R.placed_pads(X, "large", seed=1))
     weight = np.ones(len(y))
     if a.sk > 0:   # European hands beside MNIST's US ones; the odd half stays unseen
         from bench.real_handwriting import sklearn_pads

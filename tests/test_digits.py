@@ -377,3 +377,40 @@ def test_fingertip_drawings_are_never_blurred_or_blocky(monkeypatch):
     np.testing.assert_array_equal(r["soft"], np.flatnonzero(~hard))
     np.testing.assert_array_equal(r["blocky"], np.flatnonzero(~hard))
     assert len(r["blur"]) == len(r["soft"]) and len(r["pixels"]) == r["grid_phase"].shape[1] == len(r["blocky"])
+
+
+def test_the_share_fit_can_fit_the_fingertip_brush_to_finger_drawn_digits(monkeypatch, capsys):
+    """bench/style_shares.py --real finger --hard: the generated digits all in the fingertip
+    brush, the real ones drawn through the pad's brush (a few per class, to stay quick)."""
+    _reference()                       # puts the repository root on the import path
+    from bench import real_sets, style_shares
+    from neuronlab.nn import strokes
+    for name in ("_SHARES", "_FAMILY_WEIGHTS", "FAMILY_SHARE"):   # the fit replaces these
+        monkeypatch.setattr(strokes, name, getattr(strokes, name))
+    monkeypatch.setattr(digits, "HARD_FRACTION", digits.HARD_FRACTION)
+    X, y = real_sets.mnist_split("dev")
+    few = np.concatenate([np.flatnonzero(y == d)[:3] for d in range(10)])
+    monkeypatch.setattr(real_sets, "mnist_split", lambda part: (X[few], y[few]))
+    calls, hard = [], []
+    for fn in ("finger_pads", "placed_pads"):
+        orig = getattr(real_sets, fn)
+        monkeypatch.setattr(real_sets, fn, lambda *a, _f=orig, _n=fn, **k: calls.append(_n) or _f(*a, **k))
+    randoms = digits._randoms
+    monkeypatch.setattr(digits, "_randoms", lambda *a, **k: hard.append(randoms(*a, **k)) or hard[-1])
+    try:
+        style_shares.main(["--per-class", "20", "--real", "finger", "--hard"])
+        assert calls == ["finger_pads"]
+        assert len(hard) == 1 and hard[0]["hard"].all() and len(hard[0]["hard"]) == 200
+        out = capsys.readouterr().out
+        shares = eval(out.strip().splitlines()[-1])     # the printed literal
+        assert sorted(shares) == list(range(10))
+        assert all(min(v.values()) >= 0.25 for v in shares.values())
+        hard.clear()
+        monkeypatch.setattr(digits, "HARD_FRACTION", 0.5)   # --hard set it for the process
+        style_shares.main(["--per-class", "20"])        # the default: placed, both brushes
+        assert calls[-1] == "placed_pads"
+        assert 0 < hard[0]["hard"].mean() < 1
+    finally:
+        monkeypatch.undo()
+        strokes.templates.cache_clear()
+        digits._style_table.cache_clear()
