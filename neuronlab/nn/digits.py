@@ -685,6 +685,9 @@ class DigitGenerator:
         asked of a former feeder are then drawn here when due)."""
         self.feeder = feeder
         if feeder is not None:
+            for j, size in sorted(self._sizes.items()):   # asked of a former one: ask again
+                if not feeder.request(self.entropy, j, size):
+                    return
             self._ask_ahead()
 
     def _store(self, X: np.ndarray, y: np.ndarray) -> None:
