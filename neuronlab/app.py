@@ -288,6 +288,7 @@ class App:
         if ses.source != "training" and ses.train_version:
             ses.refresh()
         self.stage.tick = int(self.clock * 8)
+        self.stage.clock = self.clock
         self._layout()
         # Draw what is true now, let the renderer's threads rasterise it while this thread
         # trains, then present: on a software renderer the two overlap on separate cores.

@@ -9,6 +9,7 @@ import pygame
 
 from neuronlab import strings
 from neuronlab.nn.mlp import N_PARAMS
+from neuronlab.scenes.base import STATS_PHASE
 from neuronlab.ui import panels, text
 from neuronlab.ui.widgets import panel_surface
 
@@ -186,7 +187,7 @@ class CommonPanels:
         badge = gradcheck_badge(tr, gradcheck, lang)
         # live numbers are sampled once per tick (8 a second), so the panel is re-rendered
         # and re-uploaded at most that often while training changes them every frame
-        sample = (stage.tick, lang)
+        sample = (stage.tick_at(8, STATS_PHASE), lang)
         if self._stats is None or self._stats[0] != sample or not ses.training_active:
             self._stats = (sample, tuple(stats_rows(tr, ses, lang)))
         rows = self._stats[1]

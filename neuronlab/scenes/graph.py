@@ -13,7 +13,7 @@ import pygame
 
 from neuronlab.commands import BackToNow, Select, SwitchScene, TimeTravel
 from neuronlab.nn.pace import summary
-from neuronlab.scenes.base import Scene, Stage
+from neuronlab.scenes.base import STATS_PHASE, Scene, Stage
 from neuronlab.strings import format_count, format_decimal, format_percent
 from neuronlab.scenes.strips import FeatureStrip, strip_rect
 from neuronlab.session import Neuron
@@ -172,7 +172,7 @@ class GraphScene(Scene):
         """Where learning stands in one plain line, under the first-layer pictures."""
         ses, s = stage.session, stage.s
         # sampled like the stats panel (once a tick while training), so the two agree
-        sample = (stage.tick, stage.lang)
+        sample = (stage.tick_at(8, STATS_PHASE), stage.lang)
         if self._story is None or self._story[0] != sample or not ses.training_active:
             st = ses.trainer.stats
             seen, acc = st.samples_seen, st.test_accuracy

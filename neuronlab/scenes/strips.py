@@ -48,7 +48,8 @@ class FeatureStrip:
 
     def show(self, stage: Stage, selected: int | None) -> None:
         rect, item = strip_rect(stage, 16)
-        key = ("features", stage.tick // 2, selected, stage.lang, rect.size)
+        # 4 a second, an eighth of its tick before the others' boundaries
+        key = ("features", stage.tick_at(4, 0.125), selected, stage.lang, rect.size)
         stage.panel("features", key, lambda: self.render(stage, rect, item, selected), rect.topleft)
 
     def render(self, stage: Stage, rect: pygame.Rect, item: int, selected: int | None) -> pygame.Surface:
