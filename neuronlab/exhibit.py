@@ -119,7 +119,6 @@ class Exhibit:
         self.stage = Stage(session, self.tr, self._regions(), self.palette,
                            show or (lambda *a, **k: None), self.apply)
         self.stage.lang = lang
-        self.stage.tick = 0
         self.stage.teaching = None
         if self.scene is not None:
             self.scene.enter(self.stage)
