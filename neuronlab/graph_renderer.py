@@ -100,9 +100,11 @@ class GraphFit:
 
 
 # How many frames a change of the input sheet's wires may take to show (render/wire_cache):
-# the weights drifting under training, and the training sample of the moment changing
-# (the forward sweep dims that layer while it is redrawn). Anything a visitor did shows
-# in the very frame.
+# the weights drifting under training, and a new input (the training sample of the moment,
+# a stroke on the pad, another test digit: the forward sweep dims that layer meanwhile).
+# A stroke drawn straight onto the frame cost painting frames a third of their CPU, and
+# the balls show the stroke at once anyway. Anything else a visitor did (a tap on a neuron,
+# another wire mode, another scene's input) shows in the very frame.
 DRIFT_FRAMES = 8          # about 1/8 s at 60 fps
 SAMPLE_FRAMES = 3
 
@@ -121,6 +123,7 @@ class GraphRenderer:
         self._seen_train = 0
         self._in_sheet = layout.wire_layer == 1
         self._state = None          # what a visitor set last frame (see _spread)
+        self._sample_left = 0       # frames a new input's quicker redraw still applies
         self._drawn = None          # (arrays to draw, the arrays returned, spread) this frame
 
     def arrays(self, dt: float, ses) -> GraphArrays:
@@ -164,10 +167,16 @@ class GraphRenderer:
         """How many frames this frame's change of the sheet's wires may take to show."""
         state = (ses.source, ses.input_version if ses.source != "training" else None, ses.highlight,
                  ses.selected, ses.wire_mode, ses.knockout_version, id(getattr(ses, "correction", None)))
-        if state != self._state:
-            self._state = state
-            return 0
+        was, self._state = self._state, state
+        if state != was and not (was is not None and state[0] == was[0] and state[2:] == was[2:]):
+            return 0           # more than the input changed: show it now
         if ses.input_version != self._seen_input:
+            # a visitor's redraw under way may hold an older stroke: the next one is as quick
+            # (training's samples come seldom enough to drift in at the slower pace)
+            self._sample_left = 2 * SAMPLE_FRAMES if ses.source != "training" else 0
+            return SAMPLE_FRAMES
+        if self._sample_left > 0:
+            self._sample_left -= 1
             return SAMPLE_FRAMES
         return DRIFT_FRAMES
 

@@ -1,16 +1,18 @@
-"""In the running exhibit the input sheet's cached wire layer is drawn again in the very
-frame a stroke re-fires the graph, with that frame's numbers, and not at all while
-nothing changes (render/wire_cache)."""
+"""In the running exhibit a stroke on the pad reaches the input sheet's cached wire layer
+within a few frames, with the numbers of its moment, never drawn straight onto the frame;
+and a still exhibit draws nothing (render/wire_cache)."""
 import numpy as np
 
 from neuronlab import commands as cmd
+from neuronlab.graph_renderer import SAMPLE_FRAMES
 from neuronlab.render.graph_pass import GraphPass
+from neuronlab.render.wire_cache import same_rows
 from tests.helpers import app_fixtures, command, finger, frames
 
 shared_app, app = app_fixtures((640, 400))
 
 
-def test_a_stroke_redraws_the_layer_in_its_frame_and_a_still_exhibit_draws_nothing(app):
+def test_a_stroke_reaches_the_layer_in_a_few_frames_and_a_still_exhibit_draws_nothing(app):
     gp = app.renderer.graph_pass
     cache = gp.cache
     app.apply(cmd.SwitchScene("draw"))
@@ -19,31 +21,47 @@ def test_a_stroke_redraws_the_layer_in_its_frame_and_a_still_exhibit_draws_nothi
     r, s, st = cache.redraws, cache.slices, cache.straight
     frames(app, 20)
     assert (cache.redraws, cache.slices, cache.straight) == (r, s, st)
-    # WHEN a finger paints a stroke
+    # WHEN a finger paints a stroke, a move every frame
     pad = app.scenes["draw"].pad_rect(app.stage)
     x, y = pad.x + pad.w * 0.3, pad.y + pad.h * 0.5
     size = app.size
     app.frame(1 / 60, events=[finger("down", x, y, size=size)])
-    app.frame(1 / 60, events=[finger("move", x + pad.w * 0.4, y, size=size)])
-    # THEN that very frame drew its wires straight onto the frame, with its numbers
-    assert cache.straight >= st + 2 and app.session.pad_image.any()
-    shown = app.read_pixels()
+    for k in range(1, 9):
+        app.frame(1 / 60, events=[finger("move", x + pad.w * 0.05 * k, y, size=size)])
+    # THEN no frame drew the sheet straight: the layer was redrawn in slices beside them
+    assert cache.straight == st and cache.slices >= s + 6 and app.session.pad_image.any()
+    # AND the layer on display holds the rows of the last stroke's frame, or of a later
+    # one, within the slices of one redraw and its swap
+    stroke_rows = gp._sheet_rows.copy()
+    handed = [stroke_rows]
+    for waited in range(1, 2 * SAMPLE_FRAMES + 2):
+        frames(app, 1)
+        handed.append(gp._sheet_rows.copy())
+        if any(same_rows(cache.rows, h) for h in handed):
+            break
+    assert any(same_rows(cache.rows, h) for h in handed), "the stroke never reached the layer"
+    assert waited <= 2 * SAMPLE_FRAMES + 1
     fresh = GraphPass(app.ctx, app.layout, app.palette)
     try:
+        # AND once the view's scales settle, the screen shows what drawing the numbers of
+        # the moment straight gives (up to the 8-bit layer, and where a sheet wire crosses
+        # a deeper one: "over" laid in another order)
+        frames(app, 90)
+        shown = app.read_pixels()
         view, proj = app.matrices()
-        drawn = app.renderer._drawn[0]
-        fresh.update(drawn)
+        fresh.update(app.renderer._drawn[0])
         app.ctx.screen.use()                     # drawn where the exhibit drew it, HUD aside
         fresh.draw(view, proj, app.ctx.screen.viewport, app.clock)
         picture = app.read_pixels()
         free = np.ones(shown.shape[:2], bool)    # where no HUD panel lies over the graph
-        for x, y, w, h in (app.hud.panels[n].rect for n in app.hud.order):
-            free[max(0, y):y + h, max(0, x):x + w] = False
+        for px, py, w, h in (app.hud.panels[n].rect for n in app.hud.order):
+            free[max(0, py):py + h, max(0, px):px + w] = False
         assert free.mean() > 0.3
-        np.testing.assert_array_equal(shown[free], picture[free])
-        # and the next frame lays the same numbers in the cache
-        frames(app, 1)
-        assert cache.redraws == r + 1 and cache.front_pixels()[..., 3].max() > 100
+        lit = picture[free].max(axis=1) > 40
+        assert lit.sum() > 2000                  # wires and balls are in the picture
+        off = np.abs(shown[free].astype(int) - picture[free]).max(axis=1) > 2
+        assert off.sum() <= 0.002 * lit.sum()
+        assert cache.front_pixels()[..., 3].max() > 100
     finally:
         fresh.release()
         app.frame(1 / 60, events=[finger("up", x + pad.w * 0.4, y, size=size)])
