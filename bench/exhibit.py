@@ -217,7 +217,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--frames", type=int, default=240, help="frames per phase (steady, paint, bold)")
-    ap.add_argument("--fill-frames", type=int, default=240, help="at most this many while the pool fills")
+    ap.add_argument("--fill-frames", type=int, default=480, help="at most this many while the pool fills")
     ap.add_argument("--iters", type=int, default=16)
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--baseline", default=None, help="another checkout, measured interleaved")

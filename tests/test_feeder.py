@@ -49,7 +49,8 @@ def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
 
 def test_the_stream_is_the_same_with_a_feeder_as_without():
     # GIVEN two generators of one seed, one with a feeder that has started
-    plain, fed = digits.DigitGenerator(3, chunk=64), digits.DigitGenerator(3, chunk=64)
+    # (half of each batch new while the pool fills: 12 batches need 20-32 blocks)
+    plain, fed = digits.DigitGenerator(3, chunk=64, fill=0.5), digits.DigitGenerator(3, chunk=64, fill=0.5)
     feeder = Feeder(ahead=32)
     try:
         fed.attach(feeder)

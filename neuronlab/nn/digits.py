@@ -72,7 +72,7 @@ ELASTIC_IN_TEST = False      # False: elastic distortion is a training-time augm
 WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves move less, so a stroke bends without folding
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
-POOL_FILL = 0.5              # fraction of each batch drawn new while the pool is filling
+POOL_FILL = 0.25             # fraction of each batch drawn new while the pool is filling
 POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
 FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
                              # chunks are owed; then the generator draws them itself,

@@ -1,7 +1,7 @@
 """The feeder: a second process that draws the generator's new training digits ahead.
 
 Owns that process and the pipes to it. Drawing new digits is the training's dearest part
-while the pool fills (half of every batch is new), and inside the exhibit it shares the
+while the pool fills (a quarter of every batch is new), and inside the exhibit it shares the
 main thread with the frame. The feeder draws ``digits.draw_block`` blocks on the other
 core with the compiled kernels (``pad.JIT``; numba loads there, not beside the frame), at
 a lower priority, and hands them over through a pipe. The generator never waits for it:
