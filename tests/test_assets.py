@@ -61,6 +61,14 @@ def test_the_wheel_carries_every_bundled_file_and_every_package():
               for p in (ROOT / "neuronlab").rglob("__init__.py")}
     assert set(PYPROJECT["packages"]) == source | {"neuronlab.assets"}
     assert PYPROJECT["package-dir"]["neuronlab.assets"] == "assets"
+    # and the data files that live inside the packages (the training pool's realism table)
+    for pkg in sorted(source):
+        folder = ROOT.joinpath(*pkg.split("."))
+        files = [p.name for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc")]
+        globs = PYPROJECT["package-data"].get(pkg, [])
+        left = [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)]
+        assert not left, f"files in {pkg} the wheel would leave out: {left}"
+    assert "realism.txt" in PYPROJECT["package-data"]["neuronlab.nn"]
 
 
 def test_an_uninstalled_checkout_finds_its_top_level_assets(monkeypatch):

@@ -116,8 +116,10 @@ def _pooled_stream(g, n, batches):
     return Xs, ys, full
 
 
-def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks():
+def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch):
     # GIVEN a pool of 1000 that fills at half of each batch new, then 1/8 new in chunks of 25
+    # (its picks even: the realism's leaning is tested on its own, below)
+    monkeypatch.setattr(digits, "REALISM", False)
     g = digits.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
     Xs, ys, full = _pooled_stream(g, 100, 60)
     X, y = np.concatenate(Xs), np.concatenate(ys)
@@ -414,3 +416,59 @@ def test_the_share_fit_can_fit_the_fingertip_brush_to_finger_drawn_digits(monkey
         monkeypatch.undo()
         strokes.templates.cache_clear()
         digits._style_table.cache_clear()
+
+
+def test_the_realism_table_fits_the_generator_and_leaves_1s_7s_9s_even():
+    # GIVEN the shipped table and the generator's own fresh digits
+    table = digits.realism_table()
+    assert table is not None and table.shape == (10, 257)
+    X, y = digits.DigitGenerator(21, pool=0).batch(3000)
+    keep = digits.realism(X, y, table)
+    # THEN every chance lies in (0, 1]; 1s, 7s and 9s are always kept
+    assert np.all((keep > 0) & (keep <= 1))
+    assert np.all(keep[np.isin(y, [1, 7, 9])] == 1)
+    # AND for the other digits the table still fits the generator: its bias is the median
+    # logit, so about half are kept for sure and the rest lean away (a stale table drifts)
+    for d in (0, 2, 3, 4, 5, 6, 8):
+        k = keep[y == d]
+        assert 0.3 <= np.mean(k == 1) <= 0.7, d
+        assert 0.5 <= k.mean() <= 0.9 and np.quantile(k, 0.1) < 0.6, d
+
+
+def test_pool_picks_are_kept_with_their_realism():
+    # GIVEN a full pool whose even slots are real-looking (1) and odd ones not (0.1)
+    g = digits.DigitGenerator(8, pool=2000, fill=1.0, fresh=0.01)
+    while not g.pool_full:
+        g.batch(500)
+    assert g._table is not None
+    g._keep[:] = np.where(np.arange(g._keep.shape[1]) % 2 == 0, 1.0, 0.1)
+    # WHEN 200,000 picks are made
+    d = np.tile(np.arange(10), 20_000)
+    slots = g._picks(d)
+    # THEN each slot is picked in proportion to its realism, up to the last try's fallback:
+    # P(s) ~ a_s * sum_{k < T-1} (1 - mean a)^k + (1 - mean a)^(T-1)
+    T, miss = digits.REALISM_TRIES, 1 - 0.55
+    hit = sum(miss ** k for k in range(T - 1))
+    expected = (1.0 * hit + miss ** (T - 1)) / (0.1 * hit + miss ** (T - 1))
+    even = np.mean(slots % 2 == 0)
+    assert even / (1 - even) == pytest.approx(expected, rel=0.05)
+    assert np.all(slots < g._count[d])
+
+
+@pytest.mark.parametrize("content", [None, "this is no table", "1 2 3\n4 5 6\n", ("nan " * 257 + "\n") * 10])
+def test_a_missing_or_garbled_realism_table_leaves_the_picks_even(monkeypatch, tmp_path, caplog, content):
+    # GIVEN a table file that is missing, not numbers, the wrong shape or not finite
+    if content is not None:
+        (tmp_path / digits.REALISM_FILE).write_text(content)
+    monkeypatch.setattr(digits.resources, "files", lambda package: tmp_path)
+    digits.realism_table.cache_clear()          # cleared again below, for the other tests
+    try:
+        with caplog.at_level("WARNING", logger="neuronlab.train"):
+            g = digits.DigitGenerator(3, pool=500, fill=0.5)
+            X, y = g.batch(200)
+        # THEN it says so, and the generator serves its digits with even picks
+        assert g._table is None and "realism table" in caplog.text
+        assert X.shape == (200, 256) and np.isfinite(X).all()
+        assert np.all(g._keep == 1)
+    finally:
+        digits.realism_table.cache_clear()

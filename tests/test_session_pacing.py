@@ -13,9 +13,9 @@ def _fresh_per_frame(ses, frames):
     drawn = []
     store = gen._store
 
-    def counting_store(X, y):
+    def counting_store(X, y, *keep):
         drawn[-1] += len(y)
-        return store(X, y)
+        return store(X, y, *keep)
 
     gen._store = counting_store
     for f in range(frames):
@@ -42,15 +42,15 @@ def test_with_the_pool_full_each_frame_draws_what_it_owes_not_a_lump_every_16th(
 
 
 def test_while_the_pool_fills_a_frame_still_draws_in_one_economical_chunk():
-    # GIVEN a fresh exhibit at x16: half of each batch is new until the pool is full
+    # GIVEN a fresh exhibit at x16: a quarter of each batch is new until the pool is full
     ses = Session(TrainSettings(test_every=10**9), seed=4, iters_per_frame=16)
     gen = ses.generator
     calls = []
     draw_store = gen._store
-    gen._store = lambda X, y: (calls.append(len(y)), draw_store(X, y))[1]
+    gen._store = lambda X, y, *keep: (calls.append(len(y)), draw_store(X, y, *keep))[1]
     # WHEN 5 frames train
     for f in range(5):
         ses.update(f / 60)
-    # THEN the new digits (half of every prefetch) still come in draws of at least the
+    # THEN the new digits (a quarter of every prefetch) still come in draws of at least the
     # generator's economical chunk, not in many small ones
     assert len(calls) >= 2 and min(calls) >= FRESH_CHUNK_MAX, calls

@@ -18,6 +18,13 @@ only: the fixed test set is drawn without it, so it measures the generator's dig
 the distortion. ``raw_batch`` returns those pad-like images; ``batch`` sends them through
 ``pad.to_network`` -- the same path a visitor's drawing takes.
 
+The pool's picks lean towards the digits that look like real hands: a per-digit
+logistic model (``realism.txt`` beside this module, fitted by ``bench/realism_fit.py`` to tell
+the MNIST dev half's digits from the generator's) gives each pooled digit a realism in
+(0, 1], and a pick is kept with that chance, else drawn again (``REALISM_TRIES``). Every
+new digit is still used once as drawn; 1s, 7s and 9s are left even, since their
+European forms (scikit-learn's writers) are what MNIST's US hands lack.
+
 Drawing is vectorised across the batch: every step works on all B digits' points at
 once, and the heavy ones (elastic field, brush) a cache-sized chunk of samples at a time.
 Each stroke point is a small Gaussian dab whose pixel-area integral is separable, so
@@ -30,8 +37,11 @@ Imports numpy only (numba through ``pad.kernels``, when asked for).
 """
 from __future__ import annotations
 
+import io
+import logging
 import math
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -78,6 +88,9 @@ FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until
                              # chunks are owed; then the generator draws them itself,
 FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
 QUEUE_CAP = 512              # new samples kept queued per digit at most
+REALISM = True               # pool picks weighted by the fitted realism table (if it loads)
+REALISM_TRIES = 4            # a pick is drawn again at most this many times in all
+REALISM_FILE = "realism.txt"   # beside this module; bench/realism_fit.py writes it
 FRESH_CHUNK = 256            # new samples are drawn in blocks of this many: drawing costs
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
@@ -482,6 +495,33 @@ def draw_block(entropy, j: int, size: int) -> tuple[np.ndarray, np.ndarray]:
     return to_network(_draw(rng, y)), y
 
 
+@lru_cache(maxsize=1)
+def realism_table() -> np.ndarray | None:
+    """(10, 257) float32: per digit, a logistic model's 256 weights and its bias less the
+    median logit of the generator's digits; None when the file is missing or malformed
+    (then the picks are even)."""
+    try:
+        text = resources.files(__package__).joinpath(REALISM_FILE).read_text()
+        table = np.loadtxt(io.StringIO(text), dtype=np.float32, ndmin=2)
+    except (OSError, ValueError) as e:
+        logging.getLogger("neuronlab.train").warning("realism table unreadable (%s): pool picks even", e)
+        return None
+    if table.shape != (10, SIDE * SIDE + 1) or not np.isfinite(table).all():
+        logging.getLogger("neuronlab.train").warning(
+            "realism table of shape %s or not finite: pool picks even", table.shape)
+        return None
+    return table
+
+
+def realism(X: np.ndarray, y: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """(m,) chance in (0, 1] that a pick of each network input X (m, 256) of digit y is
+    kept: exp(logit - median), capped at 1, so the more a digit looks like the real ones
+    the likelier it is trained on."""
+    W = table[y]                                                   # (m, 257)
+    z = np.einsum("ij,ij->i", X, W[:, :-1]) + W[:, -1]
+    return np.exp(np.minimum(z, 0.0)).astype(np.float32)
+
+
 class DigitGenerator:
     """An endless, seeded, class-balanced stream of training digits.
 
@@ -525,6 +565,9 @@ class DigitGenerator:
         self._pool = np.zeros((10, cap, SIDE * SIDE), np.float32)   # (digit, slot, 256)
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
+        self._table = realism_table() if REALISM else None
+        self._keep = np.ones((10, cap), np.float32)                 # each slot's realism
+        self._width = SIDE * SIDE + (self._table is not None)       # a queued row: input, realism
         self._debt = 0.0                                            # fresh samples owed
         self._queued: list[list[np.ndarray]] = [[] for _ in range(10)]   # drawn, not yet served
         self._queued_n = np.zeros(10, np.int64)
@@ -568,24 +611,53 @@ class DigitGenerator:
         if len(fi):
             # with a feeder: at most one block drawn here per batch, and only once it is late
             own = 1 if self._debt >= FEEDER_SLACK * max(self.chunk, 1) else 0
+            K = np.ones(n, np.float32)   # the new rows' realism
+            held = []                    # new digits that join the pool unserved
             for d in np.unique(y[fi]):
                 rows = fi[y[fi] == d]
                 got, own = self._take_fresh(int(d), len(rows), len(fi), own, bool(must[rows].any()))
+                got, keep = got[:, :SIDE * SIDE], got[:, SIDE * SIDE:].ravel()
+                unserved = 0
+                if len(keep) and not must[rows].any():
+                    # served with their realism, as a pick is kept (no extra digit is drawn):
+                    # the others join the pool, and their rows are picks
+                    served = self.rng.random(len(got)) < keep
+                    unserved = len(got) - int(served.sum())
+                    if unserved:
+                        held.append((int(d), got[~served], keep[~served]))
+                        got, keep = got[served], keep[served]
                 X[rows[:len(got)]] = got
+                if len(keep):
+                    K[rows[:len(got)]] = keep
                 if len(got) < len(rows):      # not delivered yet: pool picks now, new ones later
                     new[rows[len(got):]] = False
-                    self._debt += len(rows) - len(got)
+                    self._debt += len(rows) - len(got) - unserved
             if self.feeder is not None:   # a slow feeder's debt is forgiven past this
                 self._debt = min(self._debt, 2 * FEEDER_SLACK * max(self.chunk, 1))
             fi = np.flatnonzero(new)
-            self._store(X[fi], y[fi])
+            if held:                  # one store for the batch: the served and the held
+                self._store(np.concatenate([X[fi]] + [h[1] for h in held]),
+                            np.concatenate([y[fi]] + [np.full(len(h[1]), h[0]) for h in held]),
+                            np.concatenate([K[fi]] + [h[2] for h in held]))
+            else:
+                self._store(X[fi], y[fi], K[fi] if self._table is not None else None)
             self._trim_queues()
         oi = np.flatnonzero(~new)
         if len(oi):
             d = y[oi]
-            slot = (self.rng.random(len(oi)) * self._count[d]).astype(np.int64)
-            X[oi] = self._pool[d, slot]                             # (m, 256) gathered copies
+            X[oi] = self._pool[d, self._picks(d)]                   # (m, 256) gathered copies
         return X, y
+
+    def _picks(self, d: np.ndarray) -> np.ndarray:
+        """Pool slots for one pick of each digit in d (m,): even, or kept with each slot's
+        realism and else drawn again, the last try kept whatever it is."""
+        m = len(d)
+        if self._table is None:
+            return (self.rng.random(m) * self._count[d]).astype(np.int64)
+        tries = (self.rng.random((REALISM_TRIES, m)) * self._count[d]).astype(np.int64)
+        kept = self.rng.random((REALISM_TRIES, m)) < self._keep[d, tries]
+        kept[-1] = True
+        return tries[kept.argmax(axis=0), np.arange(m)]
 
     def _take_fresh(self, d: int, c: int, want: int, own: int = 0,
                     must: bool = True) -> tuple[np.ndarray, int]:
@@ -611,7 +683,7 @@ class DigitGenerator:
                 break
         c = min(c, int(self._queued_n[d]))
         if c == 0:
-            return np.empty((0, SIDE * SIDE), np.float32), own
+            return np.empty((0, self._width), np.float32), own
         q, parts, need = self._queued[d], [], c
         while need:
             if len(q[0]) <= need:
@@ -630,7 +702,10 @@ class DigitGenerator:
         return j
 
     def _queue(self, X: np.ndarray, y: np.ndarray) -> None:
-        """A block's digits into the per-digit queues."""
+        """A block's digits into the per-digit queues (each row with its realism after
+        it, when the table is on)."""
+        if self._table is not None:
+            X = np.concatenate([X, realism(X, y, self._table)[:, None]], axis=1)
         for d in range(10):
             rows = X[y == d]
             if len(rows):
@@ -690,8 +765,9 @@ class DigitGenerator:
                     return
             self._ask_ahead()
 
-    def _store(self, X: np.ndarray, y: np.ndarray) -> None:
-        """Put fresh samples (m, 256) of digits y (m,) into the pool, oldest replaced first."""
+    def _store(self, X: np.ndarray, y: np.ndarray, keep: np.ndarray | None = None) -> None:
+        """Put fresh samples (m, 256) of digits y (m,), of realism ``keep`` (m,), into the
+        pool, oldest replaced first."""
         cap = self._pool.shape[1]
         if cap == 0:
             return
@@ -699,6 +775,8 @@ class DigitGenerator:
             rows = X[y == d][-cap:]
             slots = (self._write[d] + np.arange(len(rows))) % cap
             self._pool[d, slots] = rows
+            if keep is not None:
+                self._keep[d, slots] = keep[y == d][-cap:]
             self._write[d] = (self._write[d] + len(rows)) % cap
             self._count[d] = min(cap, self._count[d] + len(rows))
 

@@ -1,0 +1,83 @@
+"""Fit the realism table the training pool's picks lean on (``neuronlab/nn/realism.txt``).
+
+Per digit, a logistic model (scikit-learn, L2, ``--C``) learns to tell the MNIST dev
+half's digits -- placed on the pad large and small, and drawn with the pad's brush large
+and small (``bench/real_handwriting.real_sets``) -- from the generator's own (fresh,
+``--gen`` of them, the table switched off), each side weighted to the same total. Its
+weights and its bias, less the median logit of the generator's digits, are written one
+row per digit: ``digits.realism`` turns a pooled digit's logit into the chance it is kept
+when picked, 1 for the more real-looking half. The rows of 1s, 7s and 9s (``--even``)
+keep every pick: MNIST's US hands would push out the European forms scikit-learn's
+writers use (docs/performance.md).
+
+Only the dev half is used; the holdout half stays unseen for ``bench/real_handwriting.py
+--part holdout``. Refit after changing the generator's styles or its brush.
+
+    .venv/bin/python bench/realism_fit.py [--C 0.05] [--gen 60000] [--even 1 7 9]
+        [--out neuronlab/nn/realism.txt]
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):   # run as a script from anywhere: make the repo importable
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.real_handwriting import real_sets  # noqa: E402
+from neuronlab.nn import digits, pad  # noqa: E402
+
+REAL_SETS = ("mnist_large", "mnist_small", "finger_large", "finger_small")
+OUT = Path(digits.__file__).with_name(digits.REALISM_FILE)
+
+
+def fit(real: tuple[np.ndarray, np.ndarray], gen: tuple[np.ndarray, np.ndarray], C: float,
+        even: tuple[int, ...]) -> np.ndarray:
+    """(10, 257): each digit's weights and bias less the generator's median logit."""
+    from sklearn.linear_model import LogisticRegression
+    (Xr, yr), (Xg, yg) = real, gen
+    table = np.zeros((10, pad.SIDE * pad.SIDE + 1), np.float64)
+    for d in range(10):
+        if d in even:
+            table[d, -1] = 50.0            # exp(min(z, 0)) = 1: every pick kept
+            continue
+        A, B = Xr[yr == d], Xg[yg == d]
+        X = np.concatenate([A, B])
+        t = np.r_[np.ones(len(A)), np.zeros(len(B))]
+        w = np.r_[np.full(len(A), len(B) / len(A)), np.ones(len(B))]
+        model = LogisticRegression(C=C, max_iter=3000).fit(X, t, sample_weight=w)
+        z = model.decision_function(B)
+        table[d, :-1] = model.coef_[0]
+        table[d, -1] = model.intercept_[0] - np.median(z)
+        kept = np.exp(np.minimum(z - np.median(z), 0)).mean()
+        print(f"digit {d}: {len(A)} real, {len(B)} generated; told apart {model.score(X, t, w):.3f} "
+              f"(weighted); mean chance a pick is kept {kept:.2f}")
+    return table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--C", type=float, default=0.05, help="inverse L2 strength")
+    ap.add_argument("--gen", type=int, default=60_000, help="generated digits to fit against")
+    ap.add_argument("--seed", type=int, default=777, help="the generator's seed for them")
+    ap.add_argument("--even", type=int, nargs="*", default=[1, 7, 9], help="digits left even")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    pad.JIT = True
+    sets = real_sets("dev")
+    real = (np.concatenate([sets[s][0] for s in REAL_SETS]), np.concatenate([sets[s][1] for s in REAL_SETS]))
+    digits.REALISM = False
+    gen = digits.DigitGenerator(args.seed, pool=0).batch(args.gen)
+    table = fit(real, gen, args.C, tuple(args.even))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    header = (f"realism table: per digit 256 weights and a bias (bench/realism_fit.py, MNIST dev half, "
+              f"C={args.C}, {args.gen} generated, even {args.even})")
+    np.savetxt(args.out, table, fmt="%.6g", header=header)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
