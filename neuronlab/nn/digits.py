@@ -654,8 +654,11 @@ class DigitGenerator:
         m = len(d)
         if self._table is None:
             return (self.rng.random(m) * self._count[d]).astype(np.int64)
-        tries = (self.rng.random((REALISM_TRIES, m)) * self._count[d]).astype(np.int64)
-        kept = self.rng.random((REALISM_TRIES, m)) < self._keep[d, tries]
+        # one uniform a try: its whole part (times the count) is the slot, and what is left
+        # over, itself uniform, decides whether the slot is kept
+        u = self.rng.random((REALISM_TRIES, m)) * self._count[d]
+        tries = u.astype(np.int64)
+        kept = (u - tries) < self._keep[d, tries]
         kept[-1] = True
         return tries[kept.argmax(axis=0), np.arange(m)]
 
