@@ -6,15 +6,18 @@ and small (``bench/real_handwriting.real_sets``) -- from the generator's own (fr
 ``--gen`` of them, the table switched off), each side weighted to the same total. Its
 weights and its bias, less the median logit of the generator's digits, are written one
 row per digit: ``digits.realism`` turns a pooled digit's logit into the chance it is kept
-when picked, 1 for the more real-looking half. The rows of 1s, 7s and 9s (``--even``)
-keep every pick: MNIST's US hands would push out the European forms scikit-learn's
-writers use (docs/performance.md).
+when picked, 1 for the more real-looking half. For 1s, 7s and 9s (``--sk-digits``) the
+real side also holds scikit-learn's even-indexed digits, placed on the pad large and
+small: fitted to MNIST's US hands alone, those rows pushed out the European forms
+scikit-learn's writers use (docs/performance.md). ``--even`` leaves digits unweighted.
 
-Only the dev half is used; the holdout half stays unseen for ``bench/real_handwriting.py
---part holdout``. Refit after changing the generator's styles or its brush.
+Only the MNIST dev half and scikit-learn's even half are used; MNIST's holdout half and
+scikit-learn's odd half (``sk_varied_odd``; it shares writers with the even half) stay
+unseen for ``bench/real_handwriting.py --part holdout``. Refit after changing the
+generator's styles or its brush.
 
-    .venv/bin/python bench/realism_fit.py [--C 0.05] [--gen 60000] [--even 1 7 9]
-        [--out neuronlab/nn/realism.txt]
+    .venv/bin/python bench/realism_fit.py [--C 0.05] [--gen 60000] [--sk-digits 1 7 9]
+        [--even] [--out neuronlab/nn/realism.txt]
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.real_handwriting import real_sets  # noqa: E402
+from bench.real_handwriting import real_sets, sklearn_pads  # noqa: E402
 from neuronlab.nn import digits, pad  # noqa: E402
 
 REAL_SETS = ("mnist_large", "mnist_small", "finger_large", "finger_small")
@@ -63,18 +66,27 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=0.05, help="inverse L2 strength")
     ap.add_argument("--gen", type=int, default=60_000, help="generated digits to fit against")
     ap.add_argument("--seed", type=int, default=777, help="the generator's seed for them")
-    ap.add_argument("--even", type=int, nargs="*", default=[1, 7, 9], help="digits left even")
+    ap.add_argument("--sk-digits", type=int, nargs="*", default=[1, 7, 9],
+                    help="digits whose real side also holds scikit-learn's even half")
+    ap.add_argument("--even", type=int, nargs="*", default=[], help="digits left unweighted")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     pad.JIT = True
     sets = real_sets("dev")
-    real = (np.concatenate([sets[s][0] for s in REAL_SETS]), np.concatenate([sets[s][1] for s in REAL_SETS]))
+    Xs, ys = [sets[s][0] for s in REAL_SETS], [sets[s][1] for s in REAL_SETS]
+    for layout in ("varied", "small"):            # scikit-learn's even half, as the bench places it
+        im, lab = sklearn_pads(layout, seed=0)
+        take = np.isin(lab[::2], args.sk_digits)
+        Xs.append(pad.to_network(im[::2][take]))
+        ys.append(lab[::2][take])
+    real = (np.concatenate(Xs), np.concatenate(ys))
     digits.REALISM = False
     gen = digits.DigitGenerator(args.seed, pool=0).batch(args.gen)
     table = fit(real, gen, args.C, tuple(args.even))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"realism table: per digit 256 weights and a bias (bench/realism_fit.py, MNIST dev half, "
-              f"C={args.C}, {args.gen} generated, even {args.even})")
+    header = (f"realism table: per digit 256 weights and a bias (bench/realism_fit.py: MNIST dev half, "
+              f"scikit-learn's even half for {args.sk_digits}, C={args.C}, {args.gen} generated, "
+              f"even {args.even})")
     np.savetxt(args.out, table, fmt="%.6g", header=header)
     print(f"wrote {args.out}")
 

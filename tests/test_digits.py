@@ -418,18 +418,17 @@ def test_the_share_fit_can_fit_the_fingertip_brush_to_finger_drawn_digits(monkey
         digits._style_table.cache_clear()
 
 
-def test_the_realism_table_fits_the_generator_and_leaves_1s_7s_9s_even():
+def test_the_realism_table_fits_the_generator():
     # GIVEN the shipped table and the generator's own fresh digits
     table = digits.realism_table()
     assert table is not None and table.shape == (10, 257)
     X, y = digits.DigitGenerator(21, pool=0).batch(3000)
     keep = digits.realism(X, y, table)
-    # THEN every chance lies in (0, 1]; 1s, 7s and 9s are always kept
+    # THEN every chance lies in (0, 1]
     assert np.all((keep > 0) & (keep <= 1))
-    assert np.all(keep[np.isin(y, [1, 7, 9])] == 1)
-    # AND for the other digits the table still fits the generator: its bias is the median
-    # logit, so about half are kept for sure and the rest lean away (a stale table drifts)
-    for d in (0, 2, 3, 4, 5, 6, 8):
+    # AND for every digit the table still fits the generator: its bias is the median logit,
+    # so about half are kept for sure and the rest lean away (a stale table drifts)
+    for d in range(10):
         k = keep[y == d]
         assert 0.3 <= np.mean(k == 1) <= 0.7, d
         assert 0.5 <= k.mean() <= 0.9 and np.quantile(k, 0.1) < 0.6, d

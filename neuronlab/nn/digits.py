@@ -21,9 +21,9 @@ the distortion. ``raw_batch`` returns those pad-like images; ``batch`` sends the
 The pool's picks lean towards the digits that look like real hands: a per-digit
 logistic model (``realism.txt`` beside this module, fitted by ``bench/realism_fit.py`` to tell
 the MNIST dev half's digits from the generator's) gives each pooled digit a realism in
-(0, 1], and a pick is kept with that chance, else drawn again (``REALISM_TRIES``). Every
-new digit is still used once as drawn; 1s, 7s and 9s are left even, since their
-European forms (scikit-learn's writers) are what MNIST's US hands lack.
+(0, 1], and a pick is kept with that chance, else drawn again (``REALISM_TRIES``); a new
+digit is served new with that chance, else it joins the pool unserved. For 1s, 7s and 9s
+the real side also holds scikit-learn's European hands, which MNIST's US ones lack.
 
 Drawing is vectorised across the batch: every step works on all B digits' points at
 once, and the heavy ones (elastic field, brush) a cache-sized chunk of samples at a time.
