@@ -127,21 +127,30 @@ def test_stall_rules():
 def test_the_exhibit_at_0_3_starts_over_and_its_session_shows_the_new_network():
     from neuronlab.session import Session
 
-    ses = Session(TrainSettings(lr=0.3, test_every=4_000), seed=2, iters_per_frame=64)
-    frame = 0
-    # at lr 0.3 the run is chaotic: which 4,000-sample check catches it moves with the
-    # inputs' last float32 bits (16-32k samples over seeds 0-3)
-    while ses.trainer.stall_count == 0 and ses.trainer.stats.samples_seen < 40_000:
-        ses.update(frame / 60)
-        frame += 1
+    # at lr 0.3 the run is chaotic: which 4,000-sample check catches it, and whether a loss
+    # spike is rolled back first (and the halved rate then learns), moves with the inputs'
+    # last float32 bits; so the seed is the first of 0-7 whose session stalls, found
+    for seed in range(8):
+        ses = Session(TrainSettings(lr=0.3, test_every=4_000), seed=seed, iters_per_frame=64)
+        frame = 0
+        while ses.trainer.stall_count == 0 and ses.trainer.stats.samples_seen < 40_000:
+            ses.update(frame / 60)
+            frame += 1
+        if ses.trainer.stall_count:
+            break
+    # (a loss spike may have been rolled back first, halving the rate: the start over
+    # then takes the rate it found down by the backoff squared)
     ev = ses.trainer.last_event
-    assert ev is not None and ev.fresh_weights and ses.trainer.lr == pytest.approx(0.075)
+    assert ev is not None and ev.fresh_weights
+    assert ev.new_lr == pytest.approx(ev.old_lr * ses.trainer.settings.lr_backoff ** 2)
+    assert ses.trainer.lr == pytest.approx(ev.new_lr) and ev.new_lr <= 0.075 + 1e-9
     assert ses.status == "training"
+    rollbacks = ses.trainer.rollback_count
     for _ in range(20):
         ses.update(frame / 60)
         frame += 1
     # what is on display is the new network's own forward pass
     fw = ses.model.forward(ses.x)
     np.testing.assert_allclose(ses.fw.p, fw.p, rtol=1e-5, atol=1e-6)
-    assert ses.trainer.rollback_count == 1
+    assert ses.trainer.rollback_count == rollbacks   # and it learns on without another
     assert ses.trainer.stats.test_accuracy > 0.8     # 20 frames at x64: ~41k samples
