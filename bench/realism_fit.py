@@ -96,8 +96,7 @@ def main() -> None:
         Xs.append(pad.to_network(im[::2][take]))
         ys.append(lab[::2][take])
     real = (np.concatenate(Xs), np.concatenate(ys))
-    digits.REALISM = False
-    gen = digits.DigitGenerator(args.seed, pool=0).batch(args.gen)
+    gen = digits.DigitGenerator(args.seed, pool=0).batch(args.gen)   # all fresh: no table in play
     intruders = {int(d): tuple(int(k) for k in ks.split(","))
                  for d, ks in (item.split(":") for item in args.intruders)}
     table = fit(real, gen, args.C, tuple(args.even), intruders, args.intruder_weight, mnist)

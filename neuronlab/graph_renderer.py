@@ -4,7 +4,8 @@ GL pass, the camera's matrices and picking.
 One way per frame: ``arrays(dt, session)`` computes the view arrays, folds in the
 animation, then paints the overlays last (a touched wire is white at full alpha whatever
 the sweep is doing); ``draw`` hands them to the pass, with how soon a change of the input
-sheet's cached wires must show (at once for what a visitor did, a few frames for drift
+sheet's cached wires must show (at once for a touched wire or an opened neuron, three
+frames for a new input -- a stroke, a cleared pad, a training sample --, more for drift
 under training) and, while the sweep passes over that layer, the sheet's wires without it
 and the sweep's gain for the whole layer (``render/wire_cache``). ``matrices`` and
 ``pick`` use the same lens shift, so a tap lands on the ball that is drawn there.

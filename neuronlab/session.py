@@ -196,7 +196,7 @@ class Session:
     def _pace_fresh_draws(self, iters: int | None = None) -> None:
         """New training digits are drawn in chunks sized to what a frame's iterations owe,
         so the cost is spread over frames instead of one visible hitch every 16th frame
-        (docs/performance.md). While the pool fills a frame owes 256: the economical chunk."""
+        (docs/performance.md). While the pool fills a frame owes 128 (a quarter of 512)."""
         gen = self.generator
         rate = gen.fresh if gen.pool_full else gen.fill
         iters = self.iters_per_frame if iters is None else iters

@@ -455,19 +455,43 @@ def test_pool_picks_are_kept_with_their_realism():
 
 
 @pytest.mark.parametrize("content", [None, "this is no table", "1 2 3\n4 5 6\n", ("nan " * 257 + "\n") * 10])
-def test_a_missing_or_garbled_realism_table_leaves_the_picks_even(monkeypatch, tmp_path, caplog, content):
+def test_a_missing_or_garbled_realism_table_leaves_the_picks_even(monkeypatch, caplog, content):
     # GIVEN a table file that is missing, not numbers, the wrong shape or not finite
-    if content is not None:
-        (tmp_path / digits.REALISM_FILE).write_text(content)
-    monkeypatch.setattr(digits.resources, "files", lambda package: tmp_path)
+    def text():
+        if content is None:
+            raise FileNotFoundError(digits.REALISM_FILE)
+        return content
+    monkeypatch.setattr(digits, "_realism_text", text)
     digits.realism_table.cache_clear()          # cleared again below, for the other tests
     try:
         with caplog.at_level("WARNING", logger="neuronlab.train"):
             g = digits.DigitGenerator(3, pool=500, fill=0.5)
             X, y = g.batch(200)
-        # THEN it says so, and the generator serves its digits with even picks
+        # THEN it says so, and the generator serves its digits as without a table
         assert g._table is None and "realism table" in caplog.text
+        assert g._width == 256                  # queued rows carry no realism
         assert X.shape == (200, 256) and np.isfinite(X).all()
-        assert np.all(g._keep == 1)
     finally:
         digits.realism_table.cache_clear()
+
+
+def test_with_realism_every_new_digit_joins_the_pool_and_is_served_with_its_chance():
+    # GIVEN a generator whose pool fills at half of each batch new, the table on
+    g = digits.DigitGenerator(6, pool=6000, fill=0.5, chunk=64)
+    assert g._table is not None
+    picks, pick = [], g._picks
+    g._picks = lambda d, u=None: (picks.append(len(d)), pick(d, u))[1]   # rows that are picks
+    for _ in range(20):                         # 5,120 samples: the pool is still filling
+        g.batch(256)
+    served_new = 20 * 256 - sum(picks)
+    # THEN every digit drawn and taken from the queues is in the pool, none dropped (the
+    # first batch is all new: an empty pool has nothing to pick; then half of each)...
+    taken = g.blocks_queued * 64 - int(g._queued_n.sum())
+    assert not g.pool_full and int(g._count.sum()) == taken == 256 + 19 * 128
+    # ...and after the first batch about mean(realism) of them were served new: the rest
+    # only wait in the pool
+    filled = np.arange(g._keep.shape[1])[None, :] < g._count[:, None]
+    kept = g._keep[filled]
+    assert 0.5 < kept.mean() < 0.95
+    assert served_new - 256 == pytest.approx((taken - 256) * kept.mean(), rel=0.1)
+    assert served_new - 256 < 0.97 * (taken - 256)

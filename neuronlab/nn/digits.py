@@ -495,14 +495,17 @@ def draw_block(entropy, j: int, size: int) -> tuple[np.ndarray, np.ndarray]:
     return to_network(_draw(rng, y)), y
 
 
+def _realism_text() -> str:
+    return resources.files(__package__).joinpath(REALISM_FILE).read_text()
+
+
 @lru_cache(maxsize=1)
 def realism_table() -> np.ndarray | None:
     """(10, 257) float32: per digit, a logistic model's 256 weights and its bias less the
     median logit of the generator's digits; None when the file is missing or malformed
     (then the picks are even)."""
     try:
-        text = resources.files(__package__).joinpath(REALISM_FILE).read_text()
-        table = np.loadtxt(io.StringIO(text), dtype=np.float32, ndmin=2)
+        table = np.loadtxt(io.StringIO(_realism_text()), dtype=np.float32, ndmin=2)
     except (OSError, ValueError) as e:
         logging.getLogger("neuronlab.train").warning("realism table unreadable (%s): pool picks even", e)
         return None
@@ -510,6 +513,7 @@ def realism_table() -> np.ndarray | None:
         logging.getLogger("neuronlab.train").warning(
             "realism table of shape %s or not finite: pool picks even", table.shape)
         return None
+    table.flags.writeable = False      # one array for every generator
     return table
 
 
@@ -519,7 +523,7 @@ def realism(X: np.ndarray, y: np.ndarray, table: np.ndarray) -> np.ndarray:
     the likelier it is trained on."""
     W = table[y]                                                   # (m, 257)
     z = np.einsum("ij,ij->i", X, W[:, :-1]) + W[:, -1]
-    return np.exp(np.minimum(z, 0.0)).astype(np.float32)
+    return np.maximum(np.exp(np.minimum(z, 0.0)), 1e-6).astype(np.float32)   # never 0: (0, 1]
 
 
 class DigitGenerator:
@@ -533,7 +537,9 @@ class DigitGenerator:
     drawn and joins the pool, replacing its oldest sample of that digit once the pool holds
     ``pool`` samples; the rest are picked at random from the pool. The fraction is
     ``fill`` while the pool is filling (so it is full after ``pool / fill`` samples) and
-    ``fresh`` once it is full, when new data costs little. New samples are taken
+    ``fresh`` once it is full, when new data costs little. With the realism table on, a
+    new row is served new with its realism (else the digit joins the pool unserved and the
+    row is a pick), and a pick is kept with the picked digit's (``_picks``). New samples are taken
     ``chunk`` at a time (or a whole smaller batch) as they come due, at random places in
     the batch; they are drawn in numbered blocks of that size (``draw_block``) and queued
     per digit until a batch takes them. Drawing and normalising cost far more than a
@@ -606,6 +612,9 @@ class DigitGenerator:
             new[self.rng.permutation(n)[:k] if k < n else slice(None)] = True
         must = self._count[y] == 0
         new |= must
+        # the picks' uniforms for every row, drawn now: how many rows are picks depends on
+        # realism tests that the last float bits of a digit can flip, and the stream must not
+        tries = self.rng.random((REALISM_TRIES, n)) if self._table is not None else None
         X = np.empty((n, SIDE * SIDE), np.float32)
         fi = np.flatnonzero(new)
         if len(fi):
@@ -645,18 +654,20 @@ class DigitGenerator:
         oi = np.flatnonzero(~new)
         if len(oi):
             d = y[oi]
-            X[oi] = self._pool[d, self._picks(d)]                   # (m, 256) gathered copies
+            u = tries[:, oi] if tries is not None else None
+            X[oi] = self._pool[d, self._picks(d, u)]                # (m, 256) gathered copies
         return X, y
 
-    def _picks(self, d: np.ndarray) -> np.ndarray:
+    def _picks(self, d: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
         """Pool slots for one pick of each digit in d (m,): even, or kept with each slot's
-        realism and else drawn again, the last try kept whatever it is."""
+        realism and else drawn again, the last try kept whatever it is. ``u``: the tries'
+        uniforms (REALISM_TRIES, m), else drawn here."""
         m = len(d)
         if self._table is None:
             return (self.rng.random(m) * self._count[d]).astype(np.int64)
         # one uniform a try: its whole part (times the count) is the slot, and what is left
         # over, itself uniform, decides whether the slot is kept
-        u = self.rng.random((REALISM_TRIES, m)) * self._count[d]
+        u = (self.rng.random((REALISM_TRIES, m)) if u is None else u) * self._count[d]
         tries = u.astype(np.int64)
         kept = (u - tries) < self._keep[d, tries]
         kept[-1] = True
@@ -664,7 +675,8 @@ class DigitGenerator:
 
     def _take_fresh(self, d: int, c: int, want: int, own: int = 0,
                     must: bool = True) -> tuple[np.ndarray, int]:
-        """The next ``c`` fresh samples (c, 256) of digit ``d`` and what is left of ``own``.
+        """The next ``c`` fresh samples (c, 256), each with its realism after it when the
+        table is on (c, 257), of digit ``d`` and what is left of ``own``.
         Without a live feeder, blocks are drawn here as needed (``want``: the batch's new
         rows, so a small batch draws a small block). With one, only what it has delivered,
         plus up to ``own`` blocks drawn here (any number if ``must``): maybe fewer rows."""

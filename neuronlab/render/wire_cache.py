@@ -11,7 +11,7 @@ Each frame the graph pass hands over the frame's key (matrices, viewport, wire
 intensity), the sheet's wire rows, and how soon a change must show (``spread``):
 
 * the key changed since the last frame (the camera is moving, the window was resized),
-  or the rows changed and ``spread`` is 0 (a stroke on the pad, a touched wire): the
+  or the rows changed and ``spread`` is 0 (a touched wire, an opened neuron): the
   wires are drawn straight onto the frame, as without a cache (a layer drawn and read in
   the same frame would make llvmpipe finish drawing it before the frame goes on);
 * the first frame after that: the layer is drawn again, whole, and shown;
