@@ -109,8 +109,7 @@ def main() -> None:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
         setattr({"pad": pad, "digits": digits, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
-    for cached in (strokes.templates, digits._style_table, digits._along_stroke, digits._clean_digits, digits._test_set):
-        cached.cache_clear()      # the knobs may change what these computed
+    digits.clear_style_caches()      # the knobs may change what these computed
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)

@@ -194,8 +194,7 @@ def main() -> None:
         mod, attr = name.split(".")
         setattr({"pad": pad, "digits": digits, "strokes": strokes, "paintpad": paintpad}[mod],
                 attr, eval(value))   # a bench knob, trusted input
-    for cached in (strokes.templates, digits._style_table, digits._along_stroke, digits._clean_digits, digits._test_set):
-        cached.cache_clear()      # the knobs may change what these computed
+    digits.clear_style_caches()      # the knobs may change what these computed
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)
     print(f"real sets ({a.part}) built in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -71,8 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     strokes._SHARES, strokes._FAMILY_WEIGHTS, strokes.FAMILY_SHARE = {}, {}, {}
     hand = {d: len(v) for d, v in strokes.styles().items()}
     strokes.FAMILY_SHARE = {d: strokes.FAMILY_SIZE / hand[d] for d in a.families}
-    for cached in (strokes.templates, digits._style_table):
-        cached.cache_clear()
+    digits.clear_style_caches()
     X, y = R.mnist_split("dev")
     real = pad.to_network(R.finger_pads(X, "large", seed=1) if a.real == "finger"
                           else R.placed_pads(X, "large", seed=1))

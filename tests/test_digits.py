@@ -414,8 +414,7 @@ def test_the_share_fit_can_fit_the_fingertip_brush_to_finger_drawn_digits(monkey
         assert 0 < hard[0]["hard"].mean() < 1
     finally:
         monkeypatch.undo()
-        strokes.templates.cache_clear()
-        digits._style_table.cache_clear()
+        digits.clear_style_caches()     # nothing the fit's styles computed outlives it
 
 
 def test_the_realism_table_fits_the_generator():

@@ -837,3 +837,11 @@ def test_set(n: int = 2000, seed: int = 12345) -> tuple[np.ndarray, np.ndarray]:
 
 
 test_set.__test__ = False   # a data function, not a test, when a test module imports it
+
+
+def clear_style_caches() -> None:
+    """Forget everything computed from the styles and their shares (the templates, the
+    style table, each point's place along its stroke, the clean digits, the test set):
+    after a bench knob or a test changed ``strokes``' tables, nothing stale is drawn."""
+    for cached in (templates, _style_table, _along_stroke, _clean_digits, _test_set):
+        cached.cache_clear()
