@@ -644,12 +644,14 @@ class DigitGenerator:
             if self.feeder is not None:   # a slow feeder's debt is forgiven past this
                 self._debt = min(self._debt, 2 * FEEDER_SLACK * max(self.chunk, 1))
             fi = np.flatnonzero(new)
-            if held:                  # one store for the batch: the served and the held
-                self._store(np.concatenate([X[fi]] + [h[1] for h in held]),
-                            np.concatenate([y[fi]] + [np.full(len(h[1]), h[0]) for h in held]),
-                            np.concatenate([K[fi]] + [h[2] for h in held]))
-            else:
-                self._store(X[fi], y[fi], K[fi] if self._table is not None else None)
+            # one store for the batch: the served and the held
+            Xs, ys, ks = [X[fi]], [y[fi]], [K[fi]]
+            for d, rows, keep in held:
+                Xs.append(rows)
+                ys.append(np.full(len(rows), d))
+                ks.append(keep)
+            self._store(np.concatenate(Xs), np.concatenate(ys),
+                        np.concatenate(ks) if self._table is not None else None)
             self._trim_queues()
         oi = np.flatnonzero(~new)
         if len(oi):
