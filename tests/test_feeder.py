@@ -28,9 +28,10 @@ def _stream(g, batches, n=256):
 
 
 def _same_digits(X, Xref):
-    """Equal but for the compiled path's float rounding, and its rare one-dab shift."""
+    """Equal but for the compiled path's float rounding (which may tip an input over to
+    the next of the pool's levels), and its rare one-dab shift."""
     d = np.abs(X - Xref).max(axis=1)
-    assert (d <= 1e-4).mean() >= 0.995
+    assert (d <= 1.01 / digits.POOL_LEVELS).mean() >= 0.995
     assert d.max() < 0.1
 
 
@@ -136,7 +137,7 @@ def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
     feeder = _SilentFeeder()
     g.attach(feeder)
     drawn, debt = g.blocks_queued, g._debt
-    pooled = {r.tobytes() for d in range(10) for r in g._pool[d, :g._count[d]]}
+    pooled = {r.tobytes() for d in range(10) for r in g.pooled(d)}
     # WHEN batches come due: 64 new rows owed per batch of 128
     X = g.batch(128)[0]
     # THEN nothing is drawn on this side yet, the batch is pool picks, the rows stay owed

@@ -84,6 +84,8 @@ WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves mov
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FILL = 0.25             # fraction of each batch drawn new while the pool is filling
 POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
+POOL_LEVELS = 255            # the pool keeps each input as a byte, 0..255 for 0..1: a quarter of
+                             # float32's memory (15 MB, inside the L3 cache), rounding under 0.002
 FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
                              # chunks are owed; then the generator draws them itself,
 FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
@@ -94,6 +96,7 @@ REALISM_FILE = "realism.txt"   # beside this module; bench/realism_fit.py writes
 FRESH_CHUNK = 256            # new samples are drawn in blocks of this many: drawing costs
                              # ~1 ms per call before ~13 us per sample, so small draws waste it
 
+_LEVEL = np.float32(1 / POOL_LEVELS)             # one pool level as an input
 _PIX = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 # a line of dabs spaced ds apart sums to sqrt(2 pi) sigma / ds at its centre: dividing
 # it out brings a stroke's core to ~1 whatever its width and point spacing
@@ -517,6 +520,11 @@ def realism_table() -> np.ndarray | None:
     return table
 
 
+def levelled(X: np.ndarray) -> np.ndarray:
+    """Network inputs (m, 256) rounded to the pool's levels (float32, in [0, 1])."""
+    return np.rint(np.clip(X, 0.0, 1.0) * POOL_LEVELS).astype(np.float32) * _LEVEL
+
+
 def realism(X: np.ndarray, y: np.ndarray, table: np.ndarray) -> np.ndarray:
     """(m,) chance in (0, 1] that a pick of each network input X (m, 256) of digit y is
     kept: exp(logit - median), capped at 1, so the more a digit looks like the real ones
@@ -544,7 +552,9 @@ class DigitGenerator:
     the batch; they are drawn in numbered blocks of that size (``draw_block``) and queued
     per digit until a batch takes them. Drawing and normalising cost far more than a
     gather, so the stream is many times faster while every sample is still one the
-    generator drew. ``pool=0`` draws every sample fresh. Same seed, same stream.
+    generator drew. The pool keeps inputs as bytes (``POOL_LEVELS``), and new digits are
+    rounded to those levels when queued, so a pick equals the row first served.
+    ``pool=0`` draws every sample fresh, unrounded. Same seed, same stream.
 
     A ``feeder`` (``nn/feeder.py``) draws blocks ahead in another process, first asked
     first. The new rows of a batch then wait for its blocks: rows no delivered block
@@ -568,7 +578,7 @@ class DigitGenerator:
         self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
         self.chunk = max(1, int(chunk))
         cap = -(-int(pool) // 10)                                   # slots per digit
-        self._pool = np.zeros((10, cap, SIDE * SIDE), np.float32)   # (digit, slot, 256)
+        self._pool = np.zeros((10, cap, SIDE * SIDE), np.uint8)     # (digit, slot, 256) levels
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
         self._table = realism_table() if REALISM else None
@@ -657,8 +667,16 @@ class DigitGenerator:
         if len(oi):
             d = y[oi]
             u = tries[:, oi] if tries is not None else None
-            X[oi] = self._pool[d, self._picks(d, u)]                # (m, 256) gathered copies
+            levels = self._pool[d, self._picks(d, u)]              # (m, 256) gathered bytes
+            if len(oi) == n:
+                np.multiply(levels, _LEVEL, out=X)
+            else:
+                X[oi] = levels * _LEVEL
         return X, y
+
+    def pooled(self, d: int) -> np.ndarray:
+        """The network inputs (m, 256) the pool holds for digit ``d``, as picks serve them."""
+        return self._pool[d, :self._count[d]] * _LEVEL
 
     def _picks(self, d: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
         """Pool slots for one pick of each digit in d (m,): even, or kept with each slot's
@@ -721,6 +739,7 @@ class DigitGenerator:
     def _queue(self, X: np.ndarray, y: np.ndarray) -> None:
         """A block's digits into the per-digit queues (each row with its realism after
         it, when the table is on)."""
+        X = levelled(X)       # on the pool's levels: a row served new equals its later picks
         if self._table is not None:
             X = np.concatenate([X, realism(X, y, self._table)[:, None]], axis=1)
         for d in range(10):
@@ -791,7 +810,7 @@ class DigitGenerator:
         for d in np.unique(y):
             rows = X[y == d][-cap:]
             slots = (self._write[d] + np.arange(len(rows))) % cap
-            self._pool[d, slots] = rows
+            self._pool[d, slots] = rows * POOL_LEVELS + 0.5     # levels already: exact
             if keep is not None:
                 self._keep[d, slots] = keep[y == d][-cap:]
             self._write[d] = (self._write[d] + len(rows)) % cap
