@@ -20,7 +20,7 @@ measures, in order:
 
 Per phase: fps, p99 and the worst frame (ms), CPU of all threads per frame (llvmpipe's
 raster threads included: steadier than fps on a shared machine), and the split of the
-frame (train, view, gl, hud, finish). With ``--baseline DIR`` (another checkout of the
+frame (train, the training's own thread CPU, view, gl, hud, finish). With ``--baseline DIR`` (another checkout of the
 project, e.g. ``git worktree add --detach /tmp/base main``) the same child runs that
 code, interleaved run by run, and every figure is printed with its ratio against it;
 ``--env NAME=VALUE`` sets a variable for this code's runs only (a setting against none).

@@ -579,6 +579,8 @@ class DigitGenerator:
         self.chunk = max(1, int(chunk))
         cap = -(-int(pool) // 10)                                   # slots per digit
         self._pool = np.zeros((10, cap, SIDE * SIDE), np.uint8)     # (digit, slot, 256) levels
+        self._pool_rows = self._pool.reshape(-1, SIDE * SIDE)       # a view: row d * cap + slot
+        self._gathered = np.empty((0, SIDE * SIDE), np.uint8)       # picks' rows, kept between batches
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
         self._table = realism_table() if REALISM else None
@@ -609,9 +611,18 @@ class DigitGenerator:
 
     def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Network-ready inputs (n, 256) float32 (through ``pad.to_network``) and labels (n,)."""
+        X = np.empty((n, SIDE * SIDE), np.float32)
+        return X, self.batch_into(X)
+
+    def batch_into(self, X: np.ndarray) -> np.ndarray:
+        """``batch`` written into ``X`` (n, 256) float32, C-contiguous; returns the labels.
+        The trainer passes the same array every time: a new one each batch would be fresh
+        memory, and the OS's first touch of its pages cost as much as the gather."""
+        n = len(X)
         y = self._labels(n)
         if self.fresh >= 1.0:
-            return to_network(_draw(self.rng, y)), y
+            X[...] = to_network(_draw(self.rng, y))
+            return y
         # fresh rows: the owed share once a chunk (or the whole batch) is due, plus any
         # digit the pool has none of yet
         self._debt += n * (self.fresh if self.pool_full else self.fill)
@@ -625,7 +636,6 @@ class DigitGenerator:
         # the picks' uniforms for every row, drawn now: how many rows are picks depends on
         # realism tests that the last float bits of a digit can flip, and the stream must not
         tries = self.rng.random((REALISM_TRIES, n)) if self._table is not None else None
-        X = np.empty((n, SIDE * SIDE), np.float32)
         fi = np.flatnonzero(new)
         if len(fi):
             # with a feeder: at most one block drawn here per batch, and only once it is late
@@ -667,12 +677,20 @@ class DigitGenerator:
         if len(oi):
             d = y[oi]
             u = tries[:, oi] if tries is not None else None
-            levels = self._pool[d, self._picks(d, u)]              # (m, 256) gathered bytes
-            if len(oi) == n:
-                np.multiply(levels, _LEVEL, out=X)
-            else:
-                X[oi] = levels * _LEVEL
-        return X, y
+            slots = d * self._pool.shape[1] + self._picks(d, u)     # rows of _pool_rows
+            # every row gathered and converted in one pass into X (a scatter of the picks
+            # alone would want a batch-sized array of fresh memory), the served ones put back
+            served = X[fi].copy() if len(oi) < n else None
+            rows = slots if served is None else np.zeros(n, np.int64)
+            if served is not None:
+                rows[oi] = slots
+            if len(self._gathered) != n:
+                self._gathered = np.empty((n, SIDE * SIDE), np.uint8)
+            np.take(self._pool_rows, rows, axis=0, out=self._gathered)
+            np.multiply(self._gathered, _LEVEL, out=X)
+            if served is not None:
+                X[fi] = served
+        return y
 
     def pooled(self, d: int) -> np.ndarray:
         """The network inputs (m, 256) the pool holds for digit ``d``, as picks serve them."""

@@ -38,6 +38,9 @@ __all__ = ["LOG10", "LastSample", "Rollback", "Source", "TrainSettings", "TrainS
 
 
 class Source(Protocol):
+    """Training samples: ``batch(n)`` -> inputs (n, 256) and labels (n,). A source may also
+    have ``batch_into(X)``, the same written into X, returning the labels."""
+
     def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]: ...
 
 
@@ -185,6 +188,7 @@ class Trainer:
         self._good = {k: v.copy() for k, v in model.params.items()}   # last good weights
         self._buffers: dict[int, _Buffers] = {}
         self._chunk_X = np.zeros((0, SIZES[0]), np.float32)   # prefetched samples
+        self._into = self._chunk_X                           # the array batch_into fills
         self._chunk_y = np.zeros(0, np.int64)
         self._chunk_at = 0
         self._seed_rng = np.random.default_rng(self.settings.seed)
@@ -326,8 +330,14 @@ class Trainer:
         """The next B samples: (B, 256) float32 rows of the prefetched chunk (views)."""
         if self._chunk_at + B > len(self._chunk_y):
             n = max(B, self.settings.prefetch // B * B)
-            X, y = self.source.batch(n)
-            self._chunk_X = np.ascontiguousarray(X, dtype=np.float32)
+            into = getattr(self.source, "batch_into", None)
+            if into is not None:            # into the same array each time (a source's option)
+                if len(self._into) != n:
+                    self._into = np.empty((n, SIZES[0]), np.float32)
+                self._chunk_X, y = self._into, into(self._into)
+            else:
+                X, y = self.source.batch(n)
+                self._chunk_X = np.ascontiguousarray(X, dtype=np.float32)
             self._chunk_y = np.asarray(y, dtype=np.int64)
             self._chunk_at = 0
         at = self._chunk_at
