@@ -30,6 +30,7 @@ class _Panel:
     rect: tuple[int, int, int, int]
     version: object
     alpha: float = 1.0
+    premul: pygame.Surface | None = None   # the upload's premultiplied copy, kept for the next
 
 
 class HudPass:
@@ -70,7 +71,7 @@ class HudPass:
             if surface.get_bitsize() != 32 or surface.get_masks() != (0xFF0000, 0xFF00, 0xFF, 0xFF000000):
                 surface = surface.convert_alpha() if pygame.display.get_surface() else \
                     surface.convert(32, (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
-            surface = surface.premul_alpha()       # a new surface: the caller's is untouched
+            surface = self._premultiplied(panel, surface)   # the caller's is untouched
             if self.bgra:
                 panel.texture.use(0)
                 pixels = np.frombuffer(surface.get_view("1"), np.uint8)   # (pitch * h,) B,G,R,A rows
@@ -83,6 +84,20 @@ class HudPass:
         panel.alpha = alpha
         if name not in self.order:
             self.order.append(name)
+
+    @staticmethod
+    def _premultiplied(panel: _Panel, surface: pygame.Surface) -> pygame.Surface:
+        """``surface`` premultiplied, in the panel's kept copy: a new surface for every
+        upload is fresh memory, and inside the exhibit the OS's first touch of its pages
+        cost more than the premultiplying (docs/performance.md)."""
+        out = panel.premul
+        if out is None or out.get_size() != surface.get_size():
+            out = panel.premul = pygame.Surface(surface.get_size(), pygame.SRCALPHA, 32,
+                                                (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
+        out.fill((0, 0, 0, 0))
+        out.blit(surface, (0, 0), special_flags=pygame.BLEND_RGBA_MAX)   # max(0, x): a copy
+        out.premul_alpha_ip()
+        return out
 
     def hide(self, name: str) -> None:
         if name in self.order:
