@@ -31,7 +31,7 @@ def _same_digits(X, Xref):
     """Equal but for the compiled path's float rounding (which may tip an input over to
     the next of the pool's levels), and its rare one-dab shift."""
     d = np.abs(X - Xref).max(axis=1)
-    assert (d <= 1.01 / digits.POOL_LEVELS).mean() >= 0.995
+    assert (d <= 1e-4 + 1.0 / digits.POOL_LEVELS).mean() >= 0.995
     assert d.max() < 0.1
 
 

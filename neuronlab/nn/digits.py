@@ -84,8 +84,9 @@ WARP_TAPER = 1.0             # amplitude / half-waves ** taper: faster waves mov
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
 POOL_FILL = 0.25             # fraction of each batch drawn new while the pool is filling
 POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
-POOL_LEVELS = 255            # the pool keeps each input as a byte, 0..255 for 0..1: a quarter of
-                             # float32's memory (15 MB, inside the L3 cache), rounding under 0.002
+POOL_LEVELS = 65535          # the pool keeps each input as 16 bits, 0..65535 for 0..1: half of
+                             # float32's memory (31 MB), rounding under 1e-5 (8 bits cost real
+                             # hands 0.1-0.3 points: docs/performance.md)
 FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
                              # chunks are owed; then the generator draws them itself,
 FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
@@ -552,7 +553,7 @@ class DigitGenerator:
     the batch; they are drawn in numbered blocks of that size (``draw_block``) and queued
     per digit until a batch takes them. Drawing and normalising cost far more than a
     gather, so the stream is many times faster while every sample is still one the
-    generator drew. The pool keeps inputs as bytes (``POOL_LEVELS``), and new digits are
+    generator drew. The pool keeps inputs as 16-bit levels (``POOL_LEVELS``), and new digits are
     rounded to those levels when queued, so a pick equals the row first served.
     ``pool=0`` draws every sample fresh, unrounded. Same seed, same stream.
 
@@ -578,9 +579,9 @@ class DigitGenerator:
         self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
         self.chunk = max(1, int(chunk))
         cap = -(-int(pool) // 10)                                   # slots per digit
-        self._pool = np.zeros((10, cap, SIDE * SIDE), np.uint8)     # (digit, slot, 256) levels
+        self._pool = np.zeros((10, cap, SIDE * SIDE), np.uint16)    # (digit, slot, 256) levels
         self._pool_rows = self._pool.reshape(-1, SIDE * SIDE)       # a view: row d * cap + slot
-        self._gathered = np.empty((0, SIDE * SIDE), np.uint8)       # picks' rows, kept between batches
+        self._gathered = np.empty((0, SIDE * SIDE), np.uint16)      # picks' rows, kept between batches
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
         self._write = np.zeros(10, np.int64)                        # next slot to replace
         self._table = realism_table() if REALISM else None
@@ -685,7 +686,7 @@ class DigitGenerator:
             if served is not None:
                 rows[oi] = slots
             if len(self._gathered) != n:
-                self._gathered = np.empty((n, SIDE * SIDE), np.uint8)
+                self._gathered = np.empty((n, SIDE * SIDE), np.uint16)
             np.take(self._pool_rows, rows, axis=0, out=self._gathered)
             np.multiply(self._gathered, _LEVEL, out=X)
             if served is not None:
