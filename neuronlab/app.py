@@ -99,9 +99,9 @@ class App:
         self.panels = CommonPanels()
         self.finger_expire_s = 10.0
         self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
-        # Wall-clock seconds spent per part of the frame, summed (read by the benchmark).
-        # wall seconds per part of the frame, and the training's own CPU ("train cpu": what
-        # of its wall time this thread ran, the rest the raster threads had the cores)
+        # Wall-clock seconds spent per part of the frame, summed (read by the benchmark), and
+        # the training's own thread CPU ("train cpu": the rest of its wall time the raster
+        # threads had the cores)
         self.timings = {"train": 0.0, "train cpu": 0.0, "view": 0.0, "gl": 0.0, "hud": 0.0,
                         "finish": 0.0}
         self.trimmer = Trimmer()  # freed heap back to the OS once a minute (weeks of running)
