@@ -166,7 +166,7 @@ def test_a_panel_uploaded_again_shows_only_its_new_picture(gl_ctx):
     from neuronlab.render.hud_pass import HudPass
 
     # GIVEN a panel shown opaque red, then at a new version the same size: clear but for
-    # a translucent green square (its premultiplied copy is kept between uploads)
+    # a translucent green square (the premultiplied copy's memory is kept between uploads)
     bg = np.array([20, 60, 120])
     red = pygame.Surface((40, 30), pygame.SRCALPHA)
     red.fill((255, 0, 0, 255))
@@ -178,14 +178,14 @@ def test_a_panel_uploaded_again_shows_only_its_new_picture(gl_ctx):
     try:
         fbo.use()
         hud.show("p", red, (10, 9), version=1)
-        kept = hud.panels["p"].premul
+        kept = hud._scratch
         hud.show("p", green, (10, 9), version=2)
         fbo.clear(*(bg / 255.0), 1.0)
         hud.draw((64, 48))
         img = read_rgb(fbo).astype(int)
         # THEN nothing of the red is left: the clear part shows the stage, the square the
-        # green over it; one kept copy served both uploads, and the callers' are straight
-        assert hud.panels["p"].premul is kept and hud.uploads == 2
+        # green over it; one kept memory served both uploads, and the callers' are straight
+        assert hud._scratch is kept and hud.uploads == 2
         assert np.array_equal(img[9 + 2, 10 + 2], bg)
         k = 128 / 255
         want = np.array([0, 200, 0]) * k + bg * (1 - k)

@@ -30,7 +30,6 @@ class _Panel:
     rect: tuple[int, int, int, int]
     version: object
     alpha: float = 1.0
-    premul: pygame.Surface | None = None   # the upload's premultiplied copy, kept for the next
 
 
 class HudPass:
@@ -48,6 +47,7 @@ class HudPass:
         self.panels: dict[str, _Panel] = {}
         self.order: list[str] = []
         self.uploads = 0  # how many texture uploads so far (the benchmark reads it)
+        self._scratch = bytearray()   # every upload's premultiplied copy, the largest one's size
 
     def show(self, name: str, surface: pygame.Surface, pos: tuple[int, int], version: object,
              alpha: float = 1.0) -> None:
@@ -71,7 +71,7 @@ class HudPass:
             if surface.get_bitsize() != 32 or surface.get_masks() != (0xFF0000, 0xFF00, 0xFF, 0xFF000000):
                 surface = surface.convert_alpha() if pygame.display.get_surface() else \
                     surface.convert(32, (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
-            surface = self._premultiplied(panel, surface)   # the caller's is untouched
+            surface = self._premultiplied(surface)   # the caller's is untouched
             if self.bgra:
                 panel.texture.use(0)
                 pixels = np.frombuffer(surface.get_view("1"), np.uint8)   # (pitch * h,) B,G,R,A rows
@@ -85,15 +85,14 @@ class HudPass:
         if name not in self.order:
             self.order.append(name)
 
-    @staticmethod
-    def _premultiplied(panel: _Panel, surface: pygame.Surface) -> pygame.Surface:
-        """``surface`` premultiplied, in the panel's kept copy: a new surface for every
-        upload is fresh memory, and inside the exhibit the OS's first touch of its pages
-        cost more than the premultiplying (docs/performance.md)."""
-        out = panel.premul
-        if out is None or out.get_size() != surface.get_size():
-            out = panel.premul = pygame.Surface(surface.get_size(), pygame.SRCALPHA, 32,
-                                                (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
+    def _premultiplied(self, surface: pygame.Surface) -> pygame.Surface:
+        """``surface`` premultiplied, in memory kept for every upload: a new surface each
+        time is fresh memory, and inside the exhibit the OS's first touch of its pages cost
+        more than the premultiplying (docs/performance.md). Valid until the next call."""
+        w, h = surface.get_size()
+        if len(self._scratch) < w * h * 4:
+            self._scratch = bytearray(w * h * 4)
+        out = pygame.image.frombuffer(memoryview(self._scratch)[:w * h * 4], (w, h), "BGRA")
         out.fill((0, 0, 0, 0))
         out.blit(surface, (0, 0), special_flags=pygame.BLEND_RGBA_MAX)   # max(0, x): a copy
         out.premul_alpha_ip()
