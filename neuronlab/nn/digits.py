@@ -678,19 +678,16 @@ class DigitGenerator:
         if len(oi):
             d = y[oi]
             u = tries[:, oi] if tries is not None else None
-            slots = d * self._pool.shape[1] + self._picks(d, u)     # rows of _pool_rows
             # every row gathered and converted in one pass into X (a scatter of the picks
             # alone would want a batch-sized array of fresh memory), the served ones put back
-            served = X[fi].copy() if len(oi) < n else None
-            rows = slots if served is None else np.zeros(n, np.int64)
-            if served is not None:
-                rows[oi] = slots
+            rows = np.zeros(n, np.int64)                            # rows of _pool_rows
+            rows[oi] = d * self._pool.shape[1] + self._picks(d, u)
+            served = X[fi].copy()
             if len(self._gathered) != n:
                 self._gathered = np.empty((n, SIDE * SIDE), np.uint16)
             np.take(self._pool_rows, rows, axis=0, out=self._gathered)
             np.multiply(self._gathered, _LEVEL, out=X)
-            if served is not None:
-                X[fi] = served
+            X[fi] = served
         return y
 
     def pooled(self, d: int) -> np.ndarray:
