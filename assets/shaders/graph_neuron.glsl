@@ -15,13 +15,13 @@ in float in_radius;
 in vec3 in_color;
 in float in_glow;
 in float in_ring;          // 0 none, 1 answer, 2 selected, -1 no halo (the ball alone)
-out vec3 v_color;
-out float v_glow;          // the sphere's own glow
-out float v_halo;          // the halo's strength, fog included (0: no halo)
-out float v_ring;
-out float v_fog;
-out float v_size;          // sphere diameter, px
-out float v_scale;         // sprite diameter / sphere diameter
+flat out vec3 v_color;
+flat out float v_glow;          // the sphere's own glow
+flat out float v_halo;          // the halo's strength, fog included (0: no halo)
+flat out float v_ring;
+flat out float v_fog;
+flat out float v_size;          // sphere diameter, px
+flat out float v_scale;         // sprite diameter / sphere diameter
 void main() {
     vec4 eye = u_view * vec4(in_pos, 1.0);
     gl_Position = u_proj * eye;
@@ -43,13 +43,13 @@ uniform vec3 u_rim;        // rim light colour
 uniform float u_spread;
 uniform vec3 u_accent;     // answer ring
 uniform vec3 u_select;     // selection ring
-in vec3 v_color;
-in float v_glow;
-in float v_halo;
-in float v_ring;
-in float v_fog;
-in float v_size;
-in float v_scale;
+flat in vec3 v_color;
+flat in float v_glow;
+flat in float v_halo;
+flat in float v_ring;
+flat in float v_fog;
+flat in float v_size;
+flat in float v_scale;
 out vec4 f_color;
 void main() {
     vec2 pc = (gl_PointCoord * 2.0 - 1.0) * v_scale;   // in ball radii
