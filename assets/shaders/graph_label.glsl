@@ -10,7 +10,7 @@ in vec3 in_anchor;
 in vec3 in_rgb;
 in float in_digit;
 out vec2 v_uv;
-out vec3 v_rgb;
+flat out vec3 v_rgb;
 void main() {
     vec4 eye = u_view * vec4(in_anchor, 1.0);
     eye.xy += vec2(u_gap + in_corner.x * u_cell.x, (in_corner.y - 0.5) * u_cell.y);
@@ -22,7 +22,7 @@ void main() {
 #elif defined FRAGMENT_SHADER
 uniform sampler2D u_atlas;
 in vec2 v_uv;
-in vec3 v_rgb;
+flat in vec3 v_rgb;
 out vec4 f_color;
 void main() {
     float a = texture(u_atlas, v_uv).r;

@@ -16,7 +16,7 @@ in vec4 in_rgba;           // colour, a = brightness 0..1
 out vec3 v_color;
 out float v_peak;           // the colour's largest channel: the blend's alpha per unit light
 out float v_across;        // px from the centre line
-out float v_half;          // half width in px
+flat out float v_half;          // half width in px
 void main() {
     vec4 e0 = u_view * vec4(in_p0, 1.0);
     vec4 e1 = u_view * vec4(in_p1, 1.0);
@@ -50,7 +50,7 @@ uniform float u_intensity;
 in vec3 v_color;
 in float v_peak;
 in float v_across;
-in float v_half;
+flat in float v_half;
 out vec4 f_color;
 void main() {
     float d = abs(v_across);
