@@ -66,7 +66,8 @@ class App:
     def __init__(self, size=(1280, 720), fullscreen=False, *, present=True, seed=0,
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
                  train_settings=None, model=None, px_per_mm=None, ui_scale=1.0, min_touch_mm=9.0,
-                 vsync=True, run_gradcheck=True, touch=None, languages=None, feeder=False):
+                 vsync=True, run_gradcheck=True, touch=None, languages=None, feeder=False,
+                 fullscreen_size=None):
         self.present = present
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
@@ -75,8 +76,13 @@ class App:
         # window, and is drawing before the pool's filling phase, the frames that need it.
         feeder_proc = feeders.start() if feeder else None
         try:        # a window or GL failure must not leave the process behind
-            self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync)
+            self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
+                                                                     mode=fullscreen_size)
             self.size = self.window.get_size()
+            advice = context.software_renderer_advice(self.ctx.info.get("GL_RENDERER", ""),
+                                                      self.ctx.screen.viewport[2:] if present else self.size)
+            if advice:
+                log.warning(advice)
             palette = palette or Palette()
             self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
             session = Session(train_settings, seed=seed, model=model, speeds=speeds,

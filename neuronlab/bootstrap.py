@@ -61,7 +61,8 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
                           epoch_size=tc.epoch_size)
     model, resumed, source = _resume(cfg)
     size = tuple(getattr(args, "size", None) or cfg.window.size)
-    app = App(size, fullscreen=cfg.window.fullscreen and present, present=present, seed=tc.seed,
+    app = App(size, fullscreen=cfg.window.fullscreen and present, fullscreen_size=cfg.window.fullscreen_size,
+              present=present, seed=tc.seed,
               iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,
               palette=palette_from_config(cfg), train_settings=settings, model=model,
               px_per_mm=cfg.kiosk.px_per_mm, ui_scale=cfg.ui.scale,

@@ -82,6 +82,12 @@ def _density(value: float) -> str | None:
     return None
 
 
+def _mode(size: tuple) -> str | None:
+    if (size[0] == 0) != (size[1] == 0) or 0 < min(size) < 120:
+        return "should be [0, 0] (the display's own size) or a width and height of at least 120"
+    return None
+
+
 def _not_empty(text: str) -> str | None:
     return "should not be empty" if not text.strip() else None
 
@@ -124,6 +130,10 @@ def _path(text: str) -> Path:
 class WindowConfig:
     size: tuple[int, int] = _opt((1280, 720), length=(2, 2), item=int, lo=120, hi=16384)
     fullscreen: bool = _opt(False)
+    # Fullscreen at this display mode (the nearest the display offers), the panel scaling it
+    # up; [0, 0]: the display's own. A 4K panel without a GPU runs at 1920x1080 this way.
+    fullscreen_size: tuple[int, int] = _opt((0, 0), length=(2, 2), item=int, lo=0, hi=16384,
+                                            check=_mode)
     vsync: bool = _opt(True)
 
 

@@ -34,6 +34,7 @@ def test_valid_file_applies_every_value(tmp_path):
 [window]
 size = [1920, 1080]
 fullscreen = true
+fullscreen_size = [1920, 1080]
 [training]
 speeds = [0, 2, 8]
 lr = 0.1
@@ -48,6 +49,7 @@ excite = "#FF0000"
     cfg, problems = load_config(p)
     assert problems == []
     assert cfg.window.size == (1920, 1080) and cfg.window.fullscreen is True
+    assert cfg.window.fullscreen_size == (1920, 1080)
     assert cfg.training.speeds == (0, 2, 8) and cfg.training.lr == 0.1
     assert cfg.kiosk.idle_timeout_s == 120.0 and isinstance(cfg.kiosk.idle_timeout_s, float)
     assert cfg.kiosk.attract_language_cycle == ("de",)
@@ -120,6 +122,8 @@ def test_wrong_type_or_value_one_line_naming_file_key_and_default(tmp_path, line
 @pytest.mark.parametrize("section, line, key", [
     ("window", "size = [1280]", "size"),
     ("window", "size = [1280, 7.5]", "size"),
+    ("window", "fullscreen_size = [1920, 0]", "fullscreen_size"),
+    ("window", "fullscreen_size = [64, 48]", "fullscreen_size"),
     ("training", "speeds = [0, 16, 4]", "speeds"),
     ("training", "speeds = [0, 1, 2000]", "speeds"),
     ("training", "batch = 3.0", "batch"),

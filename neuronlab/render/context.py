@@ -17,8 +17,11 @@ log = logging.getLogger("neuronlab")
 
 
 def create_window_context(size: tuple[int, int], fullscreen: bool = False,
-                          vsync: bool = True) -> tuple[pygame.Surface, moderngl.Context]:
-    """Open the window (set_mode is called once here) and return (surface, ctx)."""
+                          vsync: bool = True, mode: tuple[int, int] | None = None
+                          ) -> tuple[pygame.Surface, moderngl.Context]:
+    """Open the window (set_mode is called once here) and return (surface, ctx).
+    Fullscreen takes the display's own size, or with ``mode`` switches the display to that
+    mode (SDL picks the nearest it offers)."""
     pygame.display.init()
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MAJOR_VERSION, 3)
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MINOR_VERSION, 3)
@@ -30,7 +33,10 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     pygame.display.gl_set_attribute(pygame.GL_STENCIL_SIZE, 0)
     pygame.display.gl_set_attribute(pygame.GL_DOUBLEBUFFER, 1)
     flags = pygame.OPENGL | pygame.DOUBLEBUF | (pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE)
-    size = (0, 0) if fullscreen else (int(size[0]), int(size[1]))
+    if fullscreen:
+        size = (int(mode[0]), int(mode[1])) if mode and min(mode) > 0 else (0, 0)
+    else:
+        size = (int(size[0]), int(size[1]))
     try:
         surface = pygame.display.set_mode(size, flags, vsync=1 if vsync else 0)
     except pygame.error:
@@ -40,6 +46,25 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     ctx.enable(moderngl.BLEND)
     ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
     return surface, ctx
+
+
+# Renderers that rasterise on the CPU: their cost grows with the pixels drawn.
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast")
+FULL_HD = 1920 * 1080
+
+
+def software_renderer_advice(renderer: str, size: tuple[int, int]) -> str | None:
+    """One line for the log when a software renderer draws more pixels than 1920x1080
+    (a 4K panel without a GPU: about 37 fps at 3840x2160 on a 2-core host, against 86-92
+    at 1920x1080, docs/performance.md); None otherwise."""
+    if not any(name in renderer.lower() for name in SOFTWARE_RENDERERS):
+        return None
+    w, h = int(size[0]), int(size[1])
+    if w * h <= FULL_HD * 1.2:
+        return None
+    return (f"software renderer ({renderer.split(' (')[0]}) at {w}x{h}: {w * h / FULL_HD:.1f} times "
+            "1920x1080's pixels, and its frames cost about as many times more. Without a GPU, "
+            "[window] fullscreen_size = [1920, 1080] lets the panel scale the picture up (docs/kiosk.md)")
 
 
 def create_offscreen_framebuffer(ctx: moderngl.Context, size: tuple[int, int]) -> moderngl.Framebuffer:

@@ -1,0 +1,67 @@
+"""A fullscreen display mode of the technician's choosing (a 4K panel without a GPU runs at
+1920x1080, the panel scaling it up), and the log line that says so where it would help."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from neuronlab.render import context
+from neuronlab.render.context import software_renderer_advice
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _window_size(fullscreen: bool, mode) -> tuple[int, int]:
+    """The window a fresh process opens (set_mode is called once a process, so not here)."""
+    code = ("from neuronlab.render import context\n"
+            f"w, ctx = context.create_window_context((640, 360), fullscreen={fullscreen}, mode={mode!r})\n"
+            "print(*w.get_size(), *ctx.screen.viewport[2:])\n")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout.split()
+    w, h, vw, vh = map(int, out[-4:])
+    assert (w, h) == (vw, vh)            # GL draws the whole window
+    return w, h
+
+
+def test_fullscreen_takes_the_asked_mode_else_the_displays_own_size():
+    own = _window_size(True, None)
+    assert _window_size(True, (800, 600)) == (800, 600) != own
+    assert _window_size(True, (0, 0)) == own
+    assert _window_size(False, (800, 600)) == (640, 360)    # a window ignores the mode
+
+
+def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):
+    from neuronlab.bootstrap import build_app
+
+    asked = {}
+
+    def fake(size, fullscreen=False, vsync=True, mode=None):
+        asked.update(size=size, fullscreen=fullscreen, mode=mode)
+        raise RuntimeError("no window in this test")
+    monkeypatch.setattr(context, "create_window_context", fake)
+    cfg = tmp_path / "neuronlab.toml"
+    cfg.write_text('[window]\nfullscreen = true\nfullscreen_size = [1920, 1080]\n[log]\npath = ""\n'
+                   f'[state]\nresume = "fresh"\ncheckpoint = "{tmp_path / "ck.npz"}"\n')
+    with pytest.raises(RuntimeError, match="no window"):
+        build_app(SimpleNamespace(config=str(cfg)), present=True, run_gradcheck=False, feeder=False)
+    assert asked["fullscreen"] is True and asked["mode"] == (1920, 1080)
+
+
+@pytest.mark.parametrize("renderer, size, says", [
+    ("llvmpipe (LLVM 15.0.6, 256 bits)", (3840, 2160), "4.0 times"),
+    ("softpipe", (2560, 1440), "1.8 times"),
+    ("llvmpipe (LLVM 15.0.6, 256 bits)", (1920, 1080), None),
+    ("llvmpipe (LLVM 15.0.6, 256 bits)", (1080, 1920), None),
+    ("NVIDIA H200/PCIe/SSE2", (3840, 2160), None),
+])
+def test_a_software_renderer_above_full_hd_is_told_of_the_display_mode(renderer, size, says):
+    advice = software_renderer_advice(renderer, size)
+    if says is None:
+        assert advice is None
+    else:
+        assert says in advice and "fullscreen_size = [1920, 1080]" in advice
+        assert renderer.split(" (")[0] in advice and f"{size[0]}x{size[1]}" in advice
