@@ -35,7 +35,7 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from bench.real_handwriting import sgd_train, sklearn_pads  # noqa: E402
-from neuronlab.nn import digits, pad, strokes  # noqa: E402
+from neuronlab.nn import digits, pad, stream, strokes  # noqa: E402
 from neuronlab.nn.mlp import MLP  # noqa: E402
 
 CELL = 4          # screen pixels per image pixel
@@ -125,7 +125,7 @@ def main() -> None:
     real = pad.to_network(pads)
     pygame.image.save(_grid(_per_digit(real, t, k, rng), k), str(out / "real.png"))
 
-    raw, gy = digits.DigitGenerator(a.seed, pool=0).raw_batch(2000)
+    raw, gy = stream.DigitGenerator(a.seed, pool=0).raw_batch(2000)
     gen = pad.to_network(raw)
     pygame.image.save(_grid(_per_digit(gen, gy, k, rng), k), str(out / "generated.png"))
 
@@ -141,7 +141,7 @@ def main() -> None:
         _stats(f"gen {d}", g)
 
     model = MLP(seed=a.seed)
-    sgd_train(model, digits.DigitGenerator(a.seed), a.samples)
+    sgd_train(model, stream.DigitGenerator(a.seed), a.samples)
     guess = model.predict(real)
     wrong = np.flatnonzero(guess != t)
     wrong = wrong[np.argsort(t[wrong], kind="stable")]

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def trained_model(steps: int = 600, batch: int = 32, seed: int = 0):
     """A briefly trained network (plain momentum SGD on the procedural digits)."""
     import numpy as np
-    from neuronlab.nn.digits import DigitGenerator
+    from neuronlab.nn.stream import DigitGenerator
     from neuronlab.nn.mlp import MLP
     model, gen = MLP(seed=seed), DigitGenerator(seed)
     vel = {k: np.zeros_like(v) for k, v in model.params.items()}

@@ -38,12 +38,12 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neuronlab.nn import digits, pad, strokes
+from neuronlab.nn import digits, pad, stream, strokes
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.train import Trainer, TrainSettings
 
 
-def sgd_train(model: MLP, gen: digits.DigitGenerator, samples: int, **settings) -> None:
+def sgd_train(model: MLP, gen: stream.DigitGenerator, samples: int, **settings) -> None:
     """The exhibit's own Trainer over the generator's stream; ``settings`` override
     ``TrainSettings`` defaults (none given: the default settings the targets speak of)."""
     s = TrainSettings(test_every=10**12, **settings)
@@ -90,7 +90,7 @@ def init_first_bias(model: MLP, how: str, gen_seed: int) -> None:
         m = 0.5 * np.outer(rows, cols).ravel()         # (256,)
         model.params["b1"][...] = -(m @ model.params["W1"]) + float(value)
     elif kind == "centre":
-        X, _ = digits.DigitGenerator(10_000 + gen_seed).batch(4096)
+        X, _ = stream.DigitGenerator(10_000 + gen_seed).batch(4096)
         m = X.mean(axis=0)                             # (256,)
         model.params["b1"][...] = -(m @ model.params["W1"]) + float(value)
     else:
@@ -192,7 +192,7 @@ def main() -> None:
     for item in a.set:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits, "strokes": strokes, "paintpad": paintpad}[mod],
+        setattr({"pad": pad, "digits": digits, "stream": stream, "strokes": strokes, "paintpad": paintpad}[mod],
                 attr, eval(value))   # a bench knob, trusted input
     digits.clear_style_caches()      # the knobs may change what these computed
     t0 = time.perf_counter()
@@ -208,7 +208,7 @@ def main() -> None:
         if a.init:
             init_first_bias(model, a.init, seed)
         s = TrainSettings(test_every=10**12, **train)
-        gen = digits.DigitGenerator(seed) if a.pool is None else digits.DigitGenerator(seed, pool=a.pool)
+        gen = stream.DigitGenerator(seed) if a.pool is None else stream.DigitGenerator(seed, pool=a.pool)
         trainer = Trainer(model, gen, s)
         t0 = time.perf_counter()
         for m in marks:

@@ -5,7 +5,7 @@ half's digits -- placed on the pad large and small, and drawn with the pad's bru
 and small (``bench/real_handwriting.real_sets``) -- from the generator's own (fresh,
 ``--gen`` of them, the table switched off), each side weighted to the same total. Its
 weights and its bias, less the median logit of the generator's digits, are written one
-row per digit: ``digits.realism`` turns a pooled digit's logit into the chance it is kept
+row per digit: ``stream.realism`` turns a pooled digit's logit into the chance it is kept
 when picked, 1 for the more real-looking half. For 1s, 7s and 9s (``--sk-digits``) the
 real side also holds scikit-learn's even-indexed digits, placed on the pad large and
 small: fitted to MNIST's US hands alone, those rows pushed out the European forms
@@ -34,10 +34,10 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.real_handwriting import real_sets, sklearn_pads  # noqa: E402
-from neuronlab.nn import digits, pad  # noqa: E402
+from neuronlab.nn import digits, pad, stream  # noqa: E402
 
 REAL_SETS = ("mnist_large", "mnist_small", "finger_large", "finger_small")
-OUT = Path(digits.__file__).with_name(digits.REALISM_FILE)
+OUT = Path(digits.__file__).with_name(stream.REALISM_FILE)
 
 
 def fit(real: tuple[np.ndarray, np.ndarray], gen: tuple[np.ndarray, np.ndarray], C: float,
@@ -96,7 +96,7 @@ def main() -> None:
         Xs.append(pad.to_network(im[::2][take]))
         ys.append(lab[::2][take])
     real = (np.concatenate(Xs), np.concatenate(ys))
-    gen = digits.DigitGenerator(args.seed, pool=0).batch(args.gen)   # all fresh: no table in play
+    gen = stream.DigitGenerator(args.seed, pool=0).batch(args.gen)   # all fresh: no table in play
     intruders = {int(d): tuple(int(k) for k in ks.split(","))
                  for d, ks in (item.split(":") for item in args.intruders)}
     table = fit(real, gen, args.C, tuple(args.even), intruders, args.intruder_weight, mnist)

@@ -25,7 +25,7 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
 
 from sklearn.datasets import load_digits
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.teach import Teacher, TeachSettings
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -59,7 +59,7 @@ def main() -> None:
     results: dict[tuple, list] = {}
     for seed in a.seeds:
         model = MLP(seed=seed)
-        trainer = Trainer(model, digits.DigitGenerator(seed), TrainSettings(),
+        trainer = Trainer(model, stream.DigitGenerator(seed), TrainSettings(),
                           test_set=digits.test_set())
         trainer.run(a.samples // 32)
         trained = {k: v.copy() for k, v in model.params.items()}
@@ -70,7 +70,7 @@ def main() -> None:
             steps, copies, lr, batch, mom, target = key
             teacher = Teacher(trainer, TeachSettings(steps=steps, copies=copies, lr=lr, batch=batch,
                                                      momentum=mom, target=target),
-                              replay=digits.DigitGenerator(100 + seed, pool=0))
+                              replay=stream.DigitGenerator(100 + seed, pool=0))
             for i in wrong:
                 model.set_params(trained)
                 r = teacher.teach(X_real[i], int(labels[i]))

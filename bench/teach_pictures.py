@@ -30,7 +30,7 @@ import numpy as np  # noqa: E402
 
 from neuronlab import commands as cmd  # noqa: E402
 from neuronlab.app import App  # noqa: E402
-from neuronlab.nn import digits, pad  # noqa: E402
+from neuronlab.nn import digits, pad, stream  # noqa: E402
 from neuronlab.nn.mlp import MLP  # noqa: E402
 from neuronlab.nn.train import Trainer, TrainSettings  # noqa: E402
 
@@ -55,7 +55,7 @@ def main() -> int:
     size = tuple(int(v) for v in args.size.split("x"))
     settings = TrainSettings()
     model = MLP(seed=0)
-    trainer = Trainer(model, digits.DigitGenerator(0), settings, test_set=digits.test_set())
+    trainer = Trainer(model, stream.DigitGenerator(0), settings, test_set=digits.test_set())
     trainer.run(args.samples // settings.batch)
     img, label = misread_real_digit(model)
     app = App(size, present=False, model=model, run_gradcheck=False)

@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neuronlab.nn import digits  # noqa: E402
+from neuronlab.nn import stream  # noqa: E402
 
 TORCH_SCRIPT = r'''
 import sys, numpy as np, torch
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     if not Path(neuronlab[0]).exists():
         neuronlab = [sys.executable, "-c", "from neuronlab.cli import entry; entry()"]
     with tempfile.TemporaryDirectory() as tmp:
-        X, y = digits.DigitGenerator(1, pool=0).batch(60_000)
+        X, y = stream.DigitGenerator(1, pool=0).batch(60_000)
         np.save(f"{tmp}/X.npy", X)
         np.save(f"{tmp}/y.npy", y)
         Path(f"{tmp}/train_torch.py").write_text(TORCH_SCRIPT)

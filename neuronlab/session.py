@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.knockout import DigitAccuracy, Knockout, digit_accuracy
 from neuronlab.nn.mlp import MLP, Forward, Grads
 from neuronlab.nn.pace import PaceSettings, StoryPace
@@ -26,7 +26,7 @@ LAYER_SIZES = (256, 16, 12, 10)
 # new training digits drawn per frame: at least this many at once (a draw has a fixed cost
 # before its per-sample one), at most the generator's own most economical chunk
 FRESH_CHUNK_MIN = 16
-FRESH_CHUNK_MAX = digits.FRESH_CHUNK
+FRESH_CHUNK_MAX = stream.FRESH_CHUNK
 # while the story runs, test accuracy is measured on the whole test set this often (s of
 # exhibit time): the learning is slow then, and the figure shown must keep up with it
 STORY_TEST_EVERY_S = 0.25
@@ -46,7 +46,7 @@ class Session:
         self.settings = settings or TrainSettings()
         self.seed = seed
         self.model = model or MLP(seed=seed)
-        self.generator = digits.DigitGenerator(seed)
+        self.generator = stream.DigitGenerator(seed)
         self.generator.attach(feeder)     # nn/feeder.py: new digits drawn ahead elsewhere
         self.test_X, self.test_y = digits.test_set()
         self.trainer = Trainer(self.model, self.generator, self.settings,
@@ -101,7 +101,7 @@ class Session:
         if last is not None:
             self._set_input(last.x, int(last.y))
         else:
-            X, y = digits.DigitGenerator(self.seed + 1).batch(1)
+            X, y = stream.DigitGenerator(self.seed + 1).batch(1)
             self._set_input(X[0], int(y[0]))
 
     def show_training(self) -> None:

@@ -58,12 +58,12 @@ def gl_ctx(_gl_session):
 def trained_model():
     """One network trained at default settings on 300,000 generator samples (a few
     seconds), shared by every test that needs a network that has learned."""
-    from neuronlab.nn import digits
+    from neuronlab.nn import digits, stream
     from neuronlab.nn.mlp import MLP
     from neuronlab.nn.train import Trainer, TrainSettings
 
     model = MLP(seed=0)
     settings = TrainSettings()
-    trainer = Trainer(model, digits.DigitGenerator(0), settings, test_set=digits.test_set())
+    trainer = Trainer(model, stream.DigitGenerator(0), settings, test_set=digits.test_set())
     trainer.run(300_000 // settings.batch)
     return model

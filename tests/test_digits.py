@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 
 
 def test_raw_and_network_batches_have_the_agreed_shapes_and_types():
-    g = digits.DigitGenerator(3)
+    g = stream.DigitGenerator(3)
     raw, y = g.raw_batch(37)
     assert raw.shape == (37, 16, 16) and raw.dtype == np.float32
     assert y.shape == (37,) and y.dtype == np.int64
@@ -17,19 +17,19 @@ def test_raw_and_network_batches_have_the_agreed_shapes_and_types():
 
 
 def test_images_lie_in_unit_range_and_carry_ink():
-    raw, _ = digits.DigitGenerator(4).raw_batch(500)
+    raw, _ = stream.DigitGenerator(4).raw_batch(500)
     assert raw.min() >= 0.0 and raw.max() <= 1.0
     assert np.all(np.isfinite(raw))
     # every drawing has a real stroke: at least 8 cells above half its peak, most reach full ink
     assert np.all((raw > 0.5 * raw.max(axis=(1, 2), keepdims=True)).sum(axis=(1, 2)) >= 8)
     assert np.median(raw.max(axis=(1, 2))) > 0.9
-    X, _ = digits.DigitGenerator(4).batch(500)
+    X, _ = stream.DigitGenerator(4).batch(500)
     assert X.min() >= 0.0 and X.max() <= 1.0
     np.testing.assert_allclose(X.max(axis=1), 1.0, atol=1e-5)
 
 
 def test_same_seed_same_stream_and_different_seed_different_stream():
-    a, b, c = digits.DigitGenerator(7), digits.DigitGenerator(7), digits.DigitGenerator(8)
+    a, b, c = stream.DigitGenerator(7), stream.DigitGenerator(7), stream.DigitGenerator(8)
     for _ in range(3):
         Xa, ya = a.batch(64)
         Xb, yb = b.batch(64)
@@ -40,7 +40,7 @@ def test_same_seed_same_stream_and_different_seed_different_stream():
 
 
 def test_every_batch_is_class_balanced_even_across_odd_sizes():
-    g = digits.DigitGenerator(0)
+    g = stream.DigitGenerator(0)
     total = np.zeros(10, dtype=int)
     for n in (10, 32, 7, 100, 13, 50):
         _, y = g.batch(n)
@@ -53,7 +53,7 @@ def test_every_batch_is_class_balanced_even_across_odd_sizes():
 
 
 def test_the_generator_varies_each_digit():
-    raw, y = digits.DigitGenerator(1).raw_batch(200)
+    raw, y = stream.DigitGenerator(1).raw_batch(200)
     sevens = raw[y == 7]
     # different sizes and places on the pad: bounding-box heights spread over several cells
     heights = [np.ptp(np.flatnonzero((im > 0.3).any(axis=1))) + 1 for im in sevens]
@@ -89,7 +89,7 @@ def test_test_set_is_fixed_balanced_cached_and_disjoint_from_training():
     assert not X.flags.writeable
     # no training stream reproduces it: compare with the generators of nearby seeds
     for seed in (0, 1, 12345):
-        Xt, _ = digits.DigitGenerator(seed).batch(200)
+        Xt, _ = stream.DigitGenerator(seed).batch(200)
         d = np.abs(X[:200, None, :] - Xt[None, :, :]).sum(axis=2)
         assert d.min() > 1.0
     Xs, ys = digits.test_set(300, seed=1)
@@ -97,7 +97,7 @@ def test_test_set_is_fixed_balanced_cached_and_disjoint_from_training():
 
 
 def test_training_inputs_go_through_the_pad_path():
-    g1, g2 = digits.DigitGenerator(11, pool=0), digits.DigitGenerator(11, pool=0)
+    g1, g2 = stream.DigitGenerator(11, pool=0), stream.DigitGenerator(11, pool=0)
     for _ in range(2):
         raw, y = g1.raw_batch(40)
         X, y2 = g2.batch(40)
@@ -119,8 +119,8 @@ def _pooled_stream(g, n, batches):
 def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch):
     # GIVEN a pool of 1000 that fills at half of each batch new, then 1/8 new in chunks of 25
     # (its picks even: the realism's leaning is tested on its own, below)
-    monkeypatch.setattr(digits, "REALISM", False)
-    g = digits.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    monkeypatch.setattr(stream, "REALISM", False)
+    g = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
     Xs, ys, full = _pooled_stream(g, 100, 60)
     X, y = np.concatenate(Xs), np.concatenate(ys)
     assert np.all(np.bincount(y, minlength=10) == 600)
@@ -153,7 +153,7 @@ def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch)
     for r, lab in zip(X, y):
         assert first_label.setdefault(r.tobytes(), lab) == lab
     # and the same seed gives the same pooled stream
-    g2 = digits.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    g2 = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
     X2s, y2s, _ = _pooled_stream(g2, 100, 60)
     np.testing.assert_array_equal(X, np.concatenate(X2s))
     np.testing.assert_array_equal(y, np.concatenate(y2s))
@@ -162,7 +162,7 @@ def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch)
 def test_a_batch_smaller_than_a_chunk_gets_its_new_rows_whole():
     # GIVEN a full pool and batches of 10 against chunks of 256, WHEN 1/4 is owed,
     # THEN every fourth batch or so is drawn whole, the others come from the pool
-    g = digits.DigitGenerator(2, pool=100, fill=1.0, fresh=0.25, chunk=256)
+    g = stream.DigitGenerator(2, pool=100, fill=1.0, fresh=0.25, chunk=256)
     while not g.pool_full:
         g.batch(10)
     before = g._pool.copy()
@@ -191,11 +191,11 @@ def test_elastic_distortion_bends_training_digits_but_never_the_test_set(monkeyp
     # GIVEN the same seed, WHEN the elastic field is switched off, THEN training drawings
     # change (the field moves their strokes) while the fixed test set stays what it was
     assert digits.ELASTIC > 0 and not digits.ELASTIC_IN_TEST
-    bent, y = digits.DigitGenerator(5, pool=0).raw_batch(200)
+    bent, y = stream.DigitGenerator(5, pool=0).raw_batch(200)
     X_bent = digits.test_set(500, 7)[0]
     monkeypatch.setattr(digits, "ELASTIC", 0.0)
     digits._test_set.cache_clear()
-    straight, y2 = digits.DigitGenerator(5, pool=0).raw_batch(200)
+    straight, y2 = stream.DigitGenerator(5, pool=0).raw_batch(200)
     X_straight = digits.test_set(500, 7)[0]
     digits._test_set.cache_clear()
     np.testing.assert_array_equal(y, y2)
@@ -273,12 +273,12 @@ def test_the_compiled_and_numpy_draw_paths_agree_whatever_the_settings(setting, 
 def test_only_large_batches_with_jit_on_take_the_compiled_path(monkeypatch):
     calls = []
     monkeypatch.setattr(digits, "_draw_compiled", lambda *a: calls.append(len(a[1])) or np.zeros((len(a[1]), 16, 16)))
-    digits._draw(np.random.default_rng(0), np.arange(2 * pad.JIT_MIN) % 10)
+    digits.draw_pads(np.random.default_rng(0), np.arange(2 * pad.JIT_MIN) % 10)
     assert calls == []                                      # JIT off: the default
     monkeypatch.setattr(pad, "JIT", True)
-    digits._draw(np.random.default_rng(0), np.arange(pad.JIT_MIN - 1) % 10)
+    digits.draw_pads(np.random.default_rng(0), np.arange(pad.JIT_MIN - 1) % 10)
     assert calls == []
-    digits._draw(np.random.default_rng(0), np.arange(pad.JIT_MIN) % 10)
+    digits.draw_pads(np.random.default_rng(0), np.arange(pad.JIT_MIN) % 10)
     assert calls == [pad.JIT_MIN]
 
 
@@ -342,7 +342,7 @@ def _stroke_width_and_core(monkeypatch, hard: bool, height: float) -> tuple[floa
     monkeypatch.setattr(digits, "HEIGHT", (height, height * 1.001))
     monkeypatch.setattr(digits, "BLUR_FRACTION", 0.0)
     monkeypatch.setattr(digits, "BLOCKY_FRACTION", 0.0)
-    img = digits._draw(np.random.default_rng(3), np.arange(400) % 10)
+    img = digits.draw_pads(np.random.default_rng(3), np.arange(400) % 10)
     ink = np.where(img >= 0.3, img, 0.0)                    # the faint noise is no stroke
     outline = np.abs(np.diff(ink, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(ink, axis=2)).sum(axis=(1, 2))
     inked = img >= 0.5
@@ -419,10 +419,10 @@ def test_the_share_fit_can_fit_the_fingertip_brush_to_finger_drawn_digits(monkey
 
 def test_the_realism_table_fits_the_generator():
     # GIVEN the shipped table and the generator's own fresh digits
-    table = digits.realism_table()
+    table = stream.realism_table()
     assert table is not None and table.shape == (10, 257)
-    X, y = digits.DigitGenerator(21, pool=0).batch(3000)
-    keep = digits.realism(X, y, table)
+    X, y = stream.DigitGenerator(21, pool=0).batch(3000)
+    keep = stream.realism(X, y, table)
     # THEN every chance lies in (0, 1]
     assert np.all((keep > 0) & (keep <= 1))
     # AND for every digit the table still fits the generator: its bias is the median logit,
@@ -435,7 +435,7 @@ def test_the_realism_table_fits_the_generator():
 
 def test_pool_picks_are_kept_with_their_realism():
     # GIVEN a full pool whose even slots are real-looking (1) and odd ones not (0.1)
-    g = digits.DigitGenerator(8, pool=2000, fill=1.0, fresh=0.01)
+    g = stream.DigitGenerator(8, pool=2000, fill=1.0, fresh=0.01)
     while not g.pool_full:
         g.batch(500)
     assert g._table is not None
@@ -445,7 +445,7 @@ def test_pool_picks_are_kept_with_their_realism():
     slots = g._picks(d)
     # THEN each slot is picked in proportion to its realism, up to the last try's fallback:
     # P(s) ~ a_s * sum_{k < T-1} (1 - mean a)^k + (1 - mean a)^(T-1)
-    T, miss = digits.REALISM_TRIES, 1 - 0.55
+    T, miss = stream.REALISM_TRIES, 1 - 0.55
     hit = sum(miss ** k for k in range(T - 1))
     expected = (1.0 * hit + miss ** (T - 1)) / (0.1 * hit + miss ** (T - 1))
     even = np.mean(slots % 2 == 0)
@@ -458,25 +458,25 @@ def test_a_missing_or_garbled_realism_table_leaves_the_picks_even(monkeypatch, c
     # GIVEN a table file that is missing, not numbers, the wrong shape or not finite
     def text():
         if content is None:
-            raise FileNotFoundError(digits.REALISM_FILE)
+            raise FileNotFoundError(stream.REALISM_FILE)
         return content
-    monkeypatch.setattr(digits, "_realism_text", text)
-    digits.realism_table.cache_clear()          # cleared again below, for the other tests
+    monkeypatch.setattr(stream, "_realism_text", text)
+    stream.realism_table.cache_clear()          # cleared again below, for the other tests
     try:
         with caplog.at_level("WARNING", logger="neuronlab.train"):
-            g = digits.DigitGenerator(3, pool=500, fill=0.5)
+            g = stream.DigitGenerator(3, pool=500, fill=0.5)
             X, y = g.batch(200)
         # THEN it says so, and the generator serves its digits as without a table
         assert g._table is None and "realism table" in caplog.text
         assert g._width == 256                  # queued rows carry no realism
         assert X.shape == (200, 256) and np.isfinite(X).all()
     finally:
-        digits.realism_table.cache_clear()
+        stream.realism_table.cache_clear()
 
 
 def test_with_realism_every_new_digit_joins_the_pool_and_is_served_with_its_chance():
     # GIVEN a generator whose pool fills at half of each batch new, the table on
-    g = digits.DigitGenerator(6, pool=6000, fill=0.5, chunk=64)
+    g = stream.DigitGenerator(6, pool=6000, fill=0.5, chunk=64)
     assert g._table is not None
     picks, pick = [], g._picks
     g._picks = lambda d, u=None: (picks.append(len(d)), pick(d, u))[1]   # rows that are picks

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.explain import change_its_mind, effective_map, explain
 from neuronlab.nn.knockout import Knockout
 from neuronlab.nn.mlp import MLP
@@ -12,7 +12,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 @pytest.fixture(scope="module")
 def model() -> MLP:
     m = MLP(seed=0)
-    Trainer(m, digits.DigitGenerator(0), TrainSettings()).run(20_000 // 32)
+    Trainer(m, stream.DigitGenerator(0), TrainSettings()).run(20_000 // 32)
     return m
 
 

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits
+from neuronlab.nn import digits, stream
 from neuronlab.nn import feeder as feeders
 from neuronlab.nn.feeder import Feeder
 
@@ -31,12 +31,12 @@ def _same_digits(X, Xref):
     """Equal but for the compiled path's float rounding (which may tip an input over to
     the next of the pool's levels), and its rare one-dab shift."""
     d = np.abs(X - Xref).max(axis=1)
-    assert (d <= 1e-4 + 1.0 / digits.POOL_LEVELS).mean() >= 0.995
+    assert (d <= 1e-4 + 1.0 / stream.POOL_LEVELS).mean() >= 0.995
     assert d.max() < 0.1
 
 
 def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
-    g = digits.DigitGenerator(4)
+    g = stream.DigitGenerator(4)
     X1, y1 = digits.draw_block(g.entropy, 7, 40)
     X2, y2 = digits.draw_block(g.entropy, 7, 40)
     np.testing.assert_array_equal(X1, X2)
@@ -51,7 +51,7 @@ def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
 def test_the_stream_is_the_same_with_a_feeder_as_without():
     # GIVEN two generators of one seed, one with a feeder that has started
     # (half of each batch new while the pool fills: 12 batches need 20-32 blocks)
-    plain, fed = digits.DigitGenerator(3, chunk=64, fill=0.5), digits.DigitGenerator(3, chunk=64, fill=0.5)
+    plain, fed = stream.DigitGenerator(3, chunk=64, fill=0.5), stream.DigitGenerator(3, chunk=64, fill=0.5)
     feeder = Feeder(ahead=32)
     try:
         fed.attach(feeder)
@@ -71,7 +71,7 @@ def test_the_stream_is_the_same_with_a_feeder_as_without():
 
 
 def test_a_dead_feeder_is_reported_once_and_the_generator_draws_on(caplog):
-    plain, fed = digits.DigitGenerator(6, chunk=64), digits.DigitGenerator(6, chunk=64)
+    plain, fed = stream.DigitGenerator(6, chunk=64), stream.DigitGenerator(6, chunk=64)
     feeder = Feeder(ahead=12)
     try:
         fed.attach(feeder)
@@ -97,7 +97,7 @@ def test_a_dead_feeder_is_reported_once_and_the_generator_draws_on(caplog):
 @pytest.mark.parametrize("how", ["close", "exhibit gone"])
 def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
     feeder = Feeder()
-    assert feeder.request(digits.DigitGenerator(0).entropy, 0, 16)
+    assert feeder.request(stream.DigitGenerator(0).entropy, 0, 16)
     assert _wait_for(lambda: feeder.arrived() == 1)          # it is up and serving
     proc = feeder._proc
     try:
@@ -132,7 +132,7 @@ class _SilentFeeder:
 
 def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
     # GIVEN a generator whose pool holds every digit, with a feeder that delivers nothing
-    g = digits.DigitGenerator(2, pool=2000, fill=0.5, chunk=64)
+    g = stream.DigitGenerator(2, pool=2000, fill=0.5, chunk=64)
     g.batch(640)
     feeder = _SilentFeeder()
     g.attach(feeder)
@@ -146,13 +146,13 @@ def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
     assert all(r.tobytes() in pooled for r in X)
     # AND once FEEDER_SLACK chunks are owed, the generator draws one block a batch itself,
     # the one asked for last, which it takes back from the feeder
-    for _ in range(digits.FEEDER_SLACK + 2):
+    for _ in range(stream.FEEDER_SLACK + 2):
         before = g.blocks_queued
         g.batch(128)
         assert g.blocks_queued - before <= 1
     assert g.blocks_queued > drawn
     assert feeder.dropped and all(b > a for a, b in zip(feeder.dropped, feeder.dropped[1:]))
-    assert g._debt < (digits.FEEDER_SLACK + 2) * 64
+    assert g._debt < (stream.FEEDER_SLACK + 2) * 64
 
 
 def test_where_no_process_can_start_the_exhibit_goes_on_without_one(monkeypatch, caplog):
@@ -162,7 +162,7 @@ def test_where_no_process_can_start_the_exhibit_goes_on_without_one(monkeypatch,
     with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
         assert feeders.start() is None
     assert any("processes are not allowed here" in r.getMessage() for r in caplog.records)
-    g = digits.DigitGenerator(1, chunk=64)
+    g = stream.DigitGenerator(1, chunk=64)
     g.attach(None)
     X, y = g.batch(128)                                       # drawn here, as without one
     assert X.shape == (128, 256) and g.blocks_queued >= 1
@@ -197,13 +197,13 @@ def test_the_queues_of_new_digits_stay_bounded_over_a_long_run(monkeypatch):
         y = (int(j) * int(size) + np.arange(int(size))) % 10
         return np.full((int(size), 256), float(j % 7) / 7, np.float32), y
     monkeypatch.setattr(digits, "draw_block", cheap_block)
-    g = digits.DigitGenerator(8, pool=500, fill=0.5, fresh=0.5, chunk=64)
+    g = stream.DigitGenerator(8, pool=500, fill=0.5, fresh=0.5, chunk=64)
     most = 0
     for _ in range(20_000):      # unbounded, one digit's queue passes 700 rows by the end
         g.batch(128)
         most = max(most, int(g._queued_n.max()))
     assert g.pool_full
-    assert most <= digits.QUEUE_CAP + 64
+    assert most <= stream.QUEUE_CAP + 64
     assert all(n == sum(len(a) for a in q) for n, q in zip(g._queued_n, g._queued))
 
 
@@ -211,7 +211,7 @@ def test_a_feeder_whose_blocks_do_not_come_is_ended():
     t = [0.0]
     feeder = Feeder(ahead=2, clock=lambda: t[0])
     try:
-        assert feeder.request(digits.DigitGenerator(0).entropy, 0, 64)
+        assert feeder.request(stream.DigitGenerator(0).entropy, 0, 64)
         t[0] += feeders.STALL_S + 1          # long before its first block can come
         assert feeder.take_first() is None
         assert not feeder.alive
@@ -228,7 +228,7 @@ def test_a_process_that_stops_reading_cannot_freeze_the_exhibit():
     feeder = Feeder(ahead=2)
     try:
         os.kill(feeder.pid, signal.SIGSTOP)          # it will never read again
-        entropy = digits.DigitGenerator(0).entropy
+        entropy = stream.DigitGenerator(0).entropy
         sent = 0
         while feeder.request(entropy, sent, 64) and sent < 200_000:
             sent += 1                                # each send returns at once, or fails

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from neuronlab.config import MAX_LR, Config, load_config
-from neuronlab.nn import digits, guard
+from neuronlab.nn import digits, guard, stream
 from neuronlab.nn.mlp import MLP, PARAM_NAMES
 from neuronlab.nn.train import Trainer, TrainSettings
 
@@ -25,7 +25,7 @@ def test_set():
 
 def trainer(lr, seed, test_set, **kw):
     s = replace(FAST, lr=lr, seed=seed, **kw)
-    return Trainer(MLP(seed=seed), digits.DigitGenerator(seed), s, test_set=test_set)
+    return Trainer(MLP(seed=seed), stream.DigitGenerator(seed), s, test_set=test_set)
 
 
 def live_units(model, X):

@@ -74,9 +74,9 @@ def test_nn_imports_numpy_only_and_numba_in_its_kernels_alone():
 def test_numba_is_loaded_only_with_jit_on_and_a_batch_that_needs_it():
     # its import costs ~0.4 s: the exhibit (JIT off) and a paint stroke never pay it
     import subprocess
-    code = ("import sys, numpy as np; from neuronlab.nn import digits, pad; big = np.ones((pad.JIT_MIN, 16, 16)); "
+    code = ("import sys, numpy as np; from neuronlab.nn import digits, pad, stream; big = np.ones((pad.JIT_MIN, 16, 16)); "
             "pad.to_network(big); digits.test_set(200); print('numba' in sys.modules); pad.JIT = True; "
-            "pad.to_network(big[0]); digits.DigitGenerator(0).batch(8); print('numba' in sys.modules); "
+            "pad.to_network(big[0]); stream.DigitGenerator(0).batch(8); print('numba' in sys.modules); "
             "pad.to_network(big); print('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "True"]

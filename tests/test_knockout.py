@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits
+from neuronlab.nn import digits, stream
 from neuronlab.nn.knockout import Knockout, digit_accuracy
 from neuronlab.nn.mlp import MLP, softmax
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -11,7 +11,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 @pytest.fixture(scope="module")
 def model() -> MLP:
     m = MLP(seed=0)
-    Trainer(m, digits.DigitGenerator(0), TrainSettings()).run(20_000 // 32)
+    Trainer(m, stream.DigitGenerator(0), TrainSettings()).run(20_000 // 32)
     return m
 
 

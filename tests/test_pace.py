@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from neuronlab.nn import digits
+from neuronlab.nn import digits, stream
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.pace import (PaceSettings, StoryPace, chosen_rate, iterations_for_frame,
                                story_over, story_rate, summary)
@@ -19,7 +19,7 @@ def _seconds_to_90(seed: int, speed: int, every: int = 30, limit_s: float = 90.0
     X, y = digits.test_set()
     X, y = X[:500], y[:500]
     m = MLP(seed=seed)
-    tr = Trainer(m, digits.DigitGenerator(seed), TrainSettings())
+    tr = Trainer(m, stream.DigitGenerator(seed), TrainSettings())
     pace = StoryPace()
     pace.start()
     ks = []

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import pad, stream
 
 YY, XX = np.mgrid[0:16, 0:16] + 0.5
 
@@ -211,7 +211,7 @@ def test_to_network_equals_the_reference_path_on_generated_digits(seed, compiled
 
 def test_any_memory_layout_gives_the_same_network_input():
     # GIVEN pads held column-major or as a transposed view (as image libraries hand them over)
-    imgs = digits.DigitGenerator(2, pool=0).raw_batch(20)[0]
+    imgs = stream.DigitGenerator(2, pool=0).raw_batch(20)[0]
     fortran = np.asfortranarray(imgs)
     view = np.ascontiguousarray(imgs.transpose(0, 2, 1)).transpose(0, 2, 1)
     # THEN each reaches the network exactly as the C-ordered copy does

@@ -1,7 +1,7 @@
 """The exhibit's training draws its new digits a little every frame, never in one lump."""
 import numpy as np
 
-from neuronlab.nn import digits
+from neuronlab.nn import stream
 from neuronlab.nn.train import TrainSettings
 from neuronlab.session import FRESH_CHUNK_MAX, Session
 
@@ -28,7 +28,7 @@ def _fresh_per_frame(ses, frames):
 def test_with_the_pool_full_each_frame_draws_what_it_owes_not_a_lump_every_16th():
     # GIVEN the exhibit training at x16 (16 batches of 32 a frame) with its pool full
     ses = Session(TrainSettings(test_every=10**9), seed=3, iters_per_frame=16)
-    gen = ses.generator = ses.trainer.source = digits.DigitGenerator(3, pool=SMALL_POOL)
+    gen = ses.generator = ses.trainer.source = stream.DigitGenerator(3, pool=SMALL_POOL)
     while not gen.pool_full:
         gen.batch(4096)
     # WHEN 40 frames train

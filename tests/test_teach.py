@@ -3,7 +3,7 @@ replay mix, no blow-up on repetition, and a gallery that keeps nothing unless en
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn import teach as teach_mod
 from neuronlab.nn.mlp import MLP, PARAM_NAMES
 from neuronlab.nn.teach import MixSource, Teacher, TeachingGallery, TeachSettings, clean_inputs
@@ -18,12 +18,12 @@ def trained_params(trained_model):
 
 def _trainer(params) -> Trainer:
     m = MLP({k: v.copy() for k, v in params.items()})
-    return Trainer(m, digits.DigitGenerator(3), TrainSettings(), test_set=digits.test_set())
+    return Trainer(m, stream.DigitGenerator(3), TrainSettings(), test_set=digits.test_set())
 
 
 def _misread(model: MLP, n: int) -> list[tuple[np.ndarray, int]]:
     """Drawings from a stream the network never trained on that it reads wrong."""
-    imgs, y = digits.DigitGenerator(99, pool=0).raw_batch(400)
+    imgs, y = stream.DigitGenerator(99, pool=0).raw_batch(400)
     X = pad.to_network(imgs)
     wrong = np.flatnonzero(model.predict(X) != y)
     assert len(wrong) >= n
@@ -35,7 +35,7 @@ def test_a_misread_drawing_is_learned_and_the_rest_is_kept(trained_params):
     drops, p_after = [], []
     for x, label in _misread(MLP(trained_params), 6):
         tr = _trainer(trained_params)
-        r = Teacher(tr, replay=digits.DigitGenerator(5, pool=0)).teach(x, label)
+        r = Teacher(tr, replay=stream.DigitGenerator(5, pool=0)).teach(x, label)
         assert r.answer_before != label
         # it now reads the drawing as the visitor said, most often past the lesson's early
         # stop (the label at 0.6); a stubborn one takes every step and may end below it
@@ -83,7 +83,7 @@ def test_the_lesson_counts_in_the_trainers_stats(trained_params):
 class _CountingSource:
     def __init__(self):
         self.asked = []
-        self.gen = digits.DigitGenerator(11, pool=0)
+        self.gen = stream.DigitGenerator(11, pool=0)
 
     def batch(self, n):
         self.asked.append(n)
@@ -96,7 +96,7 @@ def test_replay_mix_holds_copies_of_the_drawing_and_replayed_digits():
     X, y = MixSource(x, 4, copies=3, replay=src).batch(16)
     assert src.asked == [13]
     assert np.array_equal(X[:3], np.repeat(x[None], 3, axis=0)) and np.all(y[:3] == 4)
-    ref_X, ref_y = digits.DigitGenerator(11, pool=0).batch(13)
+    ref_X, ref_y = stream.DigitGenerator(11, pool=0).batch(13)
     assert np.array_equal(X[3:], ref_X) and np.array_equal(y[3:], ref_y)
 
 
@@ -116,7 +116,7 @@ def test_teaching_the_same_drawing_50_times_does_not_blow_up(trained_params):
     x, label = _misread(tr.model, 1)[0]
     # every step every time (no early stop): 800 steps pushing on one drawing
     teacher = Teacher(tr, TeachSettings(steps=16, target=0.0),
-                      replay=digits.DigitGenerator(4, pool=2000))
+                      replay=stream.DigitGenerator(4, pool=2000))
     start = teacher.teach(x, label).test_before.points
     for _ in range(49):
         r = teacher.teach(x, label)

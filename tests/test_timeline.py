@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronlab.nn import digits
+from neuronlab.nn import digits, stream
 from neuronlab.nn.mlp import MLP, N_PARAMS, PARAM_NAMES
 from neuronlab.nn.timeline import Timeline
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -10,7 +10,7 @@ from neuronlab.nn.train import Trainer, TrainSettings
 
 def _trained_with_timeline(samples=40_000, speed=4, **kw):
     m = MLP(seed=0)
-    tr = Trainer(m, digits.DigitGenerator(0), TrainSettings())
+    tr = Trainer(m, stream.DigitGenerator(0), TrainSettings())
     tl = Timeline(**kw)
     tl.offer(m, tr.stats.samples_seen)
     while tr.stats.samples_seen < samples:
@@ -35,7 +35,7 @@ def test_snapshots_are_dense_early_and_bounded():
 
 def test_a_snapshot_is_the_network_as_it_was():
     m = MLP(seed=0)
-    tr = Trainer(m, digits.DigitGenerator(0), TrainSettings())
+    tr = Trainer(m, stream.DigitGenerator(0), TrainSettings())
     tl = Timeline()
     tr.run(40)
     before = {k: v.copy() for k, v in m.params.items()}

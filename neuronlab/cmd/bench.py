@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.train import Trainer, TrainSettings
 
@@ -66,11 +66,11 @@ def _per_call_us(fn, seconds: float) -> float:
     return float(np.median(runs)) * 1e6
 
 
-def _training(batch: int, seconds: float, gen: digits.DigitGenerator | None) -> float:
+def _training(batch: int, seconds: float, gen: stream.DigitGenerator | None) -> float:
     """Training samples/s at ``batch``: drawing from ``gen`` (the exhibit's loop), or,
     with None, cycling pre-generated batches (the network step alone)."""
     if gen is None:
-        X, y = digits.DigitGenerator(1).batch(max(4096, 8 * batch))
+        X, y = stream.DigitGenerator(1).batch(max(4096, 8 * batch))
         source = _Cycle(X, y, batch)
     else:
         source = gen
@@ -80,13 +80,13 @@ def _training(batch: int, seconds: float, gen: digits.DigitGenerator | None) -> 
 
 
 # The data pool the steady-state figures are measured with: the exhibit's (a test shrinks it).
-POOL = digits.POOL_SIZE
+POOL = stream.POOL_SIZE
 
 
-def _filling(batch: int) -> tuple[float, int, digits.DigitGenerator]:
+def _filling(batch: int) -> tuple[float, int, stream.DigitGenerator]:
     """Train from a new generator until its pool is full: (samples/s over that whole
     phase, samples it took, the generator, now full)."""
-    gen = digits.DigitGenerator(1, pool=POOL)
+    gen = stream.DigitGenerator(1, pool=POOL)
     tr = Trainer(MLP(seed=0), gen, TrainSettings(batch=batch, test_every=10**12))
     k = max(1, 256 // batch)
     t0 = time.perf_counter()
@@ -98,7 +98,7 @@ def _filling(batch: int) -> tuple[float, int, digits.DigitGenerator]:
 class _Prefetch:
     """Batches cut from ``chunk``-sample draws, as the Trainer asks its source."""
 
-    def __init__(self, gen: digits.DigitGenerator, chunk: int = TrainSettings.prefetch):
+    def __init__(self, gen: stream.DigitGenerator, chunk: int = TrainSettings.prefetch):
         self.gen, self.chunk = gen, chunk
         self.X, self.y, self.at = None, None, chunk
 
@@ -111,7 +111,7 @@ class _Prefetch:
         return self.X[s], self.y[s]
 
 
-def _torch_rate(batch: int, seconds: float, gen: digits.DigitGenerator | None) -> float:
+def _torch_rate(batch: int, seconds: float, gen: stream.DigitGenerator | None) -> float:
     import torch
 
     # one thread is PyTorch's best case here: at this size a second thread only adds
@@ -123,7 +123,7 @@ def _torch_rate(batch: int, seconds: float, gen: digits.DigitGenerator | None) -
                               torch.nn.Linear(12, 10))
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()
-    X, y = digits.DigitGenerator(1).batch(max(4096, 8 * batch))
+    X, y = stream.DigitGenerator(1).batch(max(4096, 8 * batch))
     cyc = _Cycle(torch.from_numpy(X), torch.from_numpy(y), batch)
     feed = _Prefetch(gen) if gen is not None else None
 
@@ -149,10 +149,10 @@ def run(args) -> int:
     # every batch is drawn new; once full, a small share. Both phases are measured.
     fill_rate, fill_n, full = _filling(32)
     print(f"training, data generation included, while the data pool fills (its first "
-          f"{fill_n:,} samples, {digits.POOL_FILL:.3g} of each batch new):")
+          f"{fill_n:,} samples, {stream.POOL_FILL:.3g} of each batch new):")
     print(f"  batch   32: {fill_rate:>12,.0f} samples/s")
     print(f"training, data generation included, steady state (pool of {POOL:,} "
-          f"filled first, untimed; {digits.POOL_FRESH:.3g} of each batch new):")
+          f"filled first, untimed; {stream.POOL_FRESH:.3g} of each batch new):")
     ours32 = None
     for B in (1, 32, 128):
         r = _training(B, seconds, full)
@@ -164,16 +164,16 @@ def run(args) -> int:
         r = _training(B, seconds, None)
         step32 = r if B == 32 else step32
         print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
-    gen = digits.DigitGenerator(2, pool=0)
+    gen = stream.DigitGenerator(2, pool=0)
     for B in (1, 32, 128, TrainSettings.prefetch):
         r = _rate(lambda: gen.batch(B), B, seconds)
         print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (every sample drawn new, through pad.to_network)")
     r = _rate(lambda: full.batch(TrainSettings.prefetch), TrainSettings.prefetch, seconds)
     print(f"generator, batch {TrainSettings.prefetch:4d}: {r:>12,.0f} samples/s (steady state: pool full, "
-          f"{digits.POOL_FRESH:.3g} drawn new)")
+          f"{stream.POOL_FRESH:.3g} drawn new)")
 
     model = MLP(seed=0)
-    x = digits.DigitGenerator(3).batch(1)[0][0]
+    x = stream.DigitGenerator(3).batch(1)[0][0]
     image = digits.clean_digit(4)
     W1 = model.params["W1"]
 

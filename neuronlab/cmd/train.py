@@ -12,7 +12,7 @@ import dataclasses
 import sys
 import time
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.store import WeightsError, load_weights, save_weights
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -67,7 +67,7 @@ def _run(args) -> int:
     else:
         model = MLP(seed=args.seed)
 
-    trainer = Trainer(model, digits.DigitGenerator(args.seed), settings,
+    trainer = Trainer(model, stream.DigitGenerator(args.seed), settings,
                       test_set=digits.test_set())
     iterations = -(-args.samples // settings.batch)          # ceil: at least --samples
     t_start = time.perf_counter()

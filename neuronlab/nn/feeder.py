@@ -6,7 +6,7 @@ main thread with the frame. The feeder draws ``digits.draw_block`` blocks on the
 core with the compiled kernels (``pad.JIT``; numba loads there, not beside the frame), at
 a lower priority, and hands them over through a pipe. The generator never waits for it:
 new rows wait for its blocks (they are pool picks meanwhile), and when the feeder falls
-behind the generator draws a block a batch itself (``digits.DigitGenerator``).
+behind the generator draws a block a batch itself (``stream.DigitGenerator``).
 
 If the process dies or a pipe breaks, the feeder logs one line and goes quiet: the
 generator draws everything itself from then on. The process ends when the exhibit

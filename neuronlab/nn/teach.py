@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuronlab.nn import digits, pad
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.mlp import MLP, PARAM_NAMES
 from neuronlab.nn.train import Source, Trainer, TrainSettings
 
@@ -243,7 +243,7 @@ class Teacher:
                  test_set: tuple[np.ndarray, np.ndarray] | None = None, seed: int = 7):
         self.trainer = trainer
         self.settings = settings or TeachSettings()
-        self.replay = replay if replay is not None else digits.DigitGenerator(seed, pool=0)
+        self.replay = replay if replay is not None else stream.DigitGenerator(seed, pool=0)
         if test_set is None:
             test_set = trainer.test_set if trainer.test_set is not None else digits.test_set()
         self.test_set = test_set
