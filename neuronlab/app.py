@@ -2,12 +2,12 @@
 
 One frame, one way: SDL events -> pointer events -> the kiosk, then the router (a button,
 the scene, or the 3D graph; taps and gestures become commands) -> the queued commands are
-applied at one point (``Exhibit.flush``) -> fixed-step update -> the controls' and the
-scene's layout -> HUD panels -> view arrays, animation, overlays last -> GL and HUD
-submitted -> k training iterations on this thread while the renderer's threads rasterise
--> present. A frame shows the state it began with; the steps trained beside it appear in
-the next. ``App.frame(dt)`` advances exactly one frame, so tests drive the real exhibit
-headless, one frame at a time, posting events in between.
+applied at one point (``Exhibit.flush``) -> fixed-step update -> k training iterations ->
+the controls' and the scene's layout -> HUD panels -> view arrays, animation, overlays
+last -> GL and HUD submitted -> the renderer's threads rasterise -> present. A frame shows
+the network as this frame's training left it. ``App.frame(dt)`` advances exactly one
+frame, so tests drive the real exhibit headless, one frame at a time, posting events in
+between.
 
 The parts: ``bootstrap`` (build_app), ``runloop`` (crash guard, watchdog), ``controls``
 (layout and commands), ``router`` (finger ownership), ``graph_renderer``, ``common_panels``
@@ -37,7 +37,7 @@ from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
 from neuronlab.nn import feeder as feeders
 from neuronlab.nn.gradcheck import gradcheck
-from neuronlab.render import context, glraw, programs
+from neuronlab.render import context, programs
 from neuronlab.render.hud_pass import HudPass
 from neuronlab.router import PointerRouter
 from neuronlab.scenes.base import Scene
@@ -294,19 +294,18 @@ class App:
             self.kiosk.update(dt)       # the tour's commands land at the next frame's flush
         self.trimmer.update(self.clock)
         ses = self.session
+        # Train before drawing, not beside the renderer's threads: on two cores they took
+        # the training's core, and it ran at half speed for no smoother frame (docs/performance.md).
+        t0, c0 = time.perf_counter(), time.thread_time()
+        ex.trained(ses.update(self.clock))
+        self.timings["train"] += time.perf_counter() - t0
+        self.timings["train cpu"] += time.thread_time() - c0
         if ses.source != "training" and ses.train_version:
             ses.refresh()
         self.stage.tick = int(self.clock * 8)
         self.stage.clock = self.clock
         self._layout()
-        # Draw what is true now, let the renderer's threads rasterise it while this thread
-        # trains, then present: on a software renderer the two overlap on separate cores.
         self.render(dt)
-        glraw.flush()
-        t0, c0 = time.perf_counter(), time.thread_time()
-        ex.trained(ses.update(self.clock))
-        self.timings["train"] += time.perf_counter() - t0
-        self.timings["train cpu"] += time.thread_time() - c0
         t3 = time.perf_counter()
         # At most one frame in flight: where presenting does not wait (an offscreen window,
         # some drivers without vsync) frames would queue inside the renderer, each holding

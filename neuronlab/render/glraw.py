@@ -4,8 +4,7 @@ moderngl uploads 4-channel textures as GL_RGBA, so Mesa stores them R8G8B8A8. ll
 fast path for window-aligned textured quads (a straight copy or an SSE blend) needs
 B8G8R8A8 storage, which Mesa picks when an
 unsized GL_RGBA texture is specified from GL_BGRA bytes -- exactly pygame's 32-bit
-surface layout, so the upload is a plain copy as well. ``flush`` lets the frame hand its
-GL work to the renderer's threads before the CPU goes on with other work.
+surface layout, so the upload is a plain copy as well.
 ``define_r8_levels`` uploads a mipmap chain made on the CPU: llvmpipe's own mipmap
 generation first compiles its blit shaders, a tenth of a second at start-up.
 
@@ -58,13 +57,6 @@ def _load():
 
 def available() -> bool:
     return _load() is not None
-
-
-def flush() -> None:
-    """glFlush: queued GL work starts now (no-op without libGL)."""
-    lib = _load()
-    if lib is not None:
-        lib.glFlush()
 
 
 def define_bgra(size: tuple[int, int]) -> None:
