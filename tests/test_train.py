@@ -4,8 +4,12 @@ import math
 import numpy as np
 import pytest
 
+from neuronlab.nn import pad
 from neuronlab.nn.mlp import MLP, PARAM_NAMES
 from neuronlab.nn.train import Trainer, TrainSettings
+
+# numpy's step (the exhibit's) and the compiled one (headless training's, pad.JIT on)
+STEPS = pytest.mark.parametrize("jit", [False, True], ids=["numpy", "compiled"])
 
 
 class Templates:
@@ -60,7 +64,9 @@ def fixed_batch(B=32, seed=0):
     return Templates(seed).batch(B)
 
 
-def test_the_fast_step_matches_mlp_backward_exactly_enough():
+@STEPS
+def test_the_fast_step_matches_mlp_backward_exactly_enough(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     # GIVEN a batch and a model; WHEN the trainer's own step computes loss and gradients
     X, y = fixed_batch(16)
     model = MLP(seed=3)
@@ -75,7 +81,9 @@ def test_the_fast_step_matches_mlp_backward_exactly_enough():
         np.testing.assert_allclose(tr._g[k], g.param(k), rtol=1e-4, atol=1e-7)
 
 
-def test_training_lowers_the_loss_on_a_fixed_batch():
+@STEPS
+def test_training_lowers_the_loss_on_a_fixed_batch(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     X, y = fixed_batch(32)
     model = MLP(seed=0)
     before = model.forward(X).loss(y)
@@ -88,7 +96,9 @@ def test_training_lowers_the_loss_on_a_fixed_batch():
     assert tr.stats.iterations == 200
 
 
-def test_two_momentum_steps_match_a_hand_computation():
+@STEPS
+def test_two_momentum_steps_match_a_hand_computation(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     X, y = fixed_batch(8, seed=4)
     lr, mu = 0.1, 0.9
     model = MLP(seed=5)
@@ -109,7 +119,9 @@ def test_two_momentum_steps_match_a_hand_computation():
         assert model.params[k].dtype == np.float32
 
 
-def test_a_huge_learning_rate_never_leaves_nan_and_records_rollbacks():
+@STEPS
+def test_a_huge_learning_rate_never_leaves_nan_and_records_rollbacks(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     model = MLP(seed=0)
     arrays = {k: model.params[k] for k in PARAM_NAMES}
     tr = Trainer(model, Templates(), TrainSettings(lr=1e4, momentum=0.9))
@@ -129,7 +141,9 @@ def test_a_huge_learning_rate_never_leaves_nan_and_records_rollbacks():
     assert all(model.params[k] is arrays[k] for k in PARAM_NAMES)
 
 
-def test_an_exploding_loss_rolls_back_to_the_last_good_weights():
+@STEPS
+def test_an_exploding_loss_rolls_back_to_the_last_good_weights(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     src = Templates()
     model = MLP(seed=1)
     tr = Trainer(model, src, TrainSettings(lr=0.01, snapshot_every=1))
@@ -215,7 +229,9 @@ def test_run_stops_when_its_time_budget_is_spent():
     assert tr.stats.iterations == 5
 
 
-def test_last_is_one_sample_of_the_last_batch_with_its_own_forward_and_grads():
+@STEPS
+def test_last_is_one_sample_of_the_last_batch_with_its_own_forward_and_grads(jit, monkeypatch):
+    monkeypatch.setattr(pad, "JIT", jit)
     X, y = fixed_batch(32, seed=8)
     model = MLP(seed=0)
     tr = Trainer(model, Fixed(X, y), TrainSettings(batch=32))
@@ -373,3 +389,37 @@ def test_the_momentum_ramp_rises_from_its_start_to_the_setting():
     assert Trainer(MLP(seed=0), Fixed(X, y), TrainSettings()).current_momentum == 0.9
     with pytest.raises(ValueError, match="momentum_start"):
         TrainSettings(momentum_start=1.0)
+
+
+def test_the_compiled_step_writes_what_the_numpy_step_writes(monkeypatch):
+    # GIVEN batches of 1, 7 and 32 and the same weights
+    X, y = Templates(seed=2).batch(32)
+    for B in (1, 7, 32):
+        seen = {}
+        for jit in (False, True):
+            monkeypatch.setattr(pad, "JIT", jit)
+            tr = Trainer(MLP(seed=6), Fixed(X[:B], y[:B]), TrainSettings(batch=B))
+            b = tr._buffers_for(B)
+            loss = tr._forward_backward(X[:B], y[:B], b)
+            seen[jit] = (loss, {k: tr._g[k].copy() for k in PARAM_NAMES},
+                         {n: getattr(b, n).copy() for n in ("z1", "a1", "z2", "a2", "z3", "p", "dz1", "dz2", "dz3")})
+        # THEN loss, gradients and every buffer the exhibit reads agree to float rounding
+        assert seen[True][0] == pytest.approx(seen[False][0], rel=1e-6)
+        for k in PARAM_NAMES:
+            np.testing.assert_allclose(seen[True][1][k], seen[False][1][k], rtol=1e-5, atol=1e-7)
+        for n, a in seen[False][2].items():
+            np.testing.assert_allclose(seen[True][2][n], a, rtol=1e-5, atol=1e-6, err_msg=n)
+
+
+def test_compiled_training_follows_the_numpy_training(monkeypatch):
+    # GIVEN the same batches; WHEN 300 steps are trained each way, momentum and warm-up on
+    out = {}
+    for jit in (False, True):
+        monkeypatch.setattr(pad, "JIT", jit)
+        model = MLP(seed=7)
+        Trainer(model, Templates(seed=8), TrainSettings(test_every=10**9)).run(300)
+        out[jit] = model.params
+    # THEN the weights are the same to float rounding, and they moved
+    for k in PARAM_NAMES:
+        np.testing.assert_allclose(out[True][k], out[False][k], rtol=1e-4, atol=2e-5)
+    assert np.abs(out[True]["W1"] - MLP(seed=7).params["W1"]).max() > 0.01

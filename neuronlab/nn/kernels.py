@@ -1,4 +1,5 @@
-"""Compiled per-image kernels for the batch paths of ``pad.to_network`` and the digit brush.
+"""Compiled kernels: the batch paths of ``pad.to_network`` and the digit brush, one per
+image, and the trainer's step.
 
 Owns the only compiled code in ``nn``. numpy pays a fixed cost per call, and a batch of
 training digits takes ~150 array operations on arrays of 16 x 16 or 80 points per image:
@@ -6,12 +7,14 @@ past a few hundred images per call most of the time is that cost, not arithmetic
 same arithmetic runs as one loop per image, compiled by numba (``cache=True``: compiled
 once per machine, then loaded from ``__pycache__``).
 
-Used while ``pad.JIT`` is on, for batches of ``pad.JIT_MIN`` or more. The pure-numpy code
-in ``pad`` and ``digits`` stays the reference and the path everywhere else; tests hold
-the two equal to float rounding. The random draws, the sines and exponentials over whole
-arrays (numpy's are vectorised) and the small batched matrix products (numpy's batched
-matmul beats compiled loops at 16 x 16) stay in numpy, so a seed gives the same digits
-either way; what is compiled is the arithmetic between them.
+Used while ``pad.JIT`` is on (headless training and the benches), for batches of
+``pad.JIT_MIN`` or more, and for every training step. The pure-numpy code in ``pad``,
+``digits`` and ``train`` stays the reference and the path everywhere else (the exhibit
+loads numba only in its feeder process); tests hold the two equal to float rounding. In
+drawing, the random draws, the sines and exponentials over whole arrays (numpy's are
+vectorised) and the small batched matrix products (numpy's batched matmul beats compiled
+loops at 16 x 16) stay in numpy, so a seed gives the same digits either way; what is
+compiled is the arithmetic between them.
 """
 from __future__ import annotations
 
@@ -328,3 +331,112 @@ def coarse_factors(pitch, phase, U, D):
                     D[b, ax, j, c] = max(min(hi, np.float32(c + 1)) - max(lo, np.float32(c)), np.float32(0.0)) / pt
                 for r in range(max(int(math.floor(mid - pt - 0.5)), 0), min(int(math.ceil(mid + pt)), SIDE)):
                     U[b, ax, r, j] = max(np.float32(1.0) - abs(np.float32(r + 0.5) - mid) / pt, np.float32(0.0))
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def train_step(X, y, W1, b1, W2, b2, W3, b3, W1T, g1T, gW1, gb1, gW2, gb2, gW3, gb3,
+               z1, a1, z2, a2, z3, p, dz1, dz2, dz3):
+    """``Trainer._forward_backward`` for one batch X (B, 256), y (B,): the same buffers and
+    gradients written, the mean cross-entropy returned. At batch 32 numpy's ~27 calls cost
+    more than their arithmetic; here it is one loop over the batch. W1T and g1T (16, 256)
+    are scratch: the first layer is read and its gradient summed along 256 contiguous
+    inputs, where the sums vectorise."""
+    B, n_in = X.shape
+    n1, n2, n3 = W1.shape[1], W2.shape[1], W3.shape[1]
+    for i in range(n_in):
+        for j in range(n1):
+            W1T[j, i] = W1[i, j]
+    gb1[:] = 0.0
+    gb2[:] = 0.0
+    gb3[:] = 0.0
+    gW2[:] = 0.0
+    gW3[:] = 0.0
+    inv_b = np.float32(1.0 / B)
+    loss = 0.0
+    for r in range(B):
+        for j in range(n1):                       # (256,) . (256,) per first-layer unit
+            s = b1[j]
+            for i in range(n_in):
+                s += X[r, i] * W1T[j, i]
+            z1[r, j] = s
+            a1[r, j] = max(s, np.float32(0.0))
+        for k in range(n2):
+            s = b2[k]
+            for j in range(n1):
+                s += a1[r, j] * W2[j, k]
+            z2[r, k] = s
+            a2[r, k] = max(s, np.float32(0.0))
+        top = -np.inf
+        for o in range(n3):
+            s = b3[o]
+            for k in range(n2):
+                s += a2[r, k] * W3[k, o]
+            z3[r, o] = s
+            top = max(top, s)
+        se = np.float32(0.0)
+        for o in range(n3):
+            e = np.float32(math.exp(z3[r, o] - top))
+            p[r, o] = e
+            se += e
+        t = y[r]
+        loss += math.log(se) - (z3[r, t] - top)   # log-sum-exp less the shifted logit of y
+        for o in range(n3):
+            q = p[r, o] / se
+            p[r, o] = q
+            d = (q - np.float32(1.0 if o == t else 0.0)) * inv_b
+            dz3[r, o] = d
+            gb3[o] += d
+        for k in range(n2):
+            s = np.float32(0.0)
+            for o in range(n3):
+                s += dz3[r, o] * W3[k, o]
+            d = s if z2[r, k] > 0.0 else np.float32(0.0)
+            dz2[r, k] = d
+            gb2[k] += d
+            a = a2[r, k]
+            for o in range(n3):
+                gW3[k, o] += a * dz3[r, o]
+        for j in range(n1):
+            s = np.float32(0.0)
+            for k in range(n2):
+                s += dz2[r, k] * W2[j, k]
+            d = s if z1[r, j] > 0.0 else np.float32(0.0)
+            dz1[r, j] = d
+            gb1[j] += d
+            a = a1[r, j]
+            for k in range(n2):
+                gW2[j, k] += a * dz2[r, k]
+    for j in range(n1):                           # (16, B) @ (B, 256), a silent unit skipped
+        for i in range(n_in):
+            g1T[j, i] = 0.0
+        for r in range(B):
+            d = dz1[r, j]
+            if d != 0.0:
+                for i in range(n_in):
+                    g1T[j, i] += d * X[r, i]
+    for i in range(n_in):
+        for j in range(n1):
+            gW1[i, j] = g1T[j, i]
+    return loss / B
+
+
+@njit(cache=True, nogil=True)
+def _add_flat(P, v, at):
+    flat = P.reshape(P.size)
+    for i in range(P.size):
+        flat[i] += v[at + i]
+    return at + P.size
+
+
+@njit(cache=True, nogil=True)
+def momentum_step(v, g, lr, momentum, W1, b1, W2, b2, W3, b3):
+    """``Trainer._apply_update``: v <- momentum * v - lr * g over the flat (4446,) velocity
+    and gradient, then every parameter += its part of v, in PARAM_NAMES order."""
+    for i in range(v.size):
+        v[i] = v[i] * momentum - g[i] * lr
+    at = _add_flat(W1, v, 0)
+    at = _add_flat(b1, v, at)
+    at = _add_flat(W2, v, at)
+    at = _add_flat(b2, v, at)
+    at = _add_flat(W3, v, at)
+    _add_flat(b3, v, at)

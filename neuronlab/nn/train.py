@@ -10,12 +10,14 @@ are ``schedule.py``, the guard's rules ``guard.py``, the rate and test meters ``
 
 The training step is the maths of ``MLP.forward`` / ``MLP.backward`` written into
 preallocated float32 buffers: at batch 32 the per-call overhead of numpy, not the
-arithmetic, is what costs, so every array the loop touches is made once.
-``tests/test_train.py`` checks this step against ``MLP.backward``.
+arithmetic, is what costs, so every array the loop touches is made once. While
+``pad.JIT`` is on (headless training) the same step and update run compiled
+(``kernels.train_step``, ``kernels.momentum_step``). ``tests/test_train.py`` checks the
+step against ``MLP.backward`` and the compiled one against it.
 
 A *source* is anything with ``batch(n) -> (X (n, 256) float32, y (n,) int)``.
 Time comes from an injectable ``clock`` so tests can fake it. Imports numpy and the
-standard library only.
+standard library (numba through ``pad.kernels``, when asked for).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from neuronlab.nn import guard, schedule
+from neuronlab.nn import guard, pad, schedule
 from neuronlab.nn.guard import LOG10, Rollback
 from neuronlab.nn.meters import RateMeter, TestMeter
 from neuronlab.nn.mlp import MLP, PARAM_NAMES, PARAM_SHAPES, SIZES, Forward, Grads, param_views
@@ -157,6 +159,7 @@ class _Buffers:
         self.da2 = np.empty((B, n2), f); self.dz2 = np.empty((B, n2), f)
         self.da1 = np.empty((B, n1), f); self.dz1 = np.empty((B, n1), f)
         self.m2 = np.empty((B, n2), bool); self.m1 = np.empty((B, n1), bool)
+        self.W1T = np.empty((n1, SIZES[0]), f); self.g1T = np.empty((n1, SIZES[0]), f)   # compiled step's
 
 
 class Trainer:
@@ -348,6 +351,11 @@ class Trainer:
         """Forward and backward of one batch into ``b`` and the gradient views; returns
         the mean cross-entropy. Same maths as MLP.forward / MLP.backward."""
         P, g = self.model.params, self._g
+        k = pad.kernels()
+        if k is not None:
+            return float(k.train_step(X, y, P["W1"], P["b1"], P["W2"], P["b2"], P["W3"], P["b3"],
+                                      b.W1T, b.g1T, g["W1"], g["b1"], g["W2"], g["b2"], g["W3"],
+                                      g["b3"], b.z1, b.a1, b.z2, b.a2, b.z3, b.p, b.dz1, b.dz2, b.dz3))
         B = b.B
         np.matmul(X, P["W1"], out=b.z1); b.z1 += P["b1"]        # (B, 256) @ (256, 16) -> (B, 16)
         np.maximum(b.z1, 0, out=b.a1)
@@ -392,6 +400,12 @@ class Trainer:
 
     def _apply_update(self) -> None:
         self.step_lr = self.current_lr
+        k = pad.kernels()
+        if k is not None:
+            P = self.model.params
+            k.momentum_step(self._v_flat, self._g_flat, np.float32(self.step_lr),
+                            np.float32(self.current_momentum), *(P[n] for n in PARAM_NAMES))
+            return
         self._v_flat *= self.current_momentum
         np.multiply(self._g_flat, self.step_lr, out=self._tmp_flat)
         self._v_flat -= self._tmp_flat
