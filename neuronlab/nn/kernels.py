@@ -334,6 +334,23 @@ def coarse_factors(pitch, phase, U, D):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
+def _back_through(r, dz_out, W_out, gW_out, z, a, dz, gb):
+    """Row r of a hidden layer's backward pass: from the next layer's dz_out (B, m) and
+    weights W_out (n, m), this layer's dz (B, n) through its ReLU (z, a (B, n)), its bias
+    gradient gb (n,) and the next layer's weight gradient gW_out (n, m) summed."""
+    for k in range(W_out.shape[0]):
+        s = np.float32(0.0)
+        for o in range(W_out.shape[1]):
+            s += dz_out[r, o] * W_out[k, o]
+        d = s if z[r, k] > 0.0 else np.float32(0.0)
+        dz[r, k] = d
+        gb[k] += d
+        ak = a[r, k]
+        for o in range(W_out.shape[1]):
+            gW_out[k, o] += ak * dz_out[r, o]
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
 def train_step(X, y, W1, b1, W2, b2, W3, b3, W1T, g1T, gW1, gb1, gW2, gb2, gW3, gb3,
                z1, a1, z2, a2, z3, p, dz1, dz2, dz3):
     """``Trainer._forward_backward`` for one batch X (B, 256), y (B,): the same buffers and
@@ -386,26 +403,8 @@ def train_step(X, y, W1, b1, W2, b2, W3, b3, W1T, g1T, gW1, gb1, gW2, gb2, gW3, 
             d = (q - np.float32(1.0 if o == t else 0.0)) * inv_b
             dz3[r, o] = d
             gb3[o] += d
-        for k in range(n2):
-            s = np.float32(0.0)
-            for o in range(n3):
-                s += dz3[r, o] * W3[k, o]
-            d = s if z2[r, k] > 0.0 else np.float32(0.0)
-            dz2[r, k] = d
-            gb2[k] += d
-            a = a2[r, k]
-            for o in range(n3):
-                gW3[k, o] += a * dz3[r, o]
-        for j in range(n1):
-            s = np.float32(0.0)
-            for k in range(n2):
-                s += dz2[r, k] * W2[j, k]
-            d = s if z1[r, j] > 0.0 else np.float32(0.0)
-            dz1[r, j] = d
-            gb1[j] += d
-            a = a1[r, j]
-            for k in range(n2):
-                gW2[j, k] += a * dz2[r, k]
+        _back_through(r, dz3, W3, gW3, z2, a2, dz2, gb2)
+        _back_through(r, dz2, W2, gW2, z1, a1, dz1, gb1)
     for j in range(n1):                           # (16, B) @ (B, 256), a silent unit skipped
         for i in range(n_in):
             g1T[j, i] = 0.0
