@@ -14,17 +14,29 @@ from neuronlab.render.context import software_renderer_advice
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _window_size(fullscreen: bool, mode) -> tuple[int, int]:
-    """The window a fresh process opens (set_mode is called once a process, so not here)."""
-    code = ("from neuronlab.render import context\n"
+def _window(fullscreen: bool, mode, refuse=None) -> tuple[tuple[int, int], str]:
+    """The window a fresh process opens (set_mode is called once a process, so not here),
+    and what it logged; ``refuse``: a size the display turns down."""
+    code = ("import logging, pygame\n"
+            "logging.basicConfig(level=logging.WARNING)\n"
+            "from neuronlab.render import context\n"
+            "real = pygame.display.set_mode\n"
+            "def set_mode(size, *a, **k):\n"
+            f"    if tuple(size) == {refuse!r}: raise pygame.error('no such mode')\n"
+            "    return real(size, *a, **k)\n"
+            "pygame.display.set_mode = set_mode\n"
             f"w, ctx = context.create_window_context((640, 360), fullscreen={fullscreen}, mode={mode!r})\n"
             "print(*w.get_size(), *ctx.screen.viewport[2:])\n")
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=60, check=True).stdout.split()
-    w, h, vw, vh = map(int, out[-4:])
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60, check=True)
+    w, h, vw, vh = map(int, run.stdout.split()[-4:])
     assert (w, h) == (vw, vh)            # GL draws the whole window
-    return w, h
+    return (w, h), run.stderr
+
+
+def _window_size(fullscreen: bool, mode) -> tuple[int, int]:
+    return _window(fullscreen, mode)[0]
 
 
 def test_fullscreen_takes_the_asked_mode_else_the_displays_own_size():
@@ -32,6 +44,13 @@ def test_fullscreen_takes_the_asked_mode_else_the_displays_own_size():
     assert _window_size(True, (800, 600)) == (800, 600) != own
     assert _window_size(True, (0, 0)) == own
     assert _window_size(False, (800, 600)) == (640, 360)    # a window ignores the mode
+
+
+def test_a_mode_the_display_refuses_falls_back_to_its_own_size_and_says_so():
+    own = _window_size(True, None)
+    size, log = _window(True, (800, 600), refuse=(800, 600))
+    assert size == own
+    assert "display mode 800x600 refused" in log and "own size" in log
 
 
 def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):

@@ -38,14 +38,26 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     else:
         size = (int(size[0]), int(size[1]))
     try:
-        surface = pygame.display.set_mode(size, flags, vsync=1 if vsync else 0)
-    except pygame.error:
-        # vsync can be refused by the driver; a window without it beats no window
-        surface = pygame.display.set_mode(size, flags)
+        surface = _set_mode(size, flags, vsync)
+    except pygame.error as err:
+        if not fullscreen or size == (0, 0):
+            raise
+        # a mode the display will not take must not leave the gallery a black screen
+        log.warning("display mode %dx%d refused (%s): fullscreen at the display's own size",
+                    size[0], size[1], err)
+        surface = _set_mode((0, 0), flags, vsync)
     ctx = moderngl.create_context(require=330)
     ctx.enable(moderngl.BLEND)
     ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
     return surface, ctx
+
+
+def _set_mode(size: tuple[int, int], flags: int, vsync: bool) -> pygame.Surface:
+    try:
+        return pygame.display.set_mode(size, flags, vsync=1 if vsync else 0)
+    except pygame.error:
+        # vsync can be refused by the driver; a window without it beats no window
+        return pygame.display.set_mode(size, flags)
 
 
 # Renderers that rasterise on the CPU: their cost grows with the pixels drawn.
