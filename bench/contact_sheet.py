@@ -108,7 +108,7 @@ def main() -> None:
     for item in a.set:
         name, value = item.split("=", 1)
         mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
+        setattr({"pad": pad, "digits": digits, "stream": stream, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
     digits.clear_style_caches()      # the knobs may change what these computed
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)

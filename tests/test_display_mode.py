@@ -26,12 +26,15 @@ def _window(fullscreen: bool, mode, refuse=None) -> tuple[tuple[int, int], str]:
             "    return real(size, *a, **k)\n"
             "pygame.display.set_mode = set_mode\n"
             f"w, ctx = context.create_window_context((640, 360), fullscreen={fullscreen}, mode={mode!r})\n"
+            "import os; print(os.environ.get('SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS', '-'))\n"
             "print(*w.get_size(), *ctx.screen.viewport[2:])\n")
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60, check=True)
     w, h, vw, vh = map(int, run.stdout.split()[-4:])
     assert (w, h) == (vw, vh)            # GL draws the whole window
+    # fullscreen stays up when focus goes elsewhere; a window is left to SDL's default
+    assert run.stdout.split()[-5] == ("0" if fullscreen else "-")
     return (w, h), run.stderr
 
 

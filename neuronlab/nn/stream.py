@@ -24,7 +24,7 @@ from importlib import resources
 
 import numpy as np
 
-from neuronlab.nn.digits import TRAIN_STREAM, draw_block, draw_pads
+from neuronlab.nn import digits
 from neuronlab.nn.pad import SIDE, to_network
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
@@ -118,7 +118,7 @@ class DigitGenerator:
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
                  fill: float = POOL_FILL, chunk: int = FRESH_CHUNK):
-        ss = np.random.SeedSequence(seed, spawn_key=(TRAIN_STREAM,))
+        ss = np.random.SeedSequence(seed, spawn_key=(digits.TRAIN_STREAM,))
         self.rng = np.random.default_rng(ss)
         self.entropy = ss.entropy                      # what draw_block needs to match this stream
         self._next_label = 0    # where the label cycle resumes, so odd batch sizes stay fair
@@ -155,7 +155,7 @@ class DigitGenerator:
     def raw_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Freshly drawn pad-like images (n, 16, 16) float32 in [0, 1] and labels (n,) int64."""
         y = self._labels(n)
-        return draw_pads(self.rng, y), y
+        return digits.draw_pads(self.rng, y), y
 
     def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Network-ready inputs (n, 256) float32 (through ``pad.to_network``) and labels (n,)."""
@@ -169,7 +169,7 @@ class DigitGenerator:
         n = len(X)
         y = self._labels(n)
         if self.fresh >= 1.0:
-            X[...] = to_network(draw_pads(self.rng, y))
+            X[...] = to_network(digits.draw_pads(self.rng, y))
             return y
         # fresh rows: the owed share once a chunk (or the whole batch) is due, plus any
         # digit the pool has none of yet
@@ -271,7 +271,7 @@ class DigitGenerator:
                     j, size = self._new_block_id(), max(10, min(self.chunk, want))
                 else:
                     size = self._sizes.pop(j)
-                self._queue(*draw_block(self.entropy, j, size))
+                self._queue(*digits.draw_block(self.entropy, j, size))
             elif self._queue_arrived():
                 continue
             elif must or own > 0:
@@ -337,11 +337,11 @@ class DigitGenerator:
             self._ask_ahead()
         j = max(self._sizes, default=None)
         if j is None:                                  # the feeder takes no more requests
-            self._queue(*draw_block(self.entropy, self._new_block_id(), self.chunk))
+            self._queue(*digits.draw_block(self.entropy, self._new_block_id(), self.chunk))
             return
         size = min(self._sizes.pop(j), FEEDER_OWN)
         self.feeder.drop(j)
-        self._queue(*draw_block(self.entropy, j, size))
+        self._queue(*digits.draw_block(self.entropy, j, size))
         self._ask_ahead()
 
     def _ask_ahead(self) -> None:

@@ -8,6 +8,7 @@ window through EGL on a machine with no screen (the path tests and screenshots u
 from __future__ import annotations
 
 import logging
+import os
 
 import moderngl
 import numpy as np
@@ -22,6 +23,10 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     """Open the window (set_mode is called once here) and return (surface, ctx).
     Fullscreen takes the display's own size, or with ``mode`` switches the display to that
     mode (SDL picks the nearest it offers)."""
+    if fullscreen:
+        # SDL minimises a fullscreen window that loses focus (and puts an asked display
+        # mode back): on a kiosk a stray pop-up would leave the desktop showing
+        os.environ.setdefault("SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS", "0")
     pygame.display.init()
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MAJOR_VERSION, 3)
     pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MINOR_VERSION, 3)

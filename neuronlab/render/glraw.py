@@ -47,7 +47,6 @@ def _load():
                                             ctypes.c_int, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
                                             ctypes.c_void_p]
             lib.glPixelStorei.argtypes = [ctypes.c_uint, ctypes.c_int]
-            lib.glFlush.argtypes = []
         except (OSError, AttributeError):
             continue
         _lib = lib
