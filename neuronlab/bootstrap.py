@@ -61,6 +61,9 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
                           epoch_size=tc.epoch_size)
     model, resumed, source = _resume(cfg)
     size = tuple(getattr(args, "size", None) or cfg.window.size)
+    if present and not cfg.window.fullscreen and min(cfg.window.fullscreen_size) > 0:
+        log.warning("[window] fullscreen_size applies only fullscreen (fullscreen = true or --kiosk): "
+                    "a window of %dx%d opens", *size)
     app = App(size, fullscreen=cfg.window.fullscreen and present, fullscreen_size=cfg.window.fullscreen_size,
               present=present, seed=tc.seed,
               iters_per_frame=tc.iters_per_frame, speeds=tc.speeds, lang=cfg.ui.language,

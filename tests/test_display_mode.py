@@ -73,6 +73,24 @@ def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):
     assert asked["fullscreen"] is True and asked["mode"] == (1920, 1080)
 
 
+def test_a_mode_set_for_a_window_is_named_in_the_log(tmp_path, monkeypatch, caplog):
+    from neuronlab.bootstrap import build_app
+
+    asked = {}
+
+    def fake(size, fullscreen=False, vsync=True, mode=None):
+        asked.update(size=size, fullscreen=fullscreen)
+        raise RuntimeError("no window in this test")
+    monkeypatch.setattr(context, "create_window_context", fake)
+    cfg = tmp_path / "neuronlab.toml"
+    cfg.write_text('[window]\nsize = [800, 600]\nfullscreen_size = [1920, 1080]\n[log]\npath = ""\n'
+                   f'[state]\nresume = "fresh"\ncheckpoint = "{tmp_path / "ck.npz"}"\n')
+    with pytest.raises(RuntimeError, match="no window"):
+        build_app(SimpleNamespace(config=str(cfg)), present=True, run_gradcheck=False, feeder=False)
+    assert asked == {"size": (800, 600), "fullscreen": False}
+    assert "fullscreen_size applies only fullscreen" in caplog.text and "800x600" in caplog.text
+
+
 @pytest.mark.parametrize("renderer, size, says", [
     ("llvmpipe (LLVM 15.0.6, 256 bits)", (3840, 2160), "4.0 times"),
     ("softpipe", (2560, 1440), "1.8 times"),
