@@ -56,7 +56,9 @@ def test_a_mode_the_display_refuses_falls_back_to_its_own_size_and_says_so():
     assert "display mode 800x600 refused" in log and "own size" in log
 
 
-def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):
+def _window_asked(tmp_path, monkeypatch, window: str) -> dict:
+    """What the start-up path asks of the window for a config's [window] lines (the window
+    itself is never opened: set_mode is called once a process)."""
     from neuronlab.bootstrap import build_app
 
     asked = {}
@@ -66,28 +68,21 @@ def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):
         raise RuntimeError("no window in this test")
     monkeypatch.setattr(context, "create_window_context", fake)
     cfg = tmp_path / "neuronlab.toml"
-    cfg.write_text('[window]\nfullscreen = true\nfullscreen_size = [1920, 1080]\n[log]\npath = ""\n'
+    cfg.write_text(f'[window]\n{window}\n[log]\npath = ""\n'
                    f'[state]\nresume = "fresh"\ncheckpoint = "{tmp_path / "ck.npz"}"\n')
     with pytest.raises(RuntimeError, match="no window"):
         build_app(SimpleNamespace(config=str(cfg)), present=True, run_gradcheck=False, feeder=False)
+    return asked
+
+
+def test_the_configured_mode_reaches_the_window(tmp_path, monkeypatch):
+    asked = _window_asked(tmp_path, monkeypatch, "fullscreen = true\nfullscreen_size = [1920, 1080]")
     assert asked["fullscreen"] is True and asked["mode"] == (1920, 1080)
 
 
 def test_a_mode_set_for_a_window_is_named_in_the_log(tmp_path, monkeypatch, caplog):
-    from neuronlab.bootstrap import build_app
-
-    asked = {}
-
-    def fake(size, fullscreen=False, vsync=True, mode=None):
-        asked.update(size=size, fullscreen=fullscreen)
-        raise RuntimeError("no window in this test")
-    monkeypatch.setattr(context, "create_window_context", fake)
-    cfg = tmp_path / "neuronlab.toml"
-    cfg.write_text('[window]\nsize = [800, 600]\nfullscreen_size = [1920, 1080]\n[log]\npath = ""\n'
-                   f'[state]\nresume = "fresh"\ncheckpoint = "{tmp_path / "ck.npz"}"\n')
-    with pytest.raises(RuntimeError, match="no window"):
-        build_app(SimpleNamespace(config=str(cfg)), present=True, run_gradcheck=False, feeder=False)
-    assert asked == {"size": (800, 600), "fullscreen": False}
+    asked = _window_asked(tmp_path, monkeypatch, "size = [800, 600]\nfullscreen_size = [1920, 1080]")
+    assert asked["size"] == (800, 600) and asked["fullscreen"] is False
     assert "fullscreen_size applies only fullscreen" in caplog.text and "800x600" in caplog.text
 
 
