@@ -80,7 +80,7 @@ class App:
                                                                      mode=fullscreen_size)
             self.size = self.window.get_size()
             advice = context.software_renderer_advice(self.ctx.info.get("GL_RENDERER", ""),
-                                                      self.ctx.screen.viewport[2:] if present else self.size)
+                                                      self.drawable_size)
             if advice:
                 log.warning(advice)
             palette = palette or Palette()
@@ -106,8 +106,8 @@ class App:
         self.finger_expire_s = 10.0
         self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
         # Wall-clock seconds spent per part of the frame, summed (read by the benchmark), and
-        # the training's own thread CPU ("train cpu": the rest of its wall time the raster
-        # threads had the cores)
+        # the training's own thread CPU ("train cpu": below "train" when other threads have
+        # its core)
         self.timings = {"train": 0.0, "train cpu": 0.0, "view": 0.0, "gl": 0.0, "hud": 0.0,
                         "finish": 0.0}
         self.trimmer = Trimmer()  # freed heap back to the OS once a minute (weeks of running)
@@ -170,8 +170,14 @@ class App:
         else:
             self.exhibit.apply(cmd.SceneButton(self.scene_name, button.action))
 
+    @property
+    def drawable_size(self) -> tuple[int, int]:
+        """GL's pixels: the window's drawable (they differ from window pixels on HiDPI), or
+        the window's size where nothing is presented."""
+        return tuple(self.ctx.screen.viewport[2:]) if self.present else self.size
+
     def matrices(self):
-        vp = self.ctx.screen.viewport[2:] if self.present else self.size
+        vp = self.drawable_size
         return self.renderer.fit.matrices(self.camera, self.stage.regions, self.size, vp)
 
 

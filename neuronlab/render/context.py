@@ -20,7 +20,8 @@ log = logging.getLogger("neuronlab")
 def create_window_context(size: tuple[int, int], fullscreen: bool = False,
                           vsync: bool = True, mode: tuple[int, int] | None = None
                           ) -> tuple[pygame.Surface, moderngl.Context]:
-    """Open the window (set_mode is called once here) and return (surface, ctx).
+    """Open the window (set_mode is called here only, once unless refused) and return
+    (surface, ctx).
     Fullscreen takes the display's own size, or with ``mode`` switches the display to that
     mode (SDL picks the nearest it offers)."""
     if fullscreen:
