@@ -33,6 +33,16 @@ def _isolated_home(tmp_path_factory, monkeypatch, _session_home):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _fresh_text_floor():
+    """An exhibit built by an earlier test sets the smallest text size for its screen;
+    each test starts from the floor a fresh process has."""
+    from neuronlab.ui import text
+    text.reset_legible_floor()
+    yield
+    text.reset_legible_floor()
+
+
 @pytest.fixture(scope="module")
 def _gl_session():
     # Module scope: while a standalone EGL context is alive, moderngl cannot detect the

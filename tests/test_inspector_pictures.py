@@ -123,7 +123,9 @@ def test_the_panel_fits_its_column_giving_up_extras_on_short_screens(layer, n_so
 @pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
 def test_the_new_words_fit_beside_the_pictures_in_every_language(lang):
     from neuronlab import strings
+    from neuronlab.config import GALLERY_PX_PER_MM
     from neuronlab.ui import text
+    text.set_legible_floor(GALLERY_PX_PER_MM)             # as the 1080p panel sets it
     s, width = 1.0, 580                                   # 1920x1080's side column
     pad, small, px = int(16 * s), int(21 * s * 0.85), int(21 * s)
     cell = inspector.picture_cell(s, width)

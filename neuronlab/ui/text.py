@@ -14,13 +14,19 @@ BOLD = asset_path("fonts/DejaVuSans-Bold.ttf")
 
 
 CAP_HEIGHT = 0.73      # DejaVu Sans: cap height per pixel of nominal size
-_floor = [6]           # the smallest size any text is drawn at, for the screen in use
+MIN_PX = 6             # the floor before any screen has set one
+_floor = [MIN_PX]      # the smallest size any text is drawn at, for the screen in use
 
 
 def set_legible_floor(px_per_mm: float, cap_mm: float = 3.0) -> None:
     """No text smaller than ``cap_mm`` of cap height on a screen of ``px_per_mm``: legible
     at arm's length, whatever a panel's design size rounds down to on a small screen."""
-    _floor[0] = max(6, math.ceil(cap_mm * px_per_mm / CAP_HEIGHT - 1e-6))
+    _floor[0] = max(MIN_PX, math.ceil(cap_mm * px_per_mm / CAP_HEIGHT - 1e-6))
+
+
+def reset_legible_floor() -> None:
+    """Back to the floor a fresh process starts with, before any screen set one."""
+    _floor[0] = MIN_PX
 
 
 def font(px: int, bold: bool = False) -> pygame.font.Font:
