@@ -106,7 +106,7 @@ class GraphFit:
 # A stroke drawn straight onto the frame cost painting frames a third of their CPU, and
 # the balls show the stroke at once anyway. Anything else a visitor did (a tap on a neuron,
 # another wire mode, another scene's input) shows in the very frame.
-DRIFT_FRAMES = 8          # about 1/8 s at 60 fps
+DRIFT_FRAMES = 16         # about 1/4 s at 60 fps
 SAMPLE_FRAMES = 3
 
 

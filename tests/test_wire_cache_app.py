@@ -94,3 +94,24 @@ def test_the_forward_sweep_reaches_the_pass_as_a_gain_on_the_whole_sheet(app):
     cache = app.renderer.graph_pass.cache
     assert cache.straight == st and cache.redraws <= r + 1
     assert app.renderer._drawn[0].sheet_sweep == (1.0, 0.0)   # over: nothing laid on
+
+
+def test_while_training_the_layer_follows_the_weights_within_two_drift_redraws(app):
+    from neuronlab.graph_renderer import DRIFT_FRAMES
+
+    cache = app.renderer.graph_pass.cache
+    gp = app.renderer.graph_pass
+    frames(app, 30)                                    # training at the home view
+    assert app.session.training_active
+    handed, swaps, straight, stalest = [], cache.swaps, cache.straight, 0
+    for i in range(6 * DRIFT_FRAMES):
+        frames(app, 1)
+        handed.append(gp._sheet_rows.copy())
+        if i < 2 * DRIFT_FRAMES + 2:
+            continue                                   # the layer may predate the first frame here
+        # THEN the layer on display holds the rows some recent frame handed over
+        age = next((k for k, rows in enumerate(reversed(handed)) if same_rows(cache.rows, rows)), None)
+        assert age is not None and age <= 2 * DRIFT_FRAMES + 1, age
+        stalest = max(stalest, age)
+    # AND it does move on: redrawn in slices and swapped in, never drawn straight
+    assert cache.swaps >= swaps + 3 and cache.straight == straight and stalest >= 1
