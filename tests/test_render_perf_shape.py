@@ -127,6 +127,47 @@ def test_ball_shader_light_is_the_unit_vector_it_names():
     np.testing.assert_allclose(got, named / np.linalg.norm(named), atol=2e-6)
 
 
+@pytest.mark.parametrize("diameter", [10.2, 18.2, 24.4])   # a pixel centre just past each radius
+def test_a_ball_sprite_is_just_large_enough_for_its_smoothed_edge(gl_ctx, diameter):
+    # The sprite square around a ball without halo is kept as small as its smoothed edge
+    # allows (llvmpipe shades every pixel of it): every pixel the edge reaches is lit, and
+    # nothing lies beyond the edge.
+    from neuronlab.render.programs import load_program
+
+    side = 64
+    prog = load_program(gl_ctx, "graph_neuron")
+    eye = np.eye(4, dtype=np.float32).tobytes()       # view and projection: w = 1, P11 = 1
+    prog["u_view"].write(eye)
+    prog["u_proj"].write(eye)
+    prog["u_vp_h"].value = float(side)
+    prog["u_fog"].value = (1.0, 2.0)                  # no fog at eye depth 0
+    prog["u_spread"].value = 2.0
+    # one ball at the viewport's centre: position, radius (diameter / viewport height,
+    # in px once projected), white, no glow, ring -1 (no halo)
+    ball = np.array([0, 0, 0, diameter / side, 1, 1, 1, 0, -1], np.float32)
+    buf = gl_ctx.buffer(ball.tobytes())
+    vao = gl_ctx.vertex_array(prog, [(buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color",
+                                      "in_glow", "in_ring")])
+    fbo = create_offscreen_framebuffer(gl_ctx, (side, side))
+    try:
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0)
+        gl_ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
+        gl_ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        vao.render(moderngl.POINTS, vertices=1)
+        alpha = np.frombuffer(fbo.read(components=4), np.uint8).reshape(side, side, 4)[..., 3]
+    finally:
+        release_framebuffer(fbo)
+        for obj in (vao, buf, prog):
+            obj.release()
+    c = np.arange(side) + 0.5 - side / 2                 # pixel centres from the ball's centre
+    d = np.hypot(c[None, :], c[:, None])
+    edge = diameter / 2 + 0.5                            # where the smoothed edge's light ends
+    assert (alpha[d <= edge - 0.05] > 0).all()           # the edge reaches 5 % coverage there
+    assert (alpha[d >= edge + 0.05] == 0).all()
+    assert (alpha[d <= diameter / 2 - 1.0] == 255).all() # inside, the ball is opaque
+
+
 @pytest.mark.parametrize("fade, raw_gl", [(1.0, True), (0.5, True), (1.0, False), (0.5, False)])
 def test_translucent_hud_panel_blends_like_straight_alpha_over_the_stage(gl_ctx, fade, raw_gl):
     import pygame

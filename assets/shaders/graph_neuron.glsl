@@ -31,7 +31,7 @@ void main() {
     v_halo = in_glow * mix(1.0, 0.55, v_fog);
     v_ring = max(in_ring, 0.0);
     bool wide = (v_halo >= 0.03 && in_ring >= 0.0) || in_ring > 0.0;   // a halo or ring to show
-    float sprite = wide ? max(v_size * u_spread, v_size + 2.0) : v_size + 2.0;  // +2 px: the smoothed edge
+    float sprite = wide ? max(v_size * u_spread, v_size + 1.0) : v_size + 1.0;  // +1 px: the smoothed edge
     gl_PointSize = max(sprite, 1.0);
     v_scale = max(sprite, 1.0) / max(v_size, 1e-3);
     v_halo = wide ? v_halo : 0.0;
