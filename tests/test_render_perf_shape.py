@@ -127,6 +127,35 @@ def test_ball_shader_light_is_the_unit_vector_it_names():
     np.testing.assert_allclose(got, named / np.linalg.norm(named), atol=2e-6)
 
 
+def _one_ball(ctx, prog, diameter: float, glow: float, ring: float, side: int = 96) -> np.ndarray:
+    """(side, side, 4) uint8: one white ball of ``diameter`` px at the viewport's centre."""
+    eye = np.eye(4, dtype=np.float32).tobytes()       # view and projection: w = 1, P11 = 1
+    prog["u_view"].write(eye)
+    prog["u_proj"].write(eye)
+    prog["u_vp_h"].value = float(side)
+    prog["u_fog"].value = (1.0, 2.0)                  # no fog at eye depth 0
+    prog["u_spread"].value = gp_mod.HALO_SPREAD
+    for name, value in (("u_rim", (0.2, 0.3, 0.9)), ("u_accent", (1.0, 0.8, 0.3)), ("u_select", (1.0, 1.0, 1.0))):
+        prog[name].value = value
+    # position, radius (diameter / viewport height: px once projected), colour, glow, ring
+    ball = np.array([0, 0, 0, diameter / side, 1, 1, 1, glow, ring], np.float32)
+    buf = ctx.buffer(ball.tobytes())
+    vao = ctx.vertex_array(prog, [(buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color",
+                                   "in_glow", "in_ring")])
+    fbo = create_offscreen_framebuffer(ctx, (side, side))
+    try:
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0)
+        ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        vao.render(moderngl.POINTS, vertices=1)
+        return np.frombuffer(fbo.read(components=4), np.uint8).reshape(side, side, 4).copy()
+    finally:
+        release_framebuffer(fbo)
+        vao.release()
+        buf.release()
+
+
 @pytest.mark.parametrize("diameter", [10.2, 18.2, 24.4])   # a pixel centre just past each radius
 def test_a_ball_sprite_is_just_large_enough_for_its_smoothed_edge(gl_ctx, diameter):
     # The sprite square around a ball without halo is kept as small as its smoothed edge
@@ -134,38 +163,38 @@ def test_a_ball_sprite_is_just_large_enough_for_its_smoothed_edge(gl_ctx, diamet
     # nothing lies beyond the edge.
     from neuronlab.render.programs import load_program
 
-    side = 64
     prog = load_program(gl_ctx, "graph_neuron")
-    eye = np.eye(4, dtype=np.float32).tobytes()       # view and projection: w = 1, P11 = 1
-    prog["u_view"].write(eye)
-    prog["u_proj"].write(eye)
-    prog["u_vp_h"].value = float(side)
-    prog["u_fog"].value = (1.0, 2.0)                  # no fog at eye depth 0
-    prog["u_spread"].value = 2.0
-    # one ball at the viewport's centre: position, radius (diameter / viewport height,
-    # in px once projected), white, no glow, ring -1 (no halo)
-    ball = np.array([0, 0, 0, diameter / side, 1, 1, 1, 0, -1], np.float32)
-    buf = gl_ctx.buffer(ball.tobytes())
-    vao = gl_ctx.vertex_array(prog, [(buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color",
-                                      "in_glow", "in_ring")])
-    fbo = create_offscreen_framebuffer(gl_ctx, (side, side))
     try:
-        fbo.use()
-        fbo.clear(0.0, 0.0, 0.0, 0.0)
-        gl_ctx.enable_only(moderngl.BLEND | moderngl.PROGRAM_POINT_SIZE)
-        gl_ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        vao.render(moderngl.POINTS, vertices=1)
-        alpha = np.frombuffer(fbo.read(components=4), np.uint8).reshape(side, side, 4)[..., 3]
+        alpha = _one_ball(gl_ctx, prog, diameter, glow=0.0, ring=-1.0)[..., 3]
     finally:
-        release_framebuffer(fbo)
-        for obj in (vao, buf, prog):
-            obj.release()
+        prog.release()
+    side = alpha.shape[0]
     c = np.arange(side) + 0.5 - side / 2                 # pixel centres from the ball's centre
     d = np.hypot(c[None, :], c[:, None])
     edge = diameter / 2 + 0.5                            # where the smoothed edge's light ends
     assert (alpha[d <= edge - 0.05] > 0).all()           # the edge reaches 5 % coverage there
     assert (alpha[d >= edge + 0.05] == 0).all()
     assert (alpha[d <= diameter / 2 - 1.0] == 255).all() # inside, the ball is opaque
+
+
+@pytest.mark.parametrize("glow, ring", [(1.0, 0.0), (1.0, 1.0), (0.4, 2.0), (0.0, 1.0)])
+def test_a_halo_sprite_ends_where_its_light_is_under_half_a_level(gl_ctx, glow, ring):
+    # The halo's sprite stops short of the halo's full spread, where its light no longer
+    # reaches half of one 8-bit level: the picture is the full-spread sprite's to 1 level.
+    from neuronlab.render.programs import shader_source, stage_sources
+
+    src = shader_source("graph_neuron")
+    assert "v_size * reach" in src
+    full = src.replace("v_size * reach", "v_size * u_spread")
+    progs = [gl_ctx.program(**stage_sources(text, ())) for text in (src, full)]
+    try:
+        short, whole = (_one_ball(gl_ctx, p, 30.0, glow, ring).astype(int) for p in progs)
+    finally:
+        for p in progs:
+            p.release()
+    lit = whole[..., :3].max(axis=2) > 0
+    assert lit.sum() > 1.5 * np.pi * 15 ** 2             # the halo reaches well past the ball
+    assert np.abs(short - whole).max() <= 1
 
 
 @pytest.mark.parametrize("fade, raw_gl", [(1.0, True), (0.5, True), (1.0, False), (0.5, False)])
