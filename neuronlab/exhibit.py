@@ -164,6 +164,9 @@ class Exhibit:
 
     def flush(self) -> int:
         """Carry out the queued commands in order; returns how many. Called once a frame."""
+        # the smallest text size is the text module's: this screen's, for whatever this
+        # frame lays out and draws (another exhibit in the process may have set its own)
+        text.set_legible_floor(self.stage.regions.px_per_mm)
         n, self.dropped = 0, 0
         while self._queue:
             self._do(self._queue.popleft())

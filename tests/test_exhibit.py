@@ -82,3 +82,22 @@ def test_the_history_keeps_the_whole_run_evenly_spaced_and_restarts_on_reset():
     assert h2.load(saved) and h2.samples == [0, 230, 430] and h2.every == 200
     assert not h2.load({"samples": [3, 1], "loss": [1, 1], "acc": [0, 0]}) and len(h2) == 0
     assert not h2.load("garbage") and len(h2) == 0
+
+def test_each_exhibits_frame_draws_its_text_no_smaller_than_its_screen_allows():
+    # The legible floor (3 mm of cap height) lives in the text module; with two exhibits
+    # in one process each frame's flush brings back its own screen's
+    from neuronlab.ui import text
+
+    def smallest_drawn() -> int:
+        with text.sizes_used() as sizes:
+            text.render("9", 4, (255, 255, 255))       # asked smaller than any floor
+        return sizes[0]
+
+    dense = Exhibit(Session(seed=1), {}, size=(1280, 800), px_per_mm=8.0)      # a 7-inch panel
+    gallery = Exhibit(Session(seed=2), {}, size=(1920, 1080), px_per_mm=2.71)  # laid out after it
+    for ex in (dense, gallery, dense):
+        ex.flush()
+        density = ex.stage.regions.px_per_mm
+        cap_mm = smallest_drawn() * text.CAP_HEIGHT / density
+        assert 3.0 <= cap_mm < 3.0 + text.CAP_HEIGHT / density   # at the floor, not past it
+    assert dense.stage.regions.px_per_mm > 2 * gallery.stage.regions.px_per_mm
