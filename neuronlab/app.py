@@ -47,6 +47,7 @@ from neuronlab.scenes.inspector import InspectorScene
 from neuronlab.scenes.probe import ProbeScene
 from neuronlab.session import Session
 from neuronlab.ui import layout_report
+from neuronlab.ui.screen import density_in_window
 from neuronlab.view.palette import Palette
 
 __all__ = ["App", "build_app", "main", "make_scenes", "palette_from_config"]
@@ -79,6 +80,12 @@ class App:
             self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
                                                                      mode=fullscreen_size)
             self.size = self.window.get_size()
+            mode = fullscreen_size if fullscreen else None
+            scaled = density_in_window(px_per_mm, mode, self.size)
+            if scaled != px_per_mm:
+                log.warning("display mode %dx%d asked, %dx%d given: px_per_mm %.3g taken as %.3g",
+                            *mode, *self.size, px_per_mm, scaled)
+                px_per_mm = scaled
             advice = context.software_renderer_advice(self.ctx.info.get("GL_RENDERER", ""),
                                                       self.drawable_size)
             if advice:

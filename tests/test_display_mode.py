@@ -100,3 +100,36 @@ def test_a_software_renderer_above_full_hd_is_told_of_the_display_mode(renderer,
     else:
         assert says in advice and "fullscreen_size = [1920, 1080]" in advice
         assert renderer.split(" (")[0] in advice and f"{size[0]}x{size[1]}" in advice
+
+
+def test_a_density_set_for_the_mode_follows_the_window_the_display_gave():
+    from neuronlab.ui.screen import density_in_window
+
+    assert density_in_window(2.02, (1920, 1080), (1920, 1080)) == 2.02
+    assert density_in_window(2.02, (1920, 1080), (3840, 2160)) == pytest.approx(4.04)   # refused: own pixels
+    assert density_in_window(2.0, (1920, 1080), (1920, 1200)) == 2.0                     # nearest, same width
+    assert density_in_window(None, (1920, 1080), (3840, 2160)) is None                   # auto stays auto
+    assert density_in_window(2.02, (0, 0), (3840, 2160)) == 2.02                         # no mode asked
+
+
+def test_a_refused_mode_keeps_the_exhibits_sizes_in_millimetres():
+    # a fresh process: the exhibit itself, fullscreen, asking a mode the display refuses
+    code = ("import logging, pygame\n"
+            "logging.basicConfig(level=logging.WARNING)\n"
+            "real = pygame.display.set_mode\n"
+            "def set_mode(size, *a, **k):\n"
+            "    if tuple(size) == (800, 600): raise pygame.error('no such mode')\n"
+            "    return real(size, *a, **k)\n"
+            "pygame.display.set_mode = set_mode\n"
+            "from neuronlab.app import App\n"
+            "app = App((640, 360), fullscreen=True, fullscreen_size=(800, 600), px_per_mm=2.0,\n"
+            "          run_gradcheck=False, feeder=False)\n"
+            "print(*app.size, app.stage.regions.px_per_mm)\n"
+            "app.close()\n")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120, check=True)
+    w, h, density = run.stdout.split()[-3:]
+    assert int(w) != 800
+    assert float(density) == pytest.approx(2.0 * int(w) / 800, rel=1e-6)
+    assert f"800x600 asked, {w}x{h} given" in run.stderr

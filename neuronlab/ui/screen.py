@@ -43,6 +43,16 @@ def auto_px_per_mm(size: tuple[int, int]) -> float:
     return min(size) / AUTO_SHORT_SIDE_MM
 
 
+def density_in_window(px_per_mm: float | None, mode: tuple[int, int] | None,
+                      got: tuple[int, int]) -> float | None:
+    """The configured density, set for the display ``mode`` asked, in the window ``got``:
+    scaled by their widths when the display gave another size (a refused mode falls back
+    to its own pixels, or SDL took the nearest). None (auto) and no mode pass through."""
+    if not px_per_mm or not mode or min(mode) <= 0 or int(got[0]) == int(mode[0]):
+        return px_per_mm
+    return float(px_per_mm) * int(got[0]) / int(mode[0])
+
+
 @dataclass(frozen=True)
 class ScreenLayout:
     """Screen rectangles in window pixels, and the scale that sizes what is inside them."""
