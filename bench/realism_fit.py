@@ -34,10 +34,10 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.real_handwriting import real_sets, sklearn_pads  # noqa: E402
-from neuronlab.nn import digits, pad, stream  # noqa: E402
+from neuronlab.nn import pad, stream  # noqa: E402
 
 REAL_SETS = ("mnist_large", "mnist_small", "finger_large", "finger_small")
-OUT = Path(digits.__file__).with_name(stream.REALISM_FILE)
+OUT = Path(stream.__file__).with_name(stream.REALISM_FILE)
 
 
 def fit(real: tuple[np.ndarray, np.ndarray], gen: tuple[np.ndarray, np.ndarray], C: float,

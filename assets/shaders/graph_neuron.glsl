@@ -32,8 +32,9 @@ void main() {
     v_ring = max(in_ring, 0.0);
     bool wide = (v_halo >= 0.03 && in_ring >= 0.0) || in_ring > 0.0;   // a halo or ring to show
     // past 0.9 + 0.86 (spread - 0.9) radii the halo's light is under half a level (its
-    // falloff squared below 0.0036): the sprite ends there; +1 px: the ball's smoothed edge
-    float reach = 0.9 + 0.86 * (u_spread - 0.9);
+    // falloff squared below 0.0036), past 1.75 the ring's (1.45 + 3 of its widths): the
+    // sprite ends there; +1 px: the ball's smoothed edge
+    float reach = max(0.9 + 0.86 * (u_spread - 0.9), in_ring > 0.0 ? 1.75 : 0.0);
     float sprite = wide ? max(v_size * reach, v_size + 1.0) : v_size + 1.0;
     gl_PointSize = max(sprite, 1.0);
     v_scale = max(sprite, 1.0) / max(v_size, 1e-3);

@@ -10,6 +10,9 @@
   a_i * w_ij into every first-layer neuron), plus the pad path of a drawing;
 - with ``--torch``: the same network and optimiser in PyTorch on CPU at batch 32 and the
   ratio. PyTorch is only imported here, and only when asked; it is not a dependency.
+
+It measures the paths the exhibit's own process runs: numpy's (``pad.JIT`` off), where
+``neuronlab train`` runs the compiled draw path and training step.
 """
 from __future__ import annotations
 

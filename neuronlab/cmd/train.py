@@ -41,7 +41,7 @@ def _rate(tr: Trainer) -> str:
 
 
 def run(args) -> int:
-    keep, pad.JIT = pad.JIT, True      # headless: the compiled draw and pad paths (numba) repay their import
+    keep, pad.JIT = pad.JIT, True      # headless: the compiled draw, pad and training step (numba) repay their import
     try:
         return _run(args)
     finally:

@@ -2,9 +2,9 @@
 
 Owns drawing the training data and the fixed test set; ``stream`` serves the drawn
 digits to the trainer (the pool, the realism picks, the feeder's blocks). Every sample is
-one of the stroke styles in ``strokes`` (each drawn as often as its share), wobbled (each stroke nudged and stretched, a smooth
-warp over the whole digit whose faster waves move points less, so strokes bend but do
-not fold), sheared, rotated, scaled to a random size and placed anywhere on the pad, then
+one of the stroke styles in ``strokes`` (each drawn as often as its share), wobbled
+(each stroke nudged and stretched, a smooth warp over the whole digit whose faster waves
+move points less, so strokes bend but do not fold), sheared, rotated, scaled to a random size and placed anywhere on the pad, then
 painted with a soft round brush 1.2-3.6 cells and 10-20 % of the digit's height wide --
 the range real hands show after normalisation (1s up to 1.6 times that: real 1s come
 thicker, and a 1 has no loop to fill); a thicker brush or a strong blur fills

@@ -19,7 +19,8 @@ Pad convention: row 0 at the top, ink 1.0 on background 0.0; pixel (r, c) covers
 the square [c, c+1) x [r, r+1), so the pad's centre is the point (8, 8).
 
 With ``JIT`` on (headless training and the benches turn it on), a batch of at least
-``JIT_MIN`` images runs the same maths compiled, one loop per image (``kernels``, numba);
+``JIT_MIN`` images runs the same maths compiled, one loop per image (``kernels``, numba),
+and the trainer's step and update run compiled too (``kernels.train_step``, at any batch);
 the numpy code here is the reference and the path everywhere else, and the two agree to
 float rounding.
 
@@ -45,7 +46,8 @@ STROKE = 2.0         # > 0: a tone curve brings every stroke to about this width
 
 _CENTRES = np.arange(SIDE, dtype=np.float32) + 0.5   # pixel centres, (16,)
 _CHUNK = 256                                          # images per pass of the batch path
-# True: batches of JIT_MIN images or more use the compiled kernels (numba). Off by default:
+# True: batches of JIT_MIN images or more, and the trainer's step, use the compiled kernels
+# (numba). Off by default:
 # numba's import (~0.4 s) would land before the exhibit's first frame (its test set and
 # first training draws are batches), so only headless training and the benches turn it on
 JIT = False

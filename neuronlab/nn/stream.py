@@ -3,8 +3,7 @@
 Owns ``DigitGenerator`` -- an endless, seeded, class-balanced stream of network inputs --
 and what it serves from: the pool of drawn digits it reuses (kept as 16-bit levels), the
 queues of new digits in numbered blocks (``digits.draw_block``, drawn here or by the
-feeder process, ``nn/feeder.py``), and the realism table that leans the picks towards
-digits that look like real hands.
+feeder process, ``nn/feeder.py``), and the realism table.
 
 The pool's picks lean towards the digits that look like real hands: a per-digit
 logistic model (``realism.txt`` beside this module, fitted by ``bench/realism_fit.py`` to tell
@@ -13,7 +12,7 @@ the MNIST dev half's digits from the generator's) gives each pooled digit a real
 digit is served new with that chance, else it joins the pool unserved. For 1s, 7s and 9s
 the real side also holds scikit-learn's European hands, which MNIST's US ones lack.
 
-Imports numpy and the standard library only.
+Imports numpy, the standard library and the drawing (``digits``, ``pad``).
 """
 from __future__ import annotations
 

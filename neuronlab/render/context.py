@@ -1,9 +1,13 @@
 """The GL context and framebuffers: the only place the app makes a window context.
 
-``create_window_context`` asks SDL (pygame-ce) for an OpenGL 3.3 core window once and
-wraps it in a moderngl context. Under ``SDL_VIDEODRIVER=offscreen`` this is a real
-window through EGL on a machine with no screen (the path tests and screenshots use).
-``create_offscreen_framebuffer`` and ``read_rgb`` / ``save_png`` serve headless pictures.
+``create_window_context`` asks SDL (pygame-ce) for an OpenGL 3.3 core window and wraps it
+in a moderngl context: fullscreen at a display mode of the technician's choosing (asked
+again at the display's own size if refused; SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS is set to 0 for
+the process unless set, so a pop-up does not minimise it), else a resizable window. Under
+``SDL_VIDEODRIVER=offscreen`` this is a real window through EGL on a machine with no screen
+(the path tests and screenshots use). ``software_renderer_advice`` is the log line for a
+CPU rasteriser asked for more than 1920x1080's pixels. ``create_offscreen_framebuffer`` and
+``read_rgb`` / ``save_png`` serve headless pictures.
 """
 from __future__ import annotations
 
