@@ -34,8 +34,8 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from bench.real_handwriting import sgd_train, sklearn_pads  # noqa: E402
-from neuronlab.nn import digits, pad, stream, strokes  # noqa: E402
+from bench.real_handwriting import set_knobs, sgd_train, sklearn_pads  # noqa: E402
+from neuronlab.nn import pad, stream  # noqa: E402
 from neuronlab.nn.mlp import MLP  # noqa: E402
 
 CELL = 4          # screen pixels per image pixel
@@ -105,11 +105,7 @@ def main() -> None:
                     help="the real set: scikit-learn's digits, MNIST dev placed large, or "
                          "MNIST dev drawn with the pad's brush (bench/real_sets.py)")
     a = ap.parse_args()
-    for item in a.set:
-        name, value = item.split("=", 1)
-        mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits, "stream": stream, "strokes": strokes}[mod], attr, eval(value))   # a bench knob, trusted input
-    digits.clear_style_caches()      # the knobs may change what these computed
+    set_knobs(a.set)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)

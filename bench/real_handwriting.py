@@ -69,6 +69,19 @@ def sklearn_pads(layout: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return out, d.target.astype(np.int64)
 
 
+def set_knobs(items: list[str]) -> None:
+    """``--set MODULE.NAME=VALUE`` for the drawing and training modules (a bench knob, trusted
+    input), then the style caches cleared: the knobs may change what they computed."""
+    from neuronlab.ui import paintpad
+
+    modules = {"pad": pad, "digits": digits, "stream": stream, "strokes": strokes, "paintpad": paintpad}
+    for item in items:
+        name, value = item.split("=", 1)
+        mod, attr = name.split(".")
+        setattr(modules[mod], attr, eval(value))
+    digits.clear_style_caches()
+
+
 def dead_units(model: MLP) -> int:
     """First-layer units silent (a1 == 0) on every image of the procedural test set."""
     X, _ = digits.test_set()
@@ -188,13 +201,7 @@ def main() -> None:
     ap.add_argument("--at", type=int, nargs="+", default=None, metavar="SAMPLES",
                     help="measure one run at each of these sample counts (overrides --samples)")
     a = ap.parse_args()
-    from neuronlab.ui import paintpad
-    for item in a.set:
-        name, value = item.split("=", 1)
-        mod, attr = name.split(".")
-        setattr({"pad": pad, "digits": digits, "stream": stream, "strokes": strokes, "paintpad": paintpad}[mod],
-                attr, eval(value))   # a bench knob, trusted input
-    digits.clear_style_caches()      # the knobs may change what these computed
+    set_knobs(a.set)
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)
     print(f"real sets ({a.part}) built in {time.perf_counter() - t0:.1f} s", flush=True)
