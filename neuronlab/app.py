@@ -80,7 +80,7 @@ class App:
             self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
                                                                      mode=fullscreen_size)
             self.size = self.window.get_size()
-            mode = fullscreen_size if fullscreen else None
+            mode = context.display_mode(fullscreen_size) if fullscreen else None
             scaled = density_in_window(px_per_mm, mode, self.size)
             if scaled != px_per_mm:
                 log.warning("display mode %dx%d asked, %dx%d given: px_per_mm %.3g taken as %.3g",

@@ -47,6 +47,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
     from neuronlab.kiosk import KioskController
     from neuronlab.logs import setup_logging
     from neuronlab.nn.train import TrainSettings
+    from neuronlab.render import context
 
     cfg, problems = load_config(getattr(args, "config", None))
     cfg, more = apply_overrides(cfg, args)
@@ -61,7 +62,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
                           epoch_size=tc.epoch_size)
     model, resumed, source = _resume(cfg)
     size = tuple(getattr(args, "size", None) or cfg.window.size)
-    if present and not cfg.window.fullscreen and min(cfg.window.fullscreen_size) > 0:
+    if present and not cfg.window.fullscreen and context.display_mode(cfg.window.fullscreen_size):
         log.warning("[window] fullscreen_size applies only fullscreen (fullscreen = true or --kiosk): "
                     "a window of %dx%d opens", *size)
     app = App(size, fullscreen=cfg.window.fullscreen and present, fullscreen_size=cfg.window.fullscreen_size,

@@ -21,6 +21,12 @@ import pygame
 log = logging.getLogger("neuronlab")
 
 
+def display_mode(mode) -> tuple[int, int] | None:
+    """The display mode a ``[window] fullscreen_size`` asks for, or None: the display's own
+    (a missing value or a zero in it)."""
+    return (int(mode[0]), int(mode[1])) if mode and min(mode) > 0 else None
+
+
 def create_window_context(size: tuple[int, int], fullscreen: bool = False,
                           vsync: bool = True, mode: tuple[int, int] | None = None
                           ) -> tuple[pygame.Surface, moderngl.Context]:
@@ -44,7 +50,7 @@ def create_window_context(size: tuple[int, int], fullscreen: bool = False,
     pygame.display.gl_set_attribute(pygame.GL_DOUBLEBUFFER, 1)
     flags = pygame.OPENGL | pygame.DOUBLEBUF | (pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE)
     if fullscreen:
-        size = (int(mode[0]), int(mode[1])) if mode and min(mode) > 0 else (0, 0)
+        size = display_mode(mode) or (0, 0)
     else:
         size = (int(size[0]), int(size[1]))
     try:
