@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
+import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
@@ -184,3 +185,27 @@ def test_the_answer_bars_show_the_networks_own_numbers_in_the_visitors_marks(tra
         assert strings.format_decimal("de", p[d], 3) in shown, d
     assert strings.t("output.sum", "de", total=strings.format_decimal("de", p.sum(), 3)) in shown
     assert any("," in t and "." not in t for t in shown if t[:1].isdigit())
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+@pytest.mark.parametrize("held", [1, 12])
+def test_the_mistakes_title_and_count_fit_however_few_mistakes_are_held(lang, held, traced, shared_app):
+    """The strip is as narrow as its mistakes allow; its title and its count, at the widest
+    count there is, must still fit beside or under each other."""
+    app = _fresh(shared_app, lang, traced)
+    command(app, cmd.SetSpeed(0))
+    switch(app, "probe")
+    strip, stage = app.scenes["probe"].mistakes, app.stage
+    strip.refresh(stage)                    # held from here on: the weights do not change
+    n_test = len(app.session.test_y)
+    strip.indices = np.arange(held)
+    strip.preds, strip.truths = np.full(held, 2), np.full(held, 7)
+    strip.wrong_total = n_test - 1
+    traced.clear()
+    rect, items, thumb = strip.layout(stage)
+    strip.render(stage, rect, items, thumb)
+    drawn = [label for p in traced for label, _ in p.texts]
+    assert strings.t("mistakes.title", lang) in drawn
+    assert any(strings.format_count(lang, n_test - 1) in t for t in drawn)
+    assert _overflows(traced) == []
+    assert all(rect.contains(r) for r in items)

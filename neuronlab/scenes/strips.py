@@ -102,23 +102,46 @@ class MistakeStrip:
         """The label of each mistake held, in order."""
         return [mistake_label(stage.tr, g, t) for g, t in zip(self.preds, self.truths)]
 
+    def heading(self, stage: Stage) -> tuple[str, str]:
+        """(title, count) across the strip's top."""
+        tr = stage.tr
+        title = tr("mistakes.title") if len(self.indices) else tr("mistakes.none")
+        count = tr("mistakes.count", n=format_count(stage.lang, self.wrong_total),
+                   total=format_count(stage.lang, len(stage.session.test_y)))
+        return title, count
+
+    def _heading_width(self, stage: Stage) -> int:
+        """Px the title and the widest count take side by side (the count measured at its
+        widest, every test digit wrong, so the panel does not jump as the count changes)."""
+        s = stage.s
+        total = format_count(stage.lang, len(stage.session.test_y))
+        title, _ = self.heading(stage)
+        widest = stage.tr("mistakes.count", n=total, total=total)
+        return (text.font(int(18 * s), bold=True).size(title)[0] + int(24 * s)
+                + text.font(int(16 * s)).size(widest)[0])
+
     def layout(self, stage: Stage) -> tuple[pygame.Rect, list[pygame.Rect], int]:
         """(strip rect, one rect per shown mistake, thumbnail px): each item is as wide as
-        its widest label, so only as many mistakes as fit are shown."""
+        its widest label, so only as many mistakes as fit are shown. The panel is wide
+        enough for its title and count on one row; where the strip is not, the count
+        takes a second row."""
         s = stage.s
         label_px = max(10, int(15 * s))
         widest = max([text.font(label_px).size(lab)[0] for lab in self.labels(stage)] or [0])
         r = stage.regions
         left, right = r.strip.left, r.strip.right
         gap, pad = max(4, int(10 * s)), int(10 * s)
+        heading_w = 2 * pad + self._heading_width(stage)
         title_h, label_h = int(30 * s), int(label_px * 1.5)
+        if heading_w > right - left:
+            title_h += int(22 * s)
         # the thumbnails take what the strip leaves them
         thumb = max(24, min(int(64 * s), r.strip.h - 2 * pad - title_h - label_h))
         item_w = max(thumb, widest + int(6 * s))
         fit = max(1, (right - left - 2 * pad + gap) // (item_w + gap))
         shown = min(len(self.indices), fit)
         w = 2 * pad + max(1, shown) * item_w + max(0, shown - 1) * gap
-        w = max(w, min(right - left, int(520 * s)))     # room for the title and count
+        w = max(w, min(right - left, max(heading_w, int(520 * s))))
         rect = pygame.Rect(left + (right - left - w) // 2, r.strip.top, w, pad * 2 + title_h + thumb + label_h)
         x0 = rect.left + (w - (shown * item_w + max(0, shown - 1) * gap)) // 2
         items = [pygame.Rect(x0 + k * (item_w + gap), rect.top + pad + title_h, item_w, thumb + label_h)
@@ -142,11 +165,13 @@ class MistakeStrip:
     def render(self, stage: Stage, rect: pygame.Rect, items: list[pygame.Rect], thumb: int) -> pygame.Surface:
         s, ses, tr = stage.s, stage.session, stage.tr
         surf = panel_surface(rect.size, radius=int(12 * s))
-        title = tr("mistakes.title") if len(self.indices) else tr("mistakes.none")
+        title, count = self.heading(stage)
         surf.blit(text.render(title, int(18 * s), panels.GOLD, bold=True), (int(10 * s), int(8 * s)))
-        count = text.render(tr("mistakes.count", n=format_count(stage.lang, self.wrong_total),
-                              total=format_count(stage.lang, len(ses.test_y))), int(16 * s), panels.DIM)
-        surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
+        count = text.render(count, int(16 * s), panels.DIM)
+        if 2 * int(10 * s) + self._heading_width(stage) <= rect.w:
+            surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
+        else:
+            surf.blit(count, (int(10 * s), int(32 * s)))
         cell = max(1, thumb // 16)
         label_px = max(10, int(15 * s))
         for k, r in enumerate(items):
