@@ -209,3 +209,18 @@ def test_the_mistakes_title_and_count_fit_however_few_mistakes_are_held(lang, he
     assert any(strings.format_count(lang, n_test - 1) in t for t in drawn)
     assert _overflows(traced) == []
     assert all(rect.contains(r) for r in items)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl"])
+def test_every_graph_scene_text_fits_after_weeks_of_training(lang, traced, shared_app):
+    """Weeks on the gallery wall put ten-digit counts into the story and the time machine:
+    they still fit their panels."""
+    app = _fresh(shared_app, lang, traced)
+    stats = app.session.trainer.stats
+    stats.samples_seen = 1_987_654_321
+    stats.epoch = stats.samples_seen // app.session.trainer.settings.epoch_size
+    for _ in range(8):                      # two seconds: the sampled counts move on
+        app.frame(0.25, events=[])
+    drawn = [label for p in traced for label, _ in p.texts]
+    assert any(strings.format_count(lang, 1_987_654_321)[:5] in t for t in drawn), drawn
+    _check_scene(app, "graph", lang, 1.234e-9, traced)
