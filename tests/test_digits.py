@@ -159,6 +159,50 @@ def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch)
     np.testing.assert_array_equal(y, np.concatenate(y2s))
 
 
+def _vm_flags_at(address: int) -> list[str] | None:
+    """The kernel's flags of the memory mapping holding ``address`` (Linux), else None."""
+    import re
+    try:
+        lines = open("/proc/self/smaps").read().splitlines()
+    except OSError:
+        return None
+    inside = False
+    for line in lines:
+        m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) ", line)
+        if m:
+            inside = int(m.group(1), 16) <= address < int(m.group(2), 16)
+        elif inside and line.startswith("VmFlags:"):
+            return line.split()[1:]
+    return None
+
+
+def test_the_pool_sits_in_small_pages_zeroed_and_writable():
+    # a huge page's first touch costs milliseconds on some hosts: the pool opts out of them
+    g = stream.DigitGenerator(5)
+    pool = g._pool
+    assert pool.shape == (10, 6000, 256) and pool.dtype == np.uint16
+    assert pool.flags.writeable and pool.flags.c_contiguous and not pool.any()
+    middle = pool.__array_interface__["data"][0] + pool.nbytes // 2
+    flags = _vm_flags_at(middle)
+    if flags is None:
+        pytest.skip("no /proc/self/smaps here")
+    assert "nh" in flags and "hg" not in flags
+    X = np.empty((256, 256), np.float32)
+    y = g.batch_into(X)                          # the first batch: all new, into the pool
+    for d in range(10):
+        np.testing.assert_array_equal(g.pooled(d), X[y == d])
+
+
+def test_without_anonymous_maps_the_pool_is_numpys_own(monkeypatch):
+    def refuse(*a, **k):
+        raise OSError("no maps for this account")
+    monkeypatch.setattr(stream.mmap, "mmap", refuse)
+    a = stream.small_pages_zeros((3, 5, 7))
+    assert a.shape == (3, 5, 7) and a.dtype == np.uint16 and not a.any() and a.flags.writeable
+    g = stream.DigitGenerator(5, pool=100)
+    assert g.batch(50)[0].shape == (50, 256) and g._count.sum() == 50
+
+
 def test_a_batch_smaller_than_a_chunk_gets_its_new_rows_whole():
     # GIVEN a full pool and batches of 10 against chunks of 256, WHEN 1/4 is owed,
     # THEN every fourth batch or so is drawn whole, the others come from the pool

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import mmap
 from functools import lru_cache
 from importlib import resources
 
@@ -65,6 +66,23 @@ def realism_table() -> np.ndarray | None:
         return None
     table.flags.writeable = False      # one array for every generator
     return table
+
+
+def small_pages_zeros(shape: tuple[int, ...], dtype=np.uint16) -> np.ndarray:
+    """A zeroed array in the OS's small pages. numpy asks for huge pages for arrays of
+    4 MB and more, and where a huge page's first touch is dear (on virtual machines, ms
+    each) the pool's filling would pay it in the frames; in small pages the first touches
+    cost half as much in all and spread evenly (docs/performance.md)."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size == 0:
+        return np.zeros(shape, dtype)
+    try:
+        buf = mmap.mmap(-1, size)         # anonymous: zeroed by the OS
+        if hasattr(mmap, "MADV_NOHUGEPAGE"):
+            buf.madvise(mmap.MADV_NOHUGEPAGE)
+    except (OSError, ValueError):         # no anonymous maps here: numpy's own memory
+        return np.zeros(shape, dtype)
+    return np.frombuffer(buf, dtype).reshape(shape)
 
 
 def levelled(X: np.ndarray) -> np.ndarray:
@@ -125,7 +143,7 @@ class DigitGenerator:
         self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
         self.chunk = max(1, int(chunk))
         cap = -(-int(pool) // 10)                                   # slots per digit
-        self._pool = np.zeros((10, cap, SIDE * SIDE), np.uint16)    # (digit, slot, 256) levels
+        self._pool = small_pages_zeros((10, cap, SIDE * SIDE))      # (digit, slot, 256) levels
         self._pool_rows = self._pool.reshape(-1, SIDE * SIDE)       # a view: row d * cap + slot
         self._gathered = np.empty((0, SIDE * SIDE), np.uint16)      # picks' rows, kept between batches
         self._count = np.zeros(10, np.int64)                        # slots filled per digit
