@@ -1,13 +1,15 @@
-"""The crash-proof loop around ``App.frame``: wall-clock dt, the watchdog heartbeat, and
-the frame guard. No exception escapes a frame: it is logged (rate-limited) and the
-visitor's state reset; too many failing frames in a window end the loop with a non-zero
-status, so systemd restarts the exhibit cleanly."""
+"""The crash-proof loop around ``App.frame``: wall-clock dt, the watchdog heartbeat, the
+frame guard and the frame-rate watch. No exception escapes a frame: it is logged
+(rate-limited) and the visitor's state reset; too many failing frames in a window end the
+loop with a non-zero status, so systemd restarts the exhibit cleanly. Frames that stay
+slower than smooth are named in the log once, with what would help (``frame_watch``)."""
 from __future__ import annotations
 
 import gc
 import logging
 import time
 
+from neuronlab.frame_watch import FrameWatch
 from neuronlab.kiosk import FRAME_FAILURE_STATUS, FrameGuard, recover
 from neuronlab.logs import log_limited, once_per
 from neuronlab.watchdog import Notifier
@@ -19,6 +21,7 @@ def run(app, max_failures: int = 5, failure_window_s: float = 30.0) -> int:
     """Frames until ``app.running`` is False; returns the process exit status."""
     guard, limiter = FrameGuard(max_failures, failure_window_s), once_per(10.0)
     notifier = Notifier()
+    watch = FrameWatch(lambda: app.drawable_size, app.ctx.info.get("GL_RENDERER", ""))
     # Everything built so far lives for the whole run: keep it out of the collector's
     # generations so collection pauses stay off the frame.
     gc.collect()
@@ -28,6 +31,9 @@ def run(app, max_failures: int = 5, failure_window_s: float = 30.0) -> int:
         now = time.perf_counter()
         dt, last = now - last, now
         notifier.beat(now)  # from the render loop: a hung loop stops the heartbeat
+        slow = watch.feed(now, dt)
+        if slow:
+            log.warning(slow)
         try:
             app.frame(dt)
             if app.frames == 1:
