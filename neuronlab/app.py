@@ -178,6 +178,17 @@ class App:
             self.exhibit.apply(cmd.SceneButton(self.scene_name, button.action))
 
     @property
+    def refresh_hz(self) -> int:
+        """The display's refresh rate, 0 where it is unknown (nothing presented, or SDL
+        cannot say)."""
+        if not self.present:
+            return 0
+        try:
+            return int(pygame.display.get_current_refresh_rate())
+        except (pygame.error, AttributeError):
+            return 0
+
+    @property
     def drawable_size(self) -> tuple[int, int]:
         """GL's pixels: the window's drawable (they differ from window pixels on HiDPI), or
         the window's size where nothing is presented."""

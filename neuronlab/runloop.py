@@ -21,7 +21,8 @@ def run(app, max_failures: int = 5, failure_window_s: float = 30.0) -> int:
     """Frames until ``app.running`` is False; returns the process exit status."""
     guard, limiter = FrameGuard(max_failures, failure_window_s), once_per(10.0)
     notifier = Notifier()
-    watch = FrameWatch(lambda: app.drawable_size, app.ctx.info.get("GL_RENDERER", ""))
+    watch = FrameWatch(lambda: app.drawable_size, app.ctx.info.get("GL_RENDERER", ""),
+                       refresh_hz=getattr(app, "refresh_hz", 0))
     # Everything built so far lives for the whole run: keep it out of the collector's
     # generations so collection pauses stay off the frame.
     gc.collect()
@@ -31,10 +32,10 @@ def run(app, max_failures: int = 5, failure_window_s: float = 30.0) -> int:
         now = time.perf_counter()
         dt, last = now - last, now
         notifier.beat(now)  # from the render loop: a hung loop stops the heartbeat
-        slow = watch.feed(now, dt)
-        if slow:
-            log.warning(slow)
         try:
+            slow = watch.feed(now, dt)
+            if slow:
+                log.warning(slow)
             app.frame(dt)
             if app.frames == 1:
                 notifier.ready()   # the first picture is on screen

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from neuronlab import runloop
-from neuronlab.frame_watch import FrameWatch, smaller_mode
+from neuronlab.frame_watch import FrameWatch, expected_fps, smaller_mode
 
 LLVMPIPE = "llvmpipe (LLVM 15.0.7, 256 bits)"
 
@@ -27,8 +27,9 @@ def test_slow_frames_after_start_up_are_named_once_with_a_smaller_mode():
     said = _run(watch, [1 / 60] * 1800 + [1 / 40] * 2000)
     assert len(said) == 1
     line = said[0]
-    assert "25.0 ms (40 fps)" in line and "1920x1080" in line and "llvmpipe" in line
-    assert "fullscreen_size = [1280, 720]" in line
+    assert "25.0 ms (40 fps, smooth is 60)" in line and "1920x1080" in line and "llvmpipe" in line
+    assert "fullscreen_size = [1280, 720]" in line and "about 58 fps here" in line
+    assert "smooth needs a GPU" in line      # 58 is short of 60
 
 
 def test_smooth_frames_and_a_slow_start_say_nothing():
@@ -51,26 +52,46 @@ def test_a_portrait_screen_gets_the_mode_turned_and_a_gpu_no_mode():
     assert len(said) == 1 and "fullscreen_size" not in said[0] and "driver" in said[0]
 
 
-@pytest.mark.parametrize("size,fps,mode,fits", [((1920, 1080), 50, (1600, 900), True),
-                                                ((1920, 1080), 40, (1280, 720), True),
-                                                ((1920, 1080), 25, (1280, 720), False),
-                                                ((3840, 2160), 31, (1920, 1080), True),
-                                                ((3840, 2160), 45, (2560, 1440), True),
-                                                ((1280, 720), 20, None, None)])
-def test_the_mode_suggested_has_the_pixels_sixty_frames_allow(size, fps, mode, fits):
+def test_a_display_slower_than_sixty_hertz_sets_what_smooth_is():
+    # a 50 Hz display paces healthy frames at 20 ms: not slow; at 30 ms it is
+    assert _run(FrameWatch((1920, 1080), LLVMPIPE, refresh_hz=50, warmup_s=0, window=100),
+                [1 / 50] * 300) == []
+    said = _run(FrameWatch((1920, 1080), LLVMPIPE, refresh_hz=50, warmup_s=0, window=100),
+                [0.030] * 300)
+    assert len(said) == 1 and "smooth is 50" in said[0]
+    # a 144 Hz one still asks only for 60
+    assert _run(FrameWatch((1920, 1080), LLVMPIPE, refresh_hz=144, warmup_s=0, window=100),
+                [1 / 60] * 300) == []
+
+
+def test_the_expected_rate_follows_the_slow_hosts_measurement():
+    # that host ran 1280x720 1.45 times as fast as 1920x1080
+    assert expected_fps(38.5, (1920, 1080), (1280, 720)) == pytest.approx(38.5 * 1.45, rel=0.01)
+    assert expected_fps(40, (1920, 1080), (1920, 1080)) == pytest.approx(40)
+
+
+@pytest.mark.parametrize("size,fps,mode", [((1920, 1080), 50, (1600, 900)),
+                                           ((1920, 1080), 40, (1280, 720)),
+                                           ((3840, 2160), 34, (1600, 900)),
+                                           ((3840, 2160), 45, (2560, 1440)),
+                                           ((1280, 720), 20, None)])
+def test_the_mode_suggested_is_the_largest_expected_to_reach_sixty(size, fps, mode):
     found = smaller_mode(size, fps)
     if mode is None:
         assert found is None
         return
-    assert found == (mode, fits)
-    # a quarter of the frame stays, three quarters go with the pixels: then 60 fps, or not
-    t = 1 / fps
-    assert (0.25 * t + 0.75 * t * mode[0] * mode[1] / (size[0] * size[1]) <= 1 / 60) == fits
+    got, expected = found
+    assert got == mode and expected == pytest.approx(expected_fps(fps, size, mode))
+    larger = [m for m in ((3840, 2160), (2560, 1440), (1920, 1080), (1600, 900), (1280, 720))
+              if mode[0] * mode[1] < m[0] * m[1] < size[0] * size[1]]
+    assert all(expected_fps(fps, size, m) < 60 for m in larger)
+    assert expected >= 60 or mode == (1280, 720)
 
 
 def test_a_host_too_slow_for_any_mode_is_told_a_gpu_is_the_remedy():
     said = _run(FrameWatch((1920, 1080), LLVMPIPE, warmup_s=0, window=100), [1 / 20] * 200)
-    assert len(said) == 1 and "[1280, 720]" in said[0] and "a GPU would not" in said[0]
+    assert len(said) == 1 and "[1280, 720]" in said[0] and "about 29 fps here" in said[0]
+    assert "smooth needs a GPU" in said[0]
     said = _run(FrameWatch((1280, 720), LLVMPIPE, warmup_s=0, window=100), [1 / 20] * 200)
     assert len(said) == 1 and "fullscreen_size" not in said[0] and "a GPU would" in said[0]
 
@@ -97,3 +118,4 @@ def test_the_running_loop_logs_a_slow_host_once(monkeypatch, caplog):
         assert runloop.run(SlowApp()) == 0
     slow = [r.getMessage() for r in caplog.records if "frames are slow" in r.getMessage()]
     assert len(slow) == 1 and "40 fps" in slow[0] and "[1280, 720]" in slow[0]
+    assert "smooth is 60" in slow[0]          # no display rate known: 60

@@ -217,10 +217,50 @@ def test_every_graph_scene_text_fits_after_weeks_of_training(lang, traced, share
     they still fit their panels."""
     app = _fresh(shared_app, lang, traced)
     stats = app.session.trainer.stats
-    stats.samples_seen = 1_987_654_321
-    stats.epoch = stats.samples_seen // app.session.trainer.settings.epoch_size
-    for _ in range(8):                      # two seconds: the sampled counts move on
-        app.frame(0.25, events=[])
-    drawn = [label for p in traced for label, _ in p.texts]
-    assert any(strings.format_count(lang, 1_987_654_321)[:5] in t for t in drawn), drawn
-    _check_scene(app, "graph", lang, 1.234e-9, traced)
+    seen, epoch = stats.samples_seen, stats.epoch
+    try:
+        stats.samples_seen = 1_987_654_321
+        stats.epoch = stats.samples_seen // app.session.trainer.settings.epoch_size
+        for _ in range(8):                      # two seconds: the sampled counts move on
+            app.frame(0.25, events=[])
+        drawn = [label for p in traced for label, _ in p.texts]
+        assert any(strings.format_count(lang, 1_987_654_321)[:5] in t for t in drawn), drawn
+        _check_scene(app, "graph", lang, 1.234e-9, traced)
+    finally:                                    # the module's exhibit goes on from where it was
+        stats.samples_seen += seen - 1_987_654_321
+        stats.epoch = epoch
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_on_a_narrow_screen_at_a_large_scale_the_mistakes_title_wraps_above_its_count(lang, traced,
+                                                                                      shared_app):
+    """A portrait screen at ui scale 2.5: the strip is narrower than title and count side by
+    side, so the title wraps and the count takes a row of its own, none past the panel."""
+    app = _fresh(shared_app, lang, traced)
+    scale = app.exhibit.ui_scale
+    try:
+        app.exhibit.ui_scale = 2.5
+        app.resize((720, 1280))
+        command(app, cmd.SetSpeed(0))
+        switch(app, "probe")
+        strip, stage = app.scenes["probe"].mistakes, app.stage
+        strip.refresh(stage)
+        n_test = len(app.session.test_y)
+        strip.indices = np.arange(1)
+        strip.preds, strip.truths = np.full(1, 2), np.full(1, 7)
+        strip.wrong_total = n_test - 1
+        traced.clear()
+        rect, items, thumb = strip.layout(stage)
+        lines, beside, _ = strip._heading_rows(stage, rect.w)
+        assert not beside and rect.w <= stage.regions.strip.w
+        strip.render(stage, rect, items, thumb)
+        drawn = [(label, r) for p in traced for label, r in p.texts]
+        count = [r for label, r in drawn if strings.format_count(lang, n_test - 1) in label]
+        title = [r for label, r in drawn if label in lines]
+        assert len(count) == 1 and len(title) == len(lines)
+        assert count[0].top >= max(r.bottom for r in title) - 2     # below the title's last line
+        assert all(count[0].bottom <= it.top - rect.top for it in items)
+        assert _overflows(traced) == []
+    finally:                                    # the module's exhibit as it was
+        app.exhibit.ui_scale = scale
+        app.resize(SIZE)

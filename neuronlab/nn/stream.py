@@ -74,14 +74,19 @@ def small_pages_zeros(shape: tuple[int, ...], dtype=np.uint16) -> np.ndarray:
     each) the pool's filling would pay it in the frames; in small pages the first touches
     cost half as much in all and spread evenly (docs/performance.md)."""
     size = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    if size == 0:
+    if size == 0 or not hasattr(mmap, "MAP_PRIVATE"):    # (no such maps on Windows)
         return np.zeros(shape, dtype)
     try:
-        buf = mmap.mmap(-1, size)         # anonymous: zeroed by the OS
-        if hasattr(mmap, "MADV_NOHUGEPAGE"):
-            buf.madvise(mmap.MADV_NOHUGEPAGE)
+        # private and anonymous: zeroed by the OS, this process's alone (a shared map would
+        # be shmem, whose pages follow other rules)
+        buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
     except (OSError, ValueError):         # no anonymous maps here: numpy's own memory
         return np.zeros(shape, dtype)
+    if hasattr(mmap, "MADV_NOHUGEPAGE"):
+        try:
+            buf.madvise(mmap.MADV_NOHUGEPAGE)
+        except OSError:                   # a kernel without huge pages: small pages anyway
+            pass
     return np.frombuffer(buf, dtype).reshape(shape)
 
 

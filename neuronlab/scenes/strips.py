@@ -120,11 +120,23 @@ class MistakeStrip:
         return (text.font(int(18 * s), bold=True).size(title)[0] + int(24 * s)
                 + text.font(int(16 * s)).size(widest)[0])
 
+    def _heading_rows(self, stage: Stage, width: int) -> tuple[list[str], bool, int]:
+        """(the title's lines, whether the count sits beside it, the heading's height) in a
+        panel ``width`` px wide: one row where title and count fit side by side, else the
+        title wrapped to the panel and the count on a row of its own below it."""
+        s = stage.s
+        pad = int(10 * s)
+        title, _ = self.heading(stage)
+        if 2 * pad + self._heading_width(stage) <= width:
+            return [title], True, int(30 * s)
+        lines = text.wrap(title, int(18 * s), width - 2 * pad, bold=True)
+        return lines, False, int(8 * s) + len(lines) * int(18 * s * 1.25) + int(24 * s)
+
     def layout(self, stage: Stage) -> tuple[pygame.Rect, list[pygame.Rect], int]:
         """(strip rect, one rect per shown mistake, thumbnail px): each item is as wide as
         its widest label, so only as many mistakes as fit are shown. The panel is wide
-        enough for its title and count on one row; where the strip is not, the count
-        takes a second row."""
+        enough for its title and count on one row; where the strip is not, the title wraps
+        and the count takes a row of its own."""
         s = stage.s
         label_px = max(10, int(15 * s))
         widest = max([text.font(label_px).size(lab)[0] for lab in self.labels(stage)] or [0])
@@ -132,9 +144,8 @@ class MistakeStrip:
         left, right = r.strip.left, r.strip.right
         gap, pad = max(4, int(10 * s)), int(10 * s)
         heading_w = 2 * pad + self._heading_width(stage)
-        title_h, label_h = int(30 * s), int(label_px * 1.5)
-        if heading_w > right - left:
-            title_h += int(22 * s)
+        _, _, title_h = self._heading_rows(stage, min(right - left, heading_w))
+        label_h = int(label_px * 1.5)
         # the thumbnails take what the strip leaves them
         thumb = max(24, min(int(64 * s), r.strip.h - 2 * pad - title_h - label_h))
         item_w = max(thumb, widest + int(6 * s))
@@ -165,13 +176,16 @@ class MistakeStrip:
     def render(self, stage: Stage, rect: pygame.Rect, items: list[pygame.Rect], thumb: int) -> pygame.Surface:
         s, ses, tr = stage.s, stage.session, stage.tr
         surf = panel_surface(rect.size, radius=int(12 * s))
-        title, count = self.heading(stage)
-        surf.blit(text.render(title, int(18 * s), panels.GOLD, bold=True), (int(10 * s), int(8 * s)))
+        _, count = self.heading(stage)
+        lines, beside, _ = self._heading_rows(stage, rect.w)
+        step = int(18 * s * 1.25)
+        for k, line in enumerate(lines):
+            surf.blit(text.render(line, int(18 * s), panels.GOLD, bold=True), (int(10 * s), int(8 * s) + k * step))
         count = text.render(count, int(16 * s), panels.DIM)
-        if 2 * int(10 * s) + self._heading_width(stage) <= rect.w:
+        if beside:
             surf.blit(count, (rect.w - int(10 * s) - count.get_width(), int(10 * s)))
         else:
-            surf.blit(count, (int(10 * s), int(32 * s)))
+            surf.blit(count, (int(10 * s), int(8 * s) + len(lines) * step))
         cell = max(1, thumb // 16)
         label_px = max(10, int(15 * s))
         for k, r in enumerate(items):
