@@ -91,7 +91,7 @@ class App:
             if advice:
                 log.warning(advice)
             palette = palette or Palette()
-            self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"))
+            self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"), background=palette.background)
             session = Session(train_settings, seed=seed, model=model, speeds=speeds,
                               iters_per_frame=iters_per_frame, feeder=feeder_proc)
             self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
@@ -374,7 +374,7 @@ class App:
         self.ctx.screen.use()
         view, proj = self.matrices()
         self.renderer.draw(arrays, view, proj, self.ctx.screen.viewport, self.clock)
-        self.hud.draw(self.size)
+        self.hud.draw(self.size, graph=self.renderer.screen_extent(view, proj, self.size))
         tm["gl"] += time.perf_counter() - t2
 
     @staticmethod

@@ -18,9 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from neuronlab.math3d import picking
-from neuronlab.math3d.camera import projection_matrix, target_plane_point, view_matrix
+from neuronlab.math3d.camera import project, projection_matrix, target_plane_point, view_matrix
 from neuronlab.math3d.fit import fit_into
-from neuronlab.render.graph_pass import GraphPass
+from neuronlab.render.graph_pass import HALO_SPREAD, LABEL_CELL, LABEL_GAP, WIRE_WIDTH, GraphPass
 from neuronlab.session import Neuron
 from neuronlab.view import anim as anim_mod
 from neuronlab.view.graph import GraphArrays, GraphView
@@ -187,6 +187,31 @@ class GraphRenderer:
             arrays, spread = self._drawn[0], self._drawn[2]
         self.graph_pass.update(arrays)
         self.graph_pass.draw(view, proj, viewport, clock, spread=spread)   # the frame's one clear
+
+    def screen_extent(self, view, proj, size) -> tuple[int, int, int, int] | None:
+        """(x, y, w, h) in window px, y down: a rectangle the graph this frame draws
+        inside, whatever lights it (balls with their halos and rings, wires, pulses, the
+        output's digit labels), or None when a neuron is near or behind the eye (then
+        anywhere)."""
+        W, H = float(size[0]), float(size[1])
+        # the largest a ball grows (view.graph: 1.4 times its base at full activity), so the
+        # rectangle moves with the camera only, not with every activation
+        radii = self.layout.base_radius * 1.4
+        if self.last_arrays is not None:
+            radii = np.maximum(radii, self.last_arrays.ball_radius)
+        xy, depth = project(self.layout.positions, view, proj, (0, 0, W, H))
+        if (depth < 0.05).any():
+            return None
+        focal = float(np.asarray(proj)[1, 1]) * H / 2                # px per world unit at depth 1
+        reach = np.asarray(radii, np.float64) * HALO_SPREAD           # world units
+        # a digit label sits LABEL_GAP beside its output ball, a glyph cell wide and tall
+        out = self.layout.layer_of == self.layout.layer_of.max()
+        reach = np.where(out, np.maximum(reach, LABEL_GAP + 2 * max(LABEL_CELL)), reach)
+        # wires run between the balls: their width, and every edge's smoothing
+        r_px = reach * focal / depth + sum(WIRE_WIDTH) + 2.0
+        lo = np.floor((xy - r_px[:, None]).min(axis=0))
+        hi = np.ceil((xy + r_px[:, None]).max(axis=0))
+        return int(lo[0]), int(lo[1]), int(hi[0] - lo[0]), int(hi[1] - lo[1])
 
     def pick(self, x: float, y: float, view, proj, size, px_per_mm: float) -> Neuron | None:
         """The neuron under a finger; a ball drawn small is still a ``min_touch_mm`` target."""
