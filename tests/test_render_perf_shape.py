@@ -265,3 +265,43 @@ def test_a_panel_uploaded_again_shows_only_its_new_picture(gl_ctx):
     finally:
         release_framebuffer(fbo)
         hud.release()
+
+
+def test_only_opaque_panels_clear_of_the_graph_and_of_earlier_panels_skip_blending(gl_ctx):
+    import pygame
+
+    from neuronlab.render.hud_pass import HudPass
+
+    # GIVEN a stage cleared to the background, a graph drawn in its top-left corner, and
+    # four translucent panels: one clear of everything, one fading, one over the graph and
+    # one over the first panel
+    bg = np.array([10, 14, 40])
+    surf = pygame.Surface((16, 12), pygame.SRCALPHA)
+    surf.fill((200, 120, 60, 200))
+    surf.fill((250, 250, 250, 255), pygame.Rect(4, 4, 6, 3))
+    graph = (0, 0, 20, 16)
+    panels = {"clear": ((40, 30), 1.0), "fading": ((40, 4), 0.6), "over_graph": ((12, 10), 1.0),
+              "over_panel": ((48, 36), 1.0)}
+
+    def frame(background, size=(80, 60)):
+        hud = HudPass(gl_ctx, background=background)
+        fbo = create_offscreen_framebuffer(gl_ctx, (80, 60))
+        try:
+            fbo.use()
+            fbo.clear(*(bg / 255.0), 1.0)
+            fbo.clear(0.9, 0.2, 0.2, 1.0, viewport=(0, 60 - 16, 20, 16))   # the "graph"
+            for name, (pos, alpha) in panels.items():
+                hud.show(name, surf, pos, version=1, alpha=alpha)
+            hud.draw(size, graph=graph)
+            return read_rgb(fbo).astype(int), hud.opaque_draws
+        finally:
+            release_framebuffer(fbo)
+            hud.release()
+
+    opaque, n = frame(tuple(bg / 255.0))
+    blended, n_none = frame(None)
+    # THEN only the clear, unfaded one is drawn unblended, and the picture is the same
+    assert (n, n_none) == (1, 0)
+    assert np.abs(opaque - blended).max() <= 2
+    # AND where the window's size is not the drawable's (HiDPI), every panel is blended
+    assert frame(tuple(bg / 255.0), size=(40, 30))[1] == 0
