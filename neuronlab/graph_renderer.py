@@ -23,7 +23,7 @@ from neuronlab.math3d.fit import fit_into
 from neuronlab.render.graph_pass import HALO_SPREAD, LABEL_CELL, LABEL_GAP, WIRE_WIDTH, GraphPass
 from neuronlab.session import Neuron
 from neuronlab.view import anim as anim_mod
-from neuronlab.view.graph import GraphArrays, GraphView
+from neuronlab.view.graph import MAX_BALL_SCALE, GraphArrays, GraphView
 
 
 def paint_overlays(arrays: GraphArrays, highlight, layout, palette) -> GraphArrays:
@@ -194,9 +194,9 @@ class GraphRenderer:
         output's digit labels), or None when a neuron is near or behind the eye (then
         anywhere)."""
         W, H = float(size[0]), float(size[1])
-        # the largest a ball grows (view.graph: 1.4 times its base at full activity), so the
-        # rectangle moves with the camera only, not with every activation
-        radii = self.layout.base_radius * 1.4
+        # the largest a ball grows, so the rectangle moves with the camera only, not with
+        # every activation
+        radii = self.layout.base_radius * MAX_BALL_SCALE
         if self.last_arrays is not None:
             radii = np.maximum(radii, self.last_arrays.ball_radius)
         xy, depth = project(self.layout.positions, view, proj, (0, 0, W, H))

@@ -83,7 +83,10 @@ class HudPass:
                 surface = surface.convert_alpha() if pygame.display.get_surface() else \
                     surface.convert(32, (0xFF0000, 0xFF00, 0xFF, 0xFF000000))
             panel.surface, panel.version = surface, version
-            self._opaque(panel) if panel.was_opaque and self.background is not None else self._blended(panel)
+            if panel.was_opaque and self.background is not None:
+                self._opaque(panel)
+            else:
+                self._blended(panel)
         panel.rect = (int(pos[0]), int(pos[1]), w, h)
         panel.alpha = alpha
         if name not in self.order:

@@ -35,6 +35,9 @@ SCALE_PERCENTILE = 98  # per-matrix reference |value|: strong, but not one outli
 WIRE_VISIBILITY_FLOOR = 1.5 / 255
 FOCUS_WIRE_DIM = 0.2   # brightness the other wires keep while a neuron is open
 FOCUS_BALL_DIM = 0.35  # colour and glow the other balls keep
+BALL_REST = 0.8          # a silent ball's radius, in base radii...
+BALL_GROW = (0.35, 0.6)  # ...and what full activity adds: the input sheet's, the others'
+MAX_BALL_SCALE = BALL_REST + max(BALL_GROW)   # the largest a ball is drawn, in base radii
 
 
 class StableScale:
@@ -201,8 +204,8 @@ class GraphView:
         rgb[s0] = _mix(pal.input_off, pal.input_on, tin)
         rest = slice(s0.stop, lay.n_neurons)
         rgb[rest] = _mix(pal.ball_base, pal.ball_hot, t[rest])
-        grow = np.where(lay.layer_of == 0, 0.35, 0.6).astype(np.float32)
-        radius = lay.base_radius * (0.8 + grow * t)
+        grow = np.where(lay.layer_of == 0, *BALL_GROW).astype(np.float32)
+        radius = lay.base_radius * (BALL_REST + grow * t)
         glow = np.where(lay.layer_of == 0, 0.3 * t, t).astype(np.float32)
 
         so = lay.layer_slices[3]
