@@ -68,6 +68,7 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
     gp = app.renderer.graph_pass
     times, wires = [], 0
     f0 = _feeder_cpu(app)
+    seen0 = app.session.trainer.stats.samples_seen
     c0, t0 = time.process_time(), time.perf_counter()
     for i in range(frames):
         if until is not None and until():
@@ -86,14 +87,16 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
             "p99_ms": s[min(len(s) - 1, int(len(s) * 0.99))] * 1e3 if s else 0.0,
             "max_ms": s[-1] * 1e3 if s else 0.0, "cpu_ms": cpu / n * 1e3, "wires_max": wires,
             "split": {**{k: v / n * 1e3 for k, v in app.timings.items()}, "feeder": feeder / n * 1e3},
-            "samples": app.session.trainer.stats.samples_seen}
+            "samples": app.session.trainer.stats.samples_seen,
+            "trained_per_frame": (app.session.trainer.stats.samples_seen - seen0) / n}
 
 
 def _feeder_cpu(app) -> float:
     """CPU seconds the feeder process has used so far (0 without one): part of the frame's
     cost, though another process pays it."""
-    feeder = getattr(app.session.generator, "feeder", None)
-    if feeder is None or feeder.pid is None:
+    gen = app.session.generator     # a served stream is its process; a generator has a feeder
+    feeder = getattr(gen, "feeder", gen)
+    if getattr(feeder, "pid", None) is None:
         return 0.0
     try:
         fields = Path(f"/proc/{feeder.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -151,8 +154,12 @@ def child(args) -> None:
     app.frame(1 / 60, events=[])
     out["second_frame_ms"] = (time.perf_counter() - a) * 1e3
     out["filling"] = _phase(app, args.fill_frames, until=lambda: getattr(gen, "pool_full", True))
+    available = getattr(gen, "available", None)
     while not getattr(gen, "pool_full", True):   # the steady state: pool full
-        gen.batch(4096)
+        if available is None or available() >= 1024:
+            gen.batch(1024)
+        else:                                    # a served stream's rows still coming
+            time.sleep(0.001)
     app.frame(1 / 60, events=[])
     out["steady"] = _phase(app, args.frames)
 
@@ -208,6 +215,7 @@ def report(results: dict, names: list[str]) -> None:
         for key, label, fmt in METRICS:
             row(ph, label, lambda r, ph=ph, key=key: r[ph][key], fmt)
         row(ph, "wires (max)", lambda r, ph=ph: r[ph]["wires_max"], "{:.0f}")
+        row(ph, "trained/frame", lambda r, ph=ph: r[ph].get("trained_per_frame", 0.0), "{:.0f}")
         for part in this[0][ph]["split"]:
             row(ph, f"  {part} ms", lambda r, ph=ph, part=part: r[ph]["split"].get(part, 0.0), "{:.2f}")
     print(f"filling frames measured: {_span([r['filling']['frames'] for r in this], '{:.0f}')}")

@@ -75,7 +75,7 @@ class App:
         threadpool_limits(limits=1, user_api="blas")
         # Started first: the process loads (~1 s) on the other core while this one opens the
         # window, and is drawing before the pool's filling phase, the frames that need it.
-        feeder_proc = feeders.start() if feeder else None
+        feeder_proc = feeders.start(seed) if feeder else None
         try:        # a window or GL failure must not leave the process behind
             self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
                                                                      mode=fullscreen_size)
@@ -93,7 +93,7 @@ class App:
             palette = palette or Palette()
             self.hud = HudPass(self.ctx, programs.load_program(self.ctx, "hud"), background=palette.background)
             session = Session(train_settings, seed=seed, model=model, speeds=speeds,
-                              iters_per_frame=iters_per_frame, feeder=feeder_proc)
+                              iters_per_frame=iters_per_frame, source=feeder_proc)
             self.exhibit = Exhibit(session, make_scenes(seed), size=self.size, palette=palette, lang=lang,
                                    show=self.hud.show, px_per_mm=px_per_mm, ui_scale=ui_scale,
                                    languages=tuple(languages) if languages else strings.DEFAULT_OFFER)

@@ -39,7 +39,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
               checkpoints: bool = True, feeder: bool = True):
     """Problems in the config are printed, one line each. ``tweak(cfg) -> cfg`` adjusts the
     loaded config (the soak uses it); ``checkpoints=False`` leaves the gallery's checkpoint
-    alone (for pictures); ``feeder=False`` draws new training digits in this process
+    alone (for pictures); ``feeder=False`` serves the training stream from this process
     whatever the config says (a single picture has no use for a second one)."""
     from neuronlab import checkpoint
     from neuronlab.app import App

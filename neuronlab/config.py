@@ -151,8 +151,8 @@ class TrainingConfig:
     seed: int = _opt(0, lo=0, hi=2**32 - 1)
     # The generator never runs dry, so an "epoch" is a count we choose: MNIST's 60 000.
     epoch_size: int = _opt(60000, lo=100, hi=10_000_000)
-    # New training digits drawn ahead in a second process, on the other core's idle cycles
-    # (nn/feeder.py); false draws every one in the exhibit's own process.
+    # The training stream drawn and served from a second process, on the other core
+    # (nn/feeder.py); false draws and serves it in the exhibit's own process.
     feeder: bool = _opt(True)
 
 

@@ -42,12 +42,12 @@ class Neuron:
 class Session:
     def __init__(self, settings: TrainSettings | None = None, seed: int = 0,
                  model: MLP | None = None, speeds=(0, 1, 4, 16, 64), iters_per_frame: int = 4,
-                 feeder=None):
+                 source=None):
         self.settings = settings or TrainSettings()
         self.seed = seed
         self.model = model or MLP(seed=seed)
-        self.generator = stream.DigitGenerator(seed)
-        self.generator.attach(feeder)     # nn/feeder.py: new digits drawn ahead elsewhere
+        # the training stream: served from another process (nn/served.py) or drawn here
+        self.generator = source if source is not None else stream.DigitGenerator(seed)
         self.test_X, self.test_y = digits.test_set()
         self.trainer = Trainer(self.model, self.generator, self.settings,
                                test_set=(self.test_X, self.test_y))
@@ -80,10 +80,10 @@ class Session:
         self._show_training_sample()
 
     def close(self) -> None:
-        """End the feeder process, if there is one."""
-        if self.generator.feeder is not None:
-            self.generator.feeder.close()
-            self.generator.attach(None)
+        """End the serving process, if there is one."""
+        close = getattr(self.generator, "close", None)
+        if close is not None:
+            close()
 
     # -- what is on display -------------------------------------------------
     def _set_input(self, x: np.ndarray, label: int | None) -> None:
@@ -173,6 +173,7 @@ class Session:
         k = self.pace.frame(stats.samples_seen, self.iters_per_frame, dt) if story else self.iters_per_frame
         if story and k == 0 and stats.samples_seen == 0:
             k = 1                              # a fresh start is seen to start at once
+        k = self.trainer.ready_iterations(k)   # a served stream's rows may still be coming
         self._pace_fresh_draws(k)
         done = self.trainer.run(k) if k else 0
         if story:

@@ -26,6 +26,20 @@ def wait(app, seconds, dt=1 / 20):
     frames(app, max(1, math.ceil(seconds / dt - 1e-9)), dt=dt)
 
 
+def feeder_ready(app, rows=1024, seconds=120.0):
+    """Wait (in real time) until the exhibit's feeder process, if it has one, holds
+    ``rows`` training rows ready: before that its frames train nothing. True once ready."""
+    import time
+
+    available = getattr(app.session.generator, "available", None)
+    end = time.monotonic() + seconds
+    while available is not None and available() < rows:
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def command(app, *commands):
     """Apply commands the way every caller does, and run the frame that carries them out."""
     for c in commands:

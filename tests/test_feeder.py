@@ -1,7 +1,10 @@
-"""The feeder process: the generator's stream is the same with it, without it, and after
-it dies; the process ends when it is closed or its exhibit has gone."""
+"""The feeder process: the stream it serves is the generator's own, the exhibit never
+waits for it, a dead or hung one is reported once and the exhibit serves on; the process
+ends when it is closed or its exhibit has gone, and its shared memory goes with it."""
 import logging
+import multiprocessing
 import time
+from multiprocessing import shared_memory
 
 import numpy as np
 import pytest
@@ -9,6 +12,9 @@ import pytest
 from neuronlab.nn import digits, stream
 from neuronlab.nn import feeder as feeders
 from neuronlab.nn.feeder import Feeder
+from neuronlab.nn.mlp import MLP
+from neuronlab.nn.train import Trainer, TrainSettings
+from neuronlab.session import Session
 
 
 def _wait_for(cond, seconds=120.0):
@@ -18,21 +24,8 @@ def _wait_for(cond, seconds=120.0):
     return ok
 
 
-def _arrived(feeder, n):
-    return feeder.arrived() >= n or not feeder.alive
-
-
-def _stream(g, batches, n=256):
-    out = [g.batch(n) for _ in range(batches)]
-    return np.concatenate([x for x, _ in out]), np.concatenate([y for _, y in out])
-
-
-def _same_digits(X, Xref):
-    """Equal but for the compiled path's float rounding (which may tip an input over to
-    the next of the pool's levels), and its rare one-dab shift."""
-    d = np.abs(X - Xref).max(axis=1)
-    assert (d <= 1e-4 + 1.0 / stream.POOL_LEVELS).mean() >= 0.995
-    assert d.max() < 0.1
+def _ready(feeder, rows):
+    return lambda: not feeder.alive or feeder.available() >= rows
 
 
 def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
@@ -48,61 +41,139 @@ def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
     assert np.all(np.bincount(ys, minlength=10) == 32)
 
 
-def test_the_stream_is_the_same_with_a_feeder_as_without():
-    # GIVEN two generators of one seed, one with a feeder that has started
-    # (half of each batch new while the pool fills: 12 batches need 20-32 blocks)
-    plain, fed = stream.DigitGenerator(3, chunk=64, fill=0.5), stream.DigitGenerator(3, chunk=64, fill=0.5)
-    feeder = Feeder(ahead=32)
+def test_the_rows_served_are_the_generators_own_stream():
+    # GIVEN a feeder (the numpy path, as this process draws) and a generator of one seed
+    feeder = Feeder(3, jit=False, slots=3, rows=256)
+    plain = stream.DigitGenerator(3)
     try:
-        fed.attach(feeder)
-        assert _wait_for(lambda: _arrived(feeder, 32))       # every block the stream needs
-        assert feeder.alive
-        # WHEN both serve the same batches while the pool fills
-        X, y = _stream(plain, 12)
-        Xf, yf = _stream(fed, 12)
-        # THEN the labels are the same, the digits equal to rounding, and every block came
-        # from the feeder
-        np.testing.assert_array_equal(y, yf)
-        _same_digits(Xf, X)
-        assert fed.blocks_queued == plain.blocks_queued
-        assert 20 <= feeder.delivered == fed.blocks_queued <= 32
+        # WHEN rows are taken in sizes that cross the slots' edges, while the pool fills
+        sizes = [100, 256, 7, 300, 1, 256, 104]
+        got = []
+        for n in sizes:
+            assert _wait_for(_ready(feeder, n))
+            got.append(feeder.batch(n))
+        # THEN every row and label is the generator's, in its batches of the ring's rows,
+        # bit for bit, and none came from elsewhere
+        want = [plain.batch(256) for _ in range(sum(sizes) // 256)]
+        np.testing.assert_array_equal(np.concatenate([y for _, y in got]),
+                                      np.concatenate([y for _, y in want]))
+        np.testing.assert_array_equal(np.concatenate([x for x, _ in got]),
+                                      np.concatenate([x for x, _ in want]))
+        assert feeder.alive and feeder.local is None
+        assert feeder.served == sum(sizes) // 256
     finally:
         feeder.close()
 
 
-def test_a_dead_feeder_is_reported_once_and_the_generator_draws_on(caplog):
-    plain, fed = stream.DigitGenerator(6, chunk=64), stream.DigitGenerator(6, chunk=64)
-    feeder = Feeder(ahead=12)
+class _SlowSource:
+    """A source with ``ready`` rows at hand: what a feeder still loading offers."""
+
+    fresh = fill = 1.0
+    pool_full = True
+
+    def __init__(self, ready: int):
+        self.ready = ready
+        self.chunk = 16
+        self.gen = stream.DigitGenerator(1, pool=0)
+
+    def available(self) -> int:
+        return self.ready
+
+    def batch(self, n: int):
+        assert n <= self.ready, "asked for rows that were not ready"
+        self.ready -= n
+        return self.gen.batch(n)
+
+
+def test_the_trainer_runs_only_the_iterations_its_ready_rows_cover():
+    src = _SlowSource(0)
+    t = Trainer(MLP(seed=0), src, TrainSettings(batch=32, prefetch=128, test_every=10**9))
+    assert t.ready_iterations(16) == 0
+    src.ready = 200                    # one chunk of 128 and a part of the next
+    assert t.ready_iterations(16) == 4
+    assert t.run(t.ready_iterations(16)) == 4
+    assert t.stats.samples_seen == 128 and src.ready == 72
+    assert t.ready_iterations(16) == 0
+
+
+def test_the_session_waits_for_rows_instead_of_the_frame():
+    # GIVEN a session whose source has nothing ready (a feeder still starting)
+    src = _SlowSource(0)
+    ses = Session(TrainSettings(test_every=10**9), seed=0, source=src, iters_per_frame=16)
+    ses.pace.stop()
+    # THEN its frames train nothing, and take nothing
+    assert ses.update(0.0) == 0 and ses.update(1 / 60) == 0
+    assert ses.trainer.stats.samples_seen == 0
+    # WHEN a chunk comes, the frame trains what it covers, and the next frames the rest
+    src.ready = ses.settings.prefetch
+    assert ses.update(2 / 60) == 16
+    assert ses.update(3 / 60) == 16
+    assert ses.update(4 / 60) == 0
+    assert ses.trainer.stats.samples_seen == ses.settings.prefetch
+
+
+def test_what_the_ring_does_not_hold_comes_from_this_process():
+    feeder = Feeder(5, jit=False, slots=2, rows=64)
     try:
-        fed.attach(feeder)
-        assert _wait_for(lambda: _arrived(feeder, 12))       # the first batches' blocks
-        X0, y0 = _stream(plain, 3)
-        Xf0, yf0 = _stream(fed, 3)
+        assert _wait_for(_ready(feeder, 128))
+        X, y = feeder.batch(200)                   # more than the ring holds
+        assert X.shape == (200, 256) and np.isfinite(X).all()
+        assert feeder.local is not None            # 72 rows drawn here
+        # a stream of its own: the rows drawn here are not the process's next ones
+        assert _wait_for(_ready(feeder, 64))
+        X2, _ = feeder.batch(64)
+        assert not any(np.array_equal(a, b) for a in X[128:] for b in X2[:8])
+        assert np.all(np.bincount(y, minlength=10) >= 18)
+    finally:
+        feeder.close()
+
+
+def test_a_dead_feeder_is_reported_once_and_the_exhibit_serves_on(caplog):
+    feeder = Feeder(6, jit=False, slots=2, rows=128)
+    try:
+        assert _wait_for(_ready(feeder, 256))
+        feeder.batch(128)
         # WHEN the process is killed mid-stream
         feeder._proc.kill()
         feeder._proc.join(10)
         with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
-            X1, y1 = _stream(plain, 6)
-            Xf1, yf1 = _stream(fed, 6)
-        # THEN one warning, no error, and the stream goes on unchanged
-        assert not feeder.alive
+            assert _wait_for(lambda: feeder.available() > 10**6, 10)   # seen as gone
+            batches = [feeder.batch(300) for _ in range(3)]
+        # THEN one warning, no error, and rows go on coming, from this process
         mine = f"feeder {feeder.pid} stopped"
         assert len([r for r in caplog.records if mine in r.getMessage()]) == 1
-        np.testing.assert_array_equal(np.concatenate([y0, y1]), np.concatenate([yf0, yf1]))
-        _same_digits(np.concatenate([Xf0, Xf1]), np.concatenate([X0, X1]))
+        assert feeder.available() > 10**6          # nothing to wait for any more
+        assert all(X.shape == (300, 256) and np.isfinite(X).all() for X, _ in batches)
+        assert feeder.local is not None and feeder.pool_full == feeder.local.pool_full
+    finally:
+        feeder.close()
+
+
+def test_a_garbled_message_ends_the_feeder(caplog):
+    feeder = Feeder(0, jit=False, slots=2, rows=64)
+    try:
+        r, w = multiprocessing.Pipe(duplex=False)
+        feeder._results.close()
+        feeder._results = r                        # what comes is no slot number
+        w.send(("not", "a", "slot"))
+        with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
+            assert feeder.available() > 10**6
+        assert not feeder.alive
+        assert any("stopped" in rec.getMessage() for rec in caplog.records)
     finally:
         feeder.close()
 
 
 @pytest.mark.parametrize("how", ["close", "exhibit gone"])
 def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
-    feeder = Feeder()
-    assert feeder.request(stream.DigitGenerator(0).entropy, 0, 16)
-    assert _wait_for(lambda: feeder.arrived() == 1)          # it is up and serving
-    proc = feeder._proc
+    feeder = Feeder(0, jit=False, slots=2, rows=64)
+    assert _wait_for(_ready(feeder, 64)) and feeder.alive    # it is up and serving
+    proc, name = feeder._proc, feeder._shm.name
     try:
         if how == "close":
             feeder.close(timeout=30)
+            with pytest.raises(FileNotFoundError):             # the ring is freed
+                shared_memory.SharedMemory(name=name)
         else:                   # the pipe closes as the exhibit's process would at exit
             feeder._closing = True
             feeder._requests.close()
@@ -113,48 +184,6 @@ def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
         feeder.close(timeout=30)
 
 
-class _SilentFeeder:
-    """A feeder that is alive but has delivered nothing yet (a slow or loading process)."""
-    ahead, block, alive = 4, 64, True
-
-    def __init__(self):
-        self.dropped = []
-
-    def request(self, entropy, j, size):
-        return True
-
-    def take_first(self):
-        return None
-
-    def drop(self, j):
-        self.dropped.append(j)
-
-
-def test_new_rows_wait_for_the_feeder_then_the_generator_draws_them_itself():
-    # GIVEN a generator whose pool holds every digit, with a feeder that delivers nothing
-    g = stream.DigitGenerator(2, pool=2000, fill=0.5, chunk=64)
-    g.batch(640)
-    feeder = _SilentFeeder()
-    g.attach(feeder)
-    drawn, debt = g.blocks_queued, g._debt
-    pooled = {r.tobytes() for d in range(10) for r in g.pooled(d)}
-    # WHEN batches come due: 64 new rows owed per batch of 128
-    X = g.batch(128)[0]
-    # THEN nothing is drawn on this side yet, the batch is pool picks, the rows stay owed
-    assert g.blocks_queued == drawn
-    assert g._debt == pytest.approx(debt + 64)
-    assert all(r.tobytes() in pooled for r in X)
-    # AND once FEEDER_SLACK chunks are owed, the generator draws one block a batch itself,
-    # the one asked for last, which it takes back from the feeder
-    for _ in range(stream.FEEDER_SLACK + 2):
-        before = g.blocks_queued
-        g.batch(128)
-        assert g.blocks_queued - before <= 1
-    assert g.blocks_queued > drawn
-    assert feeder.dropped and all(b > a for a, b in zip(feeder.dropped, feeder.dropped[1:]))
-    assert g._debt < (stream.FEEDER_SLACK + 2) * 64
-
-
 def test_where_no_process_can_start_the_exhibit_goes_on_without_one(monkeypatch, caplog):
     def refuse(*a, **k):
         raise OSError("processes are not allowed here")
@@ -162,10 +191,9 @@ def test_where_no_process_can_start_the_exhibit_goes_on_without_one(monkeypatch,
     with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
         assert feeders.start() is None
     assert any("processes are not allowed here" in r.getMessage() for r in caplog.records)
-    g = stream.DigitGenerator(1, chunk=64)
-    g.attach(None)
-    X, y = g.batch(128)                                       # drawn here, as without one
-    assert X.shape == (128, 256) and g.blocks_queued >= 1
+    ses = Session(seed=1, source=None, iters_per_frame=4)      # its own generator
+    ses.pace.stop()
+    assert ses.update(0.0) == 4
 
 
 def test_the_exhibit_trains_from_its_feeder_and_ends_it_when_it_closes():
@@ -173,21 +201,20 @@ def test_the_exhibit_trains_from_its_feeder_and_ends_it_when_it_closes():
 
     app = App((640, 360), present=False, run_gradcheck=False, iters_per_frame=16, feeder=True)
     try:
-        gen = app.session.generator
-        feeder = gen.feeder
-        assert feeder is not None and feeder.alive
+        feeder = app.session.generator
+        assert isinstance(feeder, Feeder) and feeder.alive
         proc = feeder._proc
-        # the frames train while the pool fills, on digits the feeder drew
-        end = time.monotonic() + 60
-        while feeder.delivered == 0 and time.monotonic() < end:
+        # the frames train on the rows it serves
+        end = time.monotonic() + 120
+        while feeder.served == 0 and time.monotonic() < end:
             app.frame(1 / 60, events=[])
-        assert feeder.delivered > 0
+        assert feeder.served > 0 and feeder.local is None
         assert app.session.trainer.stats.samples_seen > 0
     finally:
         app.close()
     proc.join(10)
     assert not proc.is_alive() and proc.exitcode == 0
-    assert app.session.generator.feeder is None
+    assert not feeder.alive
 
 
 def test_the_queues_of_new_digits_stay_bounded_over_a_long_run(monkeypatch):
@@ -207,13 +234,13 @@ def test_the_queues_of_new_digits_stay_bounded_over_a_long_run(monkeypatch):
     assert all(n == sum(len(a) for a in q) for n, q in zip(g._queued_n, g._queued))
 
 
-def test_a_feeder_whose_blocks_do_not_come_is_ended():
+def test_a_feeder_whose_batches_do_not_come_is_ended():
     t = [0.0]
-    feeder = Feeder(ahead=2, clock=lambda: t[0])
+    feeder = Feeder(0, jit=False, slots=2, rows=64, clock=lambda: t[0])
     try:
-        assert feeder.request(stream.DigitGenerator(0).entropy, 0, 64)
-        t[0] += feeders.STALL_S + 1          # long before its first block can come
-        assert feeder.take_first() is None
+        t[0] += feeders.STALL_S + 1          # long before its first batch can come
+        feeder._results.poll = lambda *a: False
+        assert feeder.available() > 10**6
         assert not feeder.alive
         feeder._proc.join(30)
         assert not feeder._proc.is_alive()
@@ -225,13 +252,14 @@ def test_a_process_that_stops_reading_cannot_freeze_the_exhibit():
     import os
     import signal
 
-    feeder = Feeder(ahead=2)
+    feeder = Feeder(0, jit=False, slots=2, rows=64)
     try:
+        assert _wait_for(_ready(feeder, 128))
         os.kill(feeder.pid, signal.SIGSTOP)          # it will never read again
-        entropy = stream.DigitGenerator(0).entropy
         sent = 0
-        while feeder.request(entropy, sent, 64) and sent < 200_000:
-            sent += 1                                # each send returns at once, or fails
+        while feeder.alive and sent < 200_000:
+            feeder._send(0)                          # each send returns at once, or fails
+            sent += 1
         assert not feeder.alive and sent < 200_000
         os.kill(feeder.pid, signal.SIGCONT)
         feeder._proc.join(30)

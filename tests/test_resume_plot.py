@@ -11,7 +11,7 @@ import numpy as np
 from neuronlab import commands as cmd
 from neuronlab.bootstrap import build_app
 
-from helpers import command, frames
+from helpers import command, feeder_ready, frames
 
 
 def test_a_resumed_exhibit_shows_the_plot_of_the_run_so_far(tmp_path):
@@ -21,6 +21,7 @@ def test_a_resumed_exhibit_shows_the_plot_of_the_run_so_far(tmp_path):
     args = SimpleNamespace(config=str(cfg), size=(640, 360))
     app = build_app(args, present=False, run_gradcheck=False, attract_seed=0)
     try:
+        assert feeder_ready(app)                # the real start-up: its feeder serves the rows
         command(app, cmd.Reset(), cmd.SetSpeed(16))
         app.session.pace.stop()
         frames(app, 40)
@@ -38,6 +39,7 @@ def test_a_resumed_exhibit_shows_the_plot_of_the_run_so_far(tmp_path):
         assert after["samples"] == before["samples"] and after["every"] == before["every"]
         for series in ("loss", "acc"):                      # NaN (not yet measured) included
             np.testing.assert_array_equal(after[series], before[series])
+        assert feeder_ready(again)
         frames(again, 20)                       # and the run goes on from there
         hist = again.exhibit.history
         assert hist.samples[0] == 0 and hist.samples[-1] > before["samples"][-1]

@@ -39,11 +39,7 @@ def bounded_caches_full(app) -> bool:
     """True once the training-data pool (a bounded cache, ~31 MB when full, whose pages
     the OS maps in as it fills) is full: memory measured before that is filling, not
     leaking, so the warm-up lasts at least until then."""
-    gen = app.session.generator
-    pool, count = getattr(gen, "_pool", None), getattr(gen, "_count", None)
-    if pool is None or count is None or pool.size == 0:
-        return True
-    return int(count.sum()) >= pool.shape[0] * pool.shape[1]
+    return bool(getattr(app.session.generator, "pool_full", True))
 
 
 class WarmUp:
@@ -289,10 +285,10 @@ def run(args) -> int:
                     app.kiosk.exit_status = None
         rss_end = rss_mb()
         gl_end = app.gl_object_count()
-        feeder = app.session.generator.feeder
-        if feeder is not None:   # the second process counts against the kiosk's memory too
-            log.info("soak: feeder process %s, alive %s, %d blocks delivered, rss %.1f MB",
-                     feeder.pid, feeder.alive, feeder.delivered, rss_mb(feeder.pid))
+        feeder = app.session.generator
+        if getattr(feeder, "pid", None) is not None:   # the second process counts against the kiosk's memory too
+            log.info("soak: feeder process %s, alive %s, %d batches served, rss %.1f MB",
+                     feeder.pid, feeder.alive, feeder.served, rss_mb(feeder.pid))
         if rss_start is None:
             rss_start, gl_start = rss_end, gl_end
         else:

@@ -1,7 +1,7 @@
 """Procedural 16x16 digits drawn like a finger on the pad, and the fixed test set.
 
 Owns drawing the training data and the fixed test set; ``stream`` serves the drawn
-digits to the trainer (the pool, the realism picks, the feeder's blocks). Every sample is
+digits to the trainer (the pool, the realism picks, the blocks of new digits). Every sample is
 one of the stroke styles in ``strokes`` (each drawn as often as its share), wobbled
 (each stroke nudged and stretched, a smooth warp over the whole digit whose faster waves
 move points less, so strokes bend but do not fold), sheared, rotated, scaled to a random size and placed anywhere on the pad, then
@@ -466,7 +466,7 @@ def _draw_compiled(k, style: np.ndarray, r: dict, per: dict) -> np.ndarray:
 def draw_block(entropy, j: int, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Block ``j`` of a generator's fresh digits: ``size`` network inputs (size, 256) and
     their labels, a stretch of the label cycle in shuffled order. A pure function of its
-    arguments, so the exhibit's feeder process draws the same block the generator would."""
+    arguments of the stream's entropy, the block's number and its size."""
     ss = np.random.SeedSequence(entropy, spawn_key=(TRAIN_STREAM, _FRESH_BLOCKS, int(j)))
     rng = np.random.default_rng(ss)
     y = rng.permutation((int(j) * int(size) + np.arange(int(size))) % 10).astype(np.int64)

@@ -1,139 +1,236 @@
-"""The feeder: a second process that draws the generator's new training digits ahead.
+"""The feeder: a second process owns the training stream and hands its batches over.
 
-Owns that process and the pipes to it. Drawing new digits is the training's dearest part
-while the pool fills (a quarter of every batch is new), and inside the exhibit it shares the
-main thread with the frame. The feeder draws ``digits.draw_block`` blocks on the other
-core with the compiled kernels (``pad.JIT``; numba loads there, not beside the frame), at
-a lower priority, and hands them over through a pipe. The generator never waits for it:
-new rows wait for its blocks (they are pool picks meanwhile), and when the feeder falls
-behind the generator draws a block a batch itself (``stream.DigitGenerator``).
+Owns that process, the ring of ready batches it fills in shared memory, and ``Feeder``,
+the trainer's source on the exhibit's side. The whole
+``stream.DigitGenerator`` -- the pool, the realism picks, new digits drawn with the
+compiled kernels (``pad.JIT``; numba loads there, not beside the frame) -- runs in that
+process, on the other core. The exhibit's main thread only copies ready rows, where
+serving the pool itself cost it about as much as the training step (docs/performance.md).
 
-If the process dies or a pipe breaks, the feeder logs one line and goes quiet: the
-generator draws everything itself from then on. The process ends when the exhibit
-closes it, when the pipe closes (the exhibit has gone), and at interpreter exit (daemon).
-Imports numpy and the standard library only.
+The rows are exactly ``DigitGenerator(seed)``'s batches of ``rows``, in order (with
+``jit`` as this process has it). The exhibit never waits for them: ``available()`` says
+how many are ready, the session trains only the iterations they cover
+(``Trainer.ready_iterations``), and a call for more than is ready (a lesson's replay or
+the step button before the first batch) takes the rest from a generator in this process,
+made when first needed. If the process dies, a pipe breaks or garbles, or no batch comes
+for ``STALL_S`` while one is owed, one warning is logged and that generator serves
+everything from then on.
+
+The process ends when the exhibit closes the stream, when the pipe closes (the exhibit
+has gone) and at interpreter exit (daemon). Imports numpy, the standard library and
+``stream``.
 """
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing as mp
 import os
-import threading
+import sys
 import time
+from multiprocessing import shared_memory
 
 import numpy as np
 
+from neuronlab.nn import stream
+from neuronlab.nn.pad import SIDE
+
 log = logging.getLogger("neuronlab.feeder")
 
-AHEAD = 16       # blocks asked for and not yet taken
-NICE = 10        # the process's lower priority
-BLOCK = 64       # smallest block asked for: the compiled path's batch minimum (pad.JIT_MIN)
-STALL_S = 120.0  # a block asked for and not come in this long: the process is hung
-                 # (generous: the first start on a machine compiles the kernels there)
+SLOTS = 4         # batches in the ring: the process fills the free ones ahead
+ROWS = 1024       # rows a batch: the trainer's prefetch (TrainSettings.prefetch)
+NICE = 10         # the process's lower priority: the frame comes first, but the trainer
+                  # waits for these rows, so not idle cycles only
+STALL_S = 120.0   # a batch owed and not come in this long: the process is hung (generous:
+                  # the first start on a machine compiles the kernels there)
+WIDTH = SIDE * SIDE
 
 
-def _serve(requests, results) -> None:
-    """The feeder process: draw the blocks asked for, first asked first, and send them.
+def _views(buf, slots: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ring in ``buf``: inputs (slots, rows, 256) float32, then labels (slots, rows) int64."""
+    X = np.ndarray((slots, rows, WIDTH), np.float32, buffer=buf)
+    Y = np.ndarray((slots, rows), np.int64, buffer=buf, offset=X.nbytes)
+    return X, Y
 
-    A ``drop`` message takes back a block the generator drew itself (it draws the one asked
-    for last, which this process reaches last)."""
-    import os
 
-    try:        # idle cycles only: where the cores are busy the frame comes first, and
-        os.nice(NICE)   # the generator waits for blocks or draws them itself
+def _ring_bytes(slots: int, rows: int) -> int:
+    return slots * rows * (WIDTH * 4 + 8)
+
+
+def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results) -> None:
+    """The serving process: fill each free slot with the stream's next batch, in order,
+    and say so; a slot comes back free when the exhibit has taken all its rows."""
+    try:
+        os.nice(NICE)
     except (AttributeError, OSError):
         pass
-    from neuronlab.nn import digits, pad
+    from neuronlab.nn import pad
 
-    pad.JIT = True
-    pending: dict[int, tuple] = {}
+    pad.JIT = bool(jit)
     try:
+        shm = shared_memory.SharedMemory(name=name)
+        X, Y = _views(shm.buf, slots, rows)
+        gen = stream.DigitGenerator(seed)
+        free = collections.deque(range(slots))
         while True:
-            while not pending or requests.poll():
+            while not free or requests.poll():
                 msg = requests.recv()
                 if msg is None:
                     os._exit(0)
-                if msg[0] == "drop":
-                    pending.pop(msg[1], None)
-                else:
-                    pending[msg[2]] = msg[1:]
-            entropy, j, size = pending.pop(min(pending))
-            X, y = digits.draw_block(entropy, j, size)
-            results.send((j, X, y))
+                free.append(int(msg))
+            j = free.popleft()
+            Y[j] = gen.batch_into(X[j])
+            results.send((j, gen.pool_full))
     except (EOFError, OSError, KeyboardInterrupt):   # the exhibit has gone
         pass
     os._exit(0)     # nothing to tear down: a quick, certain exit however busy the cores
 
 
-def start(ahead: int = AHEAD, block: int = BLOCK) -> "Feeder | None":
-    """A running feeder, or None (logged) where a process cannot be started here: the
-    exhibit then draws every new digit itself."""
+def start(seed: int = 0, jit: bool = True, slots: int = SLOTS,
+          rows: int = ROWS) -> "Feeder | None":
+    """A running feeder, or None (logged) where a process or shared memory cannot
+    be had here: the exhibit then draws and serves its training digits itself."""
     if mp.parent_process() is not None:
         # a spawned process importing an unguarded script: let it fail as it must
         raise RuntimeError("a feeder is started only by the exhibit's own process")
     try:
-        return Feeder(ahead, block)
-    except Exception as e:       # no processes, no pipes, a locked-down kiosk account...
-        log.warning("no feeder process (%s); new digits are drawn in the exhibit", e)
+        return Feeder(seed, jit=jit, slots=slots, rows=rows)
+    except Exception as e:       # no processes, no shared memory, a locked-down account...
+        log.warning("no feeder process (%s); training digits are served in the exhibit", e)
         return None
 
 
 class Feeder:
-    """Draws blocks ahead in a spawned process; ``take_first`` what has arrived, never waits.
+    """The trainer's source over the ring: ``batch_into``/``batch`` take ready rows in
+    order and never wait; ``available()`` counts them. ``local`` is the generator in this
+    process that covers what the ring cannot (None until it is first needed)."""
 
-    A reader thread empties the result pipe as blocks come: a block (64 KB per 64 digits)
-    fills the pipe's buffer, and a process left waiting to send would stop drawing. The
-    request pipe never blocks the exhibit: a full one (a process that stopped reading)
-    ends the feeder, as does a block asked for ``STALL_S`` ago and not come."""
-
-    def __init__(self, ahead: int = AHEAD, block: int = BLOCK, clock=time.monotonic):
-        self.ahead, self.block, self.clock = int(ahead), int(block), clock
-        ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
-        req_r, self._requests = ctx.Pipe(duplex=False)
-        self._results, res_w = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_serve, args=(req_r, res_w), daemon=True,
-                                 name="neuronlab-feeder")
-        self._proc.start()
+    def __init__(self, seed: int = 0, jit: bool = True, slots: int = SLOTS, rows: int = ROWS,
+                 clock=time.monotonic):
+        self.seed, self.rows, self.clock = int(seed), int(rows), clock
+        self._shm = shared_memory.SharedMemory(create=True, size=_ring_bytes(slots, rows))
+        try:
+            self._X, self._Y = _views(self._shm.buf, slots, rows)
+            ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
+            req_r, self._requests = ctx.Pipe(duplex=False)
+            self._results, res_w = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=_serve, daemon=True, name="neuronlab-feeder",
+                                     args=(self._shm.name, slots, rows, self.seed, jit, req_r, res_w))
+            self._proc.start()
+        except BaseException:
+            self._free_memory()
+            raise
         req_r.close()
         res_w.close()
         os.set_blocking(self._requests.fileno(), False)
-        self._ready: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._asked: dict[int, float] = {}   # asked for, not come: when
-        self._dropped: set[int] = set()
-        self._lock = threading.Lock()
+        self._ready: collections.deque[int] = collections.deque()   # filled slots, in order
+        self._at = 0                      # rows taken from the first ready slot
+        self._waiting_since: float | None = clock()   # owed a batch since (None: one is ready)
+        self._pool_full = False
+        self._chunk = stream.FRESH_CHUNK
         self._closing = False
         self.alive = True
-        self.delivered = 0                  # blocks taken from the process
-        self._reader = threading.Thread(target=self._read, name="feeder-reader", daemon=True)
-        self._reader.start()
+        self.served = 0                   # batches taken from the process
+        self.local: stream.DigitGenerator | None = None
 
     @property
     def pid(self) -> int | None:
         return self._proc.pid
 
-    def _failed(self, why) -> None:
-        """Stop for good: one warning, the process ended, nothing more taken from it."""
-        with self._lock:
-            was, self.alive = self.alive, False
-            self._ready.clear()
-        if was and not self._closing:
-            log.warning("feeder %s stopped (%s); new digits are drawn in the exhibit",
-                        self._proc.pid, why)
-            self._proc.terminate()
+    # -- what the session reads and sets, of whichever generator serves ---------------------
+    @property
+    def pool_full(self) -> bool:
+        return self.local.pool_full if self._local_serves() else self._pool_full
 
-    def _read(self) -> None:
-        """The reader thread: every block that arrives, into ``_ready``."""
+    @property
+    def fresh(self) -> float:
+        return self.local.fresh if self._local_serves() else stream.POOL_FRESH
+
+    @property
+    def fill(self) -> float:
+        return self.local.fill if self._local_serves() else stream.POOL_FILL
+
+    @property
+    def chunk(self) -> int:
+        return self._chunk
+
+    @chunk.setter
+    def chunk(self, value: int) -> None:
+        """New digits drawn a block: the local generator's, drawn in the frame (the
+        process draws whole batches, out of the frame, at its own chunk)."""
+        self._chunk = int(value)
+        if self.local is not None:
+            self.local.chunk = self._chunk
+
+    def _local_serves(self) -> bool:
+        return not self.alive and self.local is not None
+
+    # -- the rows ------------------------------------------------------------------------
+    def available(self) -> int:
+        """Rows ready to take now (without a process: any number, the local generator's)."""
+        self._take_arrived()
+        if not self.alive:
+            return sys.maxsize
+        return len(self._ready) * self.rows - self._at
+
+    def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        X = np.empty((n, WIDTH), np.float32)
+        return X, self.batch_into(X)
+
+    def batch_into(self, X: np.ndarray) -> np.ndarray:
+        """The next ``len(X)`` rows into X (n, 256) float32, C-contiguous; returns the
+        labels. Rows the ring does not hold come from the local generator."""
+        n = len(X)
+        y = np.empty(n, np.int64)
+        self._take_arrived()
+        done = 0
+        while done < n and self._ready:
+            j = self._ready[0]
+            m = min(n - done, self.rows - self._at)
+            X[done:done + m] = self._X[j, self._at:self._at + m]
+            y[done:done + m] = self._Y[j, self._at:self._at + m]
+            done += m
+            self._at += m
+            if self._at == self.rows:      # all taken: the slot goes back to be filled
+                self._ready.popleft()
+                self._at = 0
+                self.served += 1
+                self._send(j)
+                if not self._ready:
+                    self._waiting_since = self.clock()
+        if done < n:
+            y[done:] = self._local().batch_into(X[done:])
+        return y
+
+    def _local(self) -> stream.DigitGenerator:
+        if self.local is None:
+            # a stream of its own, so it never repeats the process's digits
+            self.local = stream.DigitGenerator([self.seed, 1])
+            self.local.chunk = self._chunk
+        return self.local
+
+    # -- the process ---------------------------------------------------------------------
+    def _take_arrived(self) -> None:
+        """The slots the process has filled since, in order; a dead or hung one ends it."""
+        if not self.alive:
+            return
         try:
-            while True:
-                j, X, y = self._results.recv()
-                with self._lock:
-                    self._asked.pop(j, None)
-                    if j not in self._dropped:
-                        self._ready[j] = (X, y)
+            while self._results.poll():
+                j, full = self._results.recv()
+                if not 0 <= int(j) < len(self._X):
+                    raise ValueError(f"slot {j!r}")
+                self._ready.append(int(j))
+                self._pool_full = bool(full)
+                self._waiting_since = None
         except EOFError:
             self._failed("the process ended")
-        except Exception as e:                  # a garbled message: the same
+            return
+        except Exception as e:                  # a garbled message or a broken pipe
             self._failed(repr(e))
+            return
+        if (not self._ready and self._waiting_since is not None
+                and self.clock() - self._waiting_since > STALL_S):
+            self._failed(f"no batch for {STALL_S:.0f} s")
 
     def _send(self, msg) -> None:
         try:
@@ -141,52 +238,18 @@ class Feeder:
         except (OSError, ValueError) as e:     # BlockingIOError: it stopped reading
             self._failed(repr(e))
 
-    def request(self, entropy, j: int, size: int) -> bool:
-        """Ask for block ``j`` of ``size``; False once the feeder has stopped."""
-        if self.alive:
-            with self._lock:
-                self._asked[int(j)] = self.clock()
-            self._send(("draw", entropy, int(j), int(size)))
-        return self.alive
-
-    def take_first(self) -> tuple[int, np.ndarray, np.ndarray] | None:
-        """The lowest-numbered block that has arrived, (j, X, y), or None."""
-        if not self.alive:
-            return None
-        with self._lock:
-            if not self._ready:
-                oldest = min(self._asked.values(), default=None)
-                stalled = oldest is not None and self.clock() - oldest > STALL_S
-                got = None
-            else:
-                j = min(self._ready)
-                got = (j, *self._ready.pop(j))
-                stalled = False
-        if stalled:
-            self._failed(f"no block for {STALL_S:.0f} s")
-        if got is not None:
-            self.delivered += 1
-        return got
-
-    def arrived(self) -> int:
-        """How many blocks wait to be taken."""
-        with self._lock:
-            return len(self._ready)
-
-    def drop(self, j: int) -> None:
-        """Block ``j`` is drawn elsewhere: not to be drawn, or taken if it comes anyway."""
-        j = int(j)
-        with self._lock:
-            # only blocks asked for lately can still come: the set stays small for weeks
-            self._dropped = {d for d in self._dropped if d > j - 64 * self.ahead}
-            self._dropped.add(j)
-            self._ready.pop(j, None)
-            self._asked.pop(j, None)
-        if self.alive:
-            self._send(("drop", j))
+    def _failed(self, why) -> None:
+        """Stop for good: one warning, the process ended, the local generator serves."""
+        was, self.alive = self.alive, False
+        self._ready.clear()
+        self._at = 0
+        if was and not self._closing:
+            log.warning("feeder %s stopped (%s); training digits are served in the exhibit",
+                        self._proc.pid, why)
+            self._proc.terminate()
 
     def close(self, timeout: float = 5.0) -> None:
-        """End the process (asked first, then told) and the reader thread."""
+        """End the process (asked first, then told) and free the ring."""
         self._closing = True
         if self._proc.is_alive():
             try:
@@ -199,6 +262,18 @@ class Feeder:
                 self._proc.terminate()
                 self._proc.join(timeout)
         self._requests.close()
-        self._reader.join(timeout)       # the pipe's far end closed with the process
         self._results.close()
         self.alive = False
+        self._ready.clear()
+        self._free_memory()
+
+    def _free_memory(self) -> None:
+        self._X = self._Y = None
+        try:
+            self._shm.close()
+        except BufferError:      # a view still held somewhere: the OS frees it at exit
+            pass
+        try:
+            self._shm.unlink()
+        except FileNotFoundError:
+            pass

@@ -2,8 +2,8 @@
 
 Owns ``DigitGenerator`` -- an endless, seeded, class-balanced stream of network inputs --
 and what it serves from: the pool of drawn digits it reuses (kept as 16-bit levels), the
-queues of new digits in numbered blocks (``digits.draw_block``, drawn here or by the
-feeder process, ``nn/feeder.py``), and the realism table.
+queues of new digits in numbered blocks (``digits.draw_block``), and the realism table.
+In the exhibit the whole generator runs in the feeder process (``nn/feeder.py``).
 
 The pool's picks lean towards the digits that look like real hands: a per-digit
 logistic model (``realism.txt`` beside this module, fitted by ``bench/realism_fit.py`` to tell
@@ -33,9 +33,6 @@ POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every
 POOL_LEVELS = 65535          # the pool keeps each input as 16 bits, 0..65535 for 0..1: half of
                              # float32's memory (31 MB), rounding under 1e-5 (8 bits cost real
                              # hands 0.1-0.3 points: docs/performance.md)
-FEEDER_SLACK = 4             # with a feeder, new rows wait for its blocks until this many
-                             # chunks are owed; then the generator draws them itself,
-FEEDER_OWN = 64              # one block of at most this many a batch (~2.5 ms in numpy)
 QUEUE_CAP = 512              # new samples kept queued per digit at most
 REALISM = True               # pool picks weighted by the fitted realism table (if it loads)
 REALISM_TRIES = 4            # a pick is drawn again at most this many times in all
@@ -125,17 +122,6 @@ class DigitGenerator:
     generator drew. The pool keeps inputs as 16-bit levels (``POOL_LEVELS``), and new digits are
     rounded to those levels when queued, so a pick equals the row first served.
     ``pool=0`` draws every sample fresh, unrounded. Same seed, same stream.
-
-    A ``feeder`` (``nn/feeder.py``) draws blocks ahead in another process, first asked
-    first. The new rows of a batch then wait for its blocks: rows no delivered block
-    covers are pool picks, and the new samples they owed come due in later batches; once
-    ``FEEDER_SLACK`` chunks are owed the generator draws one small block a batch itself
-    (``FEEDER_OWN``), the one asked for last (or as many as a digit with no sample in the
-    pool yet needs). Each
-    numbered block is meant for one side (one dropped while the process draws it is let
-    go when it comes), but when a new sample joins depends on the feeder's timing: with a
-    feeder the stream is not reproducible, and past twice ``FEEDER_SLACK`` chunks a slow
-    feeder's debt is forgiven.
     """
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
@@ -159,10 +145,8 @@ class DigitGenerator:
         self._debt = 0.0                                            # fresh samples owed
         self._queued: list[list[np.ndarray]] = [[] for _ in range(10)]   # drawn, not yet served
         self._queued_n = np.zeros(10, np.int64)
-        self._next_block = 0               # the next block number not yet drawn or asked for
-        self._sizes: dict[int, int] = {}   # blocks asked of the feeder, not yet queued -> size
+        self._next_block = 0               # the next block number not yet drawn
         self.blocks_queued = 0
-        self.feeder = None
 
     @property
     def pool_full(self) -> bool:
@@ -208,31 +192,23 @@ class DigitGenerator:
         tries = self.rng.random((REALISM_TRIES, n)) if self._table is not None else None
         fi = np.flatnonzero(new)
         if len(fi):
-            # with a feeder: at most one block drawn here per batch, and only once it is late
-            own = 1 if self._debt >= FEEDER_SLACK * max(self.chunk, 1) else 0
             K = np.ones(n, np.float32)   # the new rows' realism
             held = []                    # new digits that join the pool unserved
             for d in np.unique(y[fi]):
                 rows = fi[y[fi] == d]
-                got, own = self._take_fresh(int(d), len(rows), len(fi), own, bool(must[rows].any()))
+                got = self._take_fresh(int(d), len(rows), len(fi))
                 got, keep = got[:, :SIDE * SIDE], got[:, SIDE * SIDE:].ravel()
-                unserved = 0
                 if len(keep) and not must[rows].any():
                     # served with their realism, as a pick is kept (no extra digit is drawn):
                     # the others join the pool, and their rows are picks
                     served = self.rng.random(len(got)) < keep
-                    unserved = len(got) - int(served.sum())
-                    if unserved:
+                    if not served.all():
                         held.append((int(d), got[~served], keep[~served]))
                         got, keep = got[served], keep[served]
                 X[rows[:len(got)]] = got
                 if len(keep):
                     K[rows[:len(got)]] = keep
-                if len(got) < len(rows):      # not delivered yet: pool picks now, new ones later
-                    new[rows[len(got):]] = False
-                    self._debt += len(rows) - len(got) - unserved
-            if self.feeder is not None:   # a slow feeder's debt is forgiven past this
-                self._debt = min(self._debt, 2 * FEEDER_SLACK * max(self.chunk, 1))
+                new[rows[len(got):]] = False  # rows of the held digits are pool picks
             fi = np.flatnonzero(new)
             # one store for the batch: the served and the held
             Xs, ys, ks = [X[fi]], [y[fi]], [K[fi]]
@@ -278,32 +254,13 @@ class DigitGenerator:
         kept[-1] = True
         return tries[kept.argmax(axis=0), np.arange(m)]
 
-    def _take_fresh(self, d: int, c: int, want: int, own: int = 0,
-                    must: bool = True) -> tuple[np.ndarray, int]:
-        """The next ``c`` fresh samples (c, 256), each with its realism after it when the
-        table is on (c, 257), of digit ``d`` and what is left of ``own``.
-        Without a live feeder, blocks are drawn here as needed (``want``: the batch's new
-        rows, so a small batch draws a small block). With one, only what it has delivered,
-        plus up to ``own`` blocks drawn here (any number if ``must``): maybe fewer rows."""
-        fed = self.feeder is not None and self.feeder.alive
+    def _take_fresh(self, d: int, c: int, want: int) -> np.ndarray:
+        """The next ``c`` fresh samples (c, 256) of digit ``d``, each with its realism after
+        it when the table is on (c, 257); blocks are drawn as needed (``want``: the batch's
+        new rows, so a small batch draws a small block)."""
         while self._queued_n[d] < c:
-            if not fed:     # blocks a former feeder was asked for come first, in order
-                j = min(self._sizes, default=None)
-                if j is None:
-                    j, size = self._new_block_id(), max(10, min(self.chunk, want))
-                else:
-                    size = self._sizes.pop(j)
-                self._queue(*digits.draw_block(self.entropy, j, size))
-            elif self._queue_arrived():
-                continue
-            elif must or own > 0:
-                own -= 1
-                self._draw_requested()
-            else:
-                break
-        c = min(c, int(self._queued_n[d]))
-        if c == 0:
-            return np.empty((0, self._width), np.float32), own
+            size = max(10, min(self.chunk, want))
+            self._queue(*digits.draw_block(self.entropy, self._new_block_id(), size))
         q, parts, need = self._queued[d], [], c
         while need:
             if len(q[0]) <= need:
@@ -314,7 +271,7 @@ class DigitGenerator:
                 q[0] = q[0][need:]
                 need = 0
         self._queued_n[d] -= c
-        return (parts[0] if len(parts) == 1 else np.concatenate(parts)), own
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _new_block_id(self) -> int:
         j = self._next_block
@@ -340,51 +297,6 @@ class DigitGenerator:
         for d, q in enumerate(self._queued):
             while q and self._queued_n[d] - len(q[0]) >= QUEUE_CAP:
                 self._queued_n[d] -= len(q.pop(0))
-
-    def _queue_arrived(self) -> bool:
-        """Queue the first delivered block, if one has come; ask for another."""
-        got = self.feeder.take_first()
-        if got is None:
-            return False
-        j, X, y = got
-        self._sizes.pop(j, None)
-        self._queue(X, y)
-        self._ask_ahead()
-        return True
-
-    def _draw_requested(self) -> None:
-        """Draw here the block asked for last (the feeder, going first to last, reaches it
-        last), and tell the feeder to leave it."""
-        if not self._sizes:
-            self._ask_ahead()
-        j = max(self._sizes, default=None)
-        if j is None:                                  # the feeder takes no more requests
-            self._queue(*digits.draw_block(self.entropy, self._new_block_id(), self.chunk))
-            return
-        size = min(self._sizes.pop(j), FEEDER_OWN)
-        self.feeder.drop(j)
-        self._queue(*digits.draw_block(self.entropy, j, size))
-        self._ask_ahead()
-
-    def _ask_ahead(self) -> None:
-        """Keep ``feeder.ahead`` blocks asked for and not yet queued."""
-        while len(self._sizes) < self.feeder.ahead:
-            size = max(self.chunk, self.feeder.block)
-            j = self._next_block
-            if not self.feeder.request(self.entropy, j, size):
-                return
-            self._next_block += 1
-            self._sizes[j] = size
-
-    def attach(self, feeder) -> None:
-        """Let ``feeder`` draw this stream's blocks ahead (None: draw them all here; blocks
-        asked of a former feeder are then drawn here when due)."""
-        self.feeder = feeder
-        if feeder is not None:
-            for j, size in sorted(self._sizes.items()):   # asked of a former one: ask again
-                if not feeder.request(self.entropy, j, size):
-                    return
-            self._ask_ahead()
 
     def _store(self, X: np.ndarray, y: np.ndarray, keep: np.ndarray | None = None) -> None:
         """Put fresh samples (m, 256) of digits y (m,), of realism ``keep`` (m,), into the

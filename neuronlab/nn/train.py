@@ -41,7 +41,8 @@ __all__ = ["LOG10", "LastSample", "Rollback", "Source", "TrainSettings", "TrainS
 
 class Source(Protocol):
     """Training samples: ``batch(n)`` -> inputs (n, 256) and labels (n,). A source may also
-    have ``batch_into(X)``, the same written into X, returning the labels."""
+    have ``batch_into(X)``, the same written into X, returning the labels, and
+    ``available()``, how many rows it holds ready (a source without it always has them)."""
 
     def batch(self, n: int) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -328,6 +329,17 @@ class Trainer:
         if buf is None:
             buf = self._buffers[B] = _Buffers(B)
         return buf
+
+    def ready_iterations(self, k: int) -> int:
+        """How many of ``k`` iterations the rows at hand cover: the prefetched chunk's
+        rest and what the source has ready (``available()``; a source without it, all)."""
+        available = getattr(self.source, "available", None)
+        B = self.settings.batch
+        here = (len(self._chunk_y) - self._chunk_at) // B
+        if available is None or here >= k:
+            return int(k)
+        n = max(B, self.settings.prefetch // B * B)
+        return int(min(k, here + available() // n * (n // B)))
 
     def _next_batch(self, B: int) -> tuple[np.ndarray, np.ndarray]:
         """The next B samples: (B, 256) float32 rows of the prefetched chunk (views)."""
