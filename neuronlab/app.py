@@ -37,6 +37,7 @@ from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
 from neuronlab.nn import feeder as feeders
 from neuronlab.nn.gradcheck import gradcheck
+from neuronlab.nn.train import TrainSettings
 from neuronlab.render import context, programs
 from neuronlab.render.hud_pass import HudPass
 from neuronlab.router import PointerRouter
@@ -75,7 +76,9 @@ class App:
         threadpool_limits(limits=1, user_api="blas")
         # Started first: the process loads (~1 s) on the other core while this one opens the
         # window, and is drawing before the pool's filling phase, the frames that need it.
-        feeder_proc = feeders.start(seed) if feeder else None
+        # its ring holds two frames of the fastest speed's rows
+        rows_per_frame = max(speeds, default=0) * (train_settings or TrainSettings()).batch
+        feeder_proc = feeders.start(seed, slots=feeders.slots_for(rows_per_frame)) if feeder else None
         try:        # a window or GL failure must not leave the process behind
             self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
                                                                      mode=fullscreen_size)

@@ -46,7 +46,7 @@ class Session:
         self.settings = settings or TrainSettings()
         self.seed = seed
         self.model = model or MLP(seed=seed)
-        # the training stream: served from another process (nn/served.py) or drawn here
+        # the training stream: served from another process (nn/feeder.py) or drawn here
         self.generator = source if source is not None else stream.DigitGenerator(seed)
         self.test_X, self.test_y = digits.test_set()
         self.trainer = Trainer(self.model, self.generator, self.settings,
@@ -173,6 +173,7 @@ class Session:
         k = self.pace.frame(stats.samples_seen, self.iters_per_frame, dt) if story else self.iters_per_frame
         if story and k == 0 and stats.samples_seen == 0:
             k = 1                              # a fresh start is seen to start at once
+                                               # (once a feeder's first rows are in)
         k = self.trainer.ready_iterations(k)   # a served stream's rows may still be coming
         self._pace_fresh_draws(k)
         done = self.trainer.run(k) if k else 0

@@ -161,6 +161,7 @@ def test_a_garbled_message_ends_the_feeder(caplog):
         assert not feeder.alive
         assert any("stopped" in rec.getMessage() for rec in caplog.records)
     finally:
+        w.close()
         feeder.close()
 
 
@@ -177,6 +178,7 @@ def test_the_process_ends_when_closed_or_when_its_exhibit_has_gone(how):
         else:                   # the pipe closes as the exhibit's process would at exit
             feeder._closing = True
             feeder._requests.close()
+            feeder._results.close()
         proc.join(30)
         assert not proc.is_alive()
         assert proc.exitcode == 0
@@ -253,16 +255,72 @@ def test_a_process_that_stops_reading_cannot_freeze_the_exhibit():
     import signal
 
     feeder = Feeder(0, jit=False, slots=2, rows=64)
+    proc = feeder._proc
     try:
         assert _wait_for(_ready(feeder, 128))
-        os.kill(feeder.pid, signal.SIGSTOP)          # it will never read again
+        os.kill(proc.pid, signal.SIGSTOP)            # it will never read again
         sent = 0
         while feeder.alive and sent < 200_000:
             feeder._send(0)                          # each send returns at once, or fails
             sent += 1
+        # THEN the feeder ends, and the stopped process with it (a kill, which it takes)
         assert not feeder.alive and sent < 200_000
-        os.kill(feeder.pid, signal.SIGCONT)
-        feeder._proc.join(30)
-        assert not feeder._proc.is_alive()
+        assert not proc.is_alive()
+        X, _ = feeder.batch(100)                     # and rows come from this process
+        assert X.shape == (100, 256)
     finally:
+        if proc.is_alive():
+            os.kill(proc.pid, signal.SIGCONT)
         feeder.close(timeout=30)
+
+
+def test_the_ring_holds_two_frames_of_the_fastest_speed():
+    assert feeders.slots_for(0) == feeders.SLOTS
+    assert feeders.slots_for(64 * 32) == feeders.SLOTS + 1          # the defaults: 2,048 rows
+    assert feeders.slots_for(64 * 128) * feeders.ROWS >= 2 * 64 * 128
+    assert feeders.slots_for(64 * 1024) == feeders.MAX_SLOTS
+
+
+def test_a_feeder_that_delivers_nothing_for_a_while_is_covered_for():
+    t = [0.0]
+    feeder = Feeder(2, jit=False, slots=2, rows=64, clock=lambda: t[0])
+    try:
+        # GIVEN a process that has delivered nothing (its poll says so) past the grace
+        feeder._results.poll = lambda *a: False
+        assert feeder.available() == 0              # within the grace: the frame waits
+        t[0] += feeders.START_GRACE_S + 0.1
+        # THEN the local generator covers: rows at once, the process still trusted
+        assert feeder.available() > 10**6
+        X, y = feeder.batch(64)
+        assert X.shape == (64, 256) and feeder.local is not None and feeder.alive
+        # WHEN its batches come after all, they serve again and the local generator goes
+        del feeder._results.poll
+        assert _wait_for(lambda: feeder.available() < 10**6)
+        assert feeder.local is None and feeder.alive
+        assert feeder.available() >= 64
+    finally:
+        feeder.close()
+
+
+def test_a_failed_feeder_is_started_again_later_with_a_stream_of_its_own(caplog):
+    t = [0.0]
+    feeder = Feeder(7, jit=False, slots=2, rows=64, clock=lambda: t[0])
+    try:
+        assert _wait_for(_ready(feeder, 64))
+        first, pid = feeder.batch(64)[0], feeder.pid
+        with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
+            feeder._proc.kill()
+            assert _wait_for(lambda: feeder.available() > 10**6, 10)
+        assert "a new feeder in 30 s" in caplog.text
+        feeder.batch(64)                             # served here meanwhile
+        t[0] += feeders.RESTART_S - 1
+        assert feeder.available() > 10**6 and feeder.pid == pid      # not yet
+        t[0] += 2
+        feeder.available()                           # due: a new process
+        assert feeder.alive and feeder.restarts == 1 and feeder.pid != pid
+        assert _wait_for(lambda: feeder.available() < 10**6 and feeder.available() >= 64)
+        assert feeder.local is None
+        again = feeder.batch(64)[0]
+        assert not any(np.array_equal(a, b) for a in again[:8] for b in first)
+    finally:
+        feeder.close()

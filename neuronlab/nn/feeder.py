@@ -7,18 +7,21 @@ compiled kernels (``pad.JIT``; numba loads there, not beside the frame) -- runs 
 process, on the other core. The exhibit's main thread only copies ready rows, where
 serving the pool itself cost it about as much as the training step (docs/performance.md).
 
-The rows are exactly ``DigitGenerator(seed)``'s batches of ``rows``, in order (with
-``jit`` as this process has it). The exhibit never waits for them: ``available()`` says
+The rows are exactly ``DigitGenerator(seed)``'s batches of ``rows``, in order, as drawn
+with ``pad.JIT`` set to ``jit`` (the exhibit's: on; the numpy path in this process gives
+the same digits to float rounding). The exhibit never waits for them: ``available()`` says
 how many are ready, the session trains only the iterations they cover
 (``Trainer.ready_iterations``), and a call for more than is ready (a lesson's replay or
 the step button before the first batch) takes the rest from a generator in this process,
-made when first needed. If the process dies, a pipe breaks or garbles, or no batch comes
-for ``STALL_S`` while one is owed, one warning is logged and that generator serves
-everything from then on.
+made when first needed; it also covers for a process that has delivered nothing for
+``START_GRACE_S`` (a first start compiling its kernels). If the process dies, a pipe
+breaks or garbles, or no batch comes for ``STALL_S`` while one is owed, one warning is
+logged, that generator serves everything, and a new process is started after
+``RESTART_S`` (doubling, ``MAX_RESTARTS`` times at most), with a pool of its own.
 
 The process ends when the exhibit closes the stream, when the pipe closes (the exhibit
-has gone) and at interpreter exit (daemon). Imports numpy, the standard library and
-``stream``.
+has gone) and at interpreter exit (daemon). Imports numpy, the standard library,
+``stream`` and (in the process) ``pad``.
 """
 from __future__ import annotations
 
@@ -37,12 +40,16 @@ from neuronlab.nn.pad import SIDE
 
 log = logging.getLogger("neuronlab.feeder")
 
-SLOTS = 4         # batches in the ring: the process fills the free ones ahead
+SLOTS = 4         # batches in the ring at least: the process fills the free ones ahead
+MAX_SLOTS = 32    # ...and at most (33 MB), however fast the fastest speed asks for rows
 ROWS = 1024       # rows a batch: the trainer's prefetch (TrainSettings.prefetch)
-NICE = 10         # the process's lower priority: the frame comes first, but the trainer
-                  # waits for these rows, so not idle cycles only
-STALL_S = 120.0   # a batch owed and not come in this long: the process is hung (generous:
-                  # the first start on a machine compiles the kernels there)
+NICE = 10         # the process's lower priority: the frame comes first (0 and 4 fed the
+                  # trainer no better, and slowed the frames while it starts)
+START_GRACE_S = 3.0   # nothing come this long (the first start on a machine compiles the
+                      # kernels there, ~6 s): the local generator serves until it comes
+STALL_S = 120.0   # a batch owed and not come in this long: the process is hung
+RESTART_S = 30.0  # a failed process is started again after this, doubling each time,
+MAX_RESTARTS = 6  # this many times at most (30 s ... 16 min)
 WIDTH = SIDE * SIDE
 
 
@@ -86,6 +93,12 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
     os._exit(0)     # nothing to tear down: a quick, certain exit however busy the cores
 
 
+def slots_for(rows_per_frame: int, rows: int = ROWS) -> int:
+    """Ring slots for a frame that may take ``rows_per_frame`` rows (the fastest speed's
+    iterations times the batch): two frames' worth and one being filled, within bounds."""
+    return int(min(MAX_SLOTS, max(SLOTS, -(-2 * int(rows_per_frame) // rows) + 1)))
+
+
 def start(seed: int = 0, jit: bool = True, slots: int = SLOTS,
           rows: int = ROWS) -> "Feeder | None":
     """A running feeder, or None (logged) where a process or shared memory cannot
@@ -103,39 +116,57 @@ def start(seed: int = 0, jit: bool = True, slots: int = SLOTS,
 class Feeder:
     """The trainer's source over the ring: ``batch_into``/``batch`` take ready rows in
     order and never wait; ``available()`` counts them. ``local`` is the generator in this
-    process that covers what the ring cannot (None until it is first needed)."""
+    process that covers what the ring cannot (None until it is first needed, and again
+    once a process serves after it has covered for one)."""
 
     def __init__(self, seed: int = 0, jit: bool = True, slots: int = SLOTS, rows: int = ROWS,
                  clock=time.monotonic):
-        self.seed, self.rows, self.clock = int(seed), int(rows), clock
+        self.seed, self.rows, self.jit, self.clock = int(seed), int(rows), bool(jit), clock
         self._shm = shared_memory.SharedMemory(create=True, size=_ring_bytes(slots, rows))
-        try:
-            self._X, self._Y = _views(self._shm.buf, slots, rows)
-            ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
-            req_r, self._requests = ctx.Pipe(duplex=False)
-            self._results, res_w = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_serve, daemon=True, name="neuronlab-feeder",
-                                     args=(self._shm.name, slots, rows, self.seed, jit, req_r, res_w))
-            self._proc.start()
-        except BaseException:
-            self._free_memory()
-            raise
-        req_r.close()
-        res_w.close()
-        os.set_blocking(self._requests.fileno(), False)
+        self._X, self._Y = _views(self._shm.buf, slots, rows)
         self._ready: collections.deque[int] = collections.deque()   # filled slots, in order
         self._at = 0                      # rows taken from the first ready slot
-        self._waiting_since: float | None = clock()   # owed a batch since (None: one is ready)
         self._pool_full = False
         self._chunk = stream.FRESH_CHUNK
         self._closing = False
-        self.alive = True
-        self.served = 0                   # batches taken from the process
+        self._bridging = False            # the local generator covers an empty ring
+        self._restart_at: float | None = None
+        self.restarts = 0
+        self.served = 0                   # batches taken from the process(es)
         self.local: stream.DigitGenerator | None = None
+        self._proc = None
+        try:
+            self._spawn(self.seed)
+        except BaseException:
+            self._free_memory()
+            raise
+
+    def _spawn(self, seed) -> None:
+        """A new process on the ring, every slot free, its generator drawn from ``seed``."""
+        ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
+        req_r, requests = ctx.Pipe(duplex=False)
+        results, res_w = ctx.Pipe(duplex=False)
+        try:
+            proc = ctx.Process(target=_serve, daemon=True, name="neuronlab-feeder",
+                               args=(self._shm.name, len(self._X), self.rows, seed, self.jit,
+                                     req_r, res_w))
+            proc.start()
+        except BaseException:
+            for end in (req_r, requests, results, res_w):
+                end.close()
+            raise
+        req_r.close()
+        res_w.close()
+        os.set_blocking(requests.fileno(), False)
+        self._proc, self._requests, self._results = proc, requests, results
+        self._ready.clear()
+        self._at = 0
+        self._waiting_since: float | None = self.clock()   # owed a batch since (None: one is ready)
+        self.alive = True
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid
+        return self._proc.pid if self._proc is not None else None
 
     # -- what the session reads and sets, of whichever generator serves ---------------------
     @property
@@ -163,13 +194,13 @@ class Feeder:
             self.local.chunk = self._chunk
 
     def _local_serves(self) -> bool:
-        return not self.alive and self.local is not None
+        return (self._bridging or not self.alive) and self.local is not None
 
     # -- the rows ------------------------------------------------------------------------
     def available(self) -> int:
-        """Rows ready to take now (without a process: any number, the local generator's)."""
+        """Rows ready to take now (while the local generator covers: any number)."""
         self._take_arrived()
-        if not self.alive:
+        if self._bridging or not self.alive:
             return sys.maxsize
         return len(self._ready) * self.rows - self._at
 
@@ -211,8 +242,12 @@ class Feeder:
 
     # -- the process ---------------------------------------------------------------------
     def _take_arrived(self) -> None:
-        """The slots the process has filled since, in order; a dead or hung one ends it."""
+        """The slots the process has filled since, in order; a dead or hung one ends it,
+        a late one has the local generator cover for it, a failed one is started again
+        when its time comes."""
         if not self.alive:
+            if self._restart_at is not None and self.clock() >= self._restart_at and not self._closing:
+                self._restart()
             return
         try:
             while self._results.poll():
@@ -222,15 +257,31 @@ class Feeder:
                 self._ready.append(int(j))
                 self._pool_full = bool(full)
                 self._waiting_since = None
+                if self._bridging:        # it serves again: the local generator is let go
+                    self._bridging, self.local = False, None
         except EOFError:
             self._failed("the process ended")
             return
         except Exception as e:                  # a garbled message or a broken pipe
             self._failed(repr(e))
             return
-        if (not self._ready and self._waiting_since is not None
-                and self.clock() - self._waiting_since > STALL_S):
-            self._failed(f"no batch for {STALL_S:.0f} s")
+        if not self._ready and self._waiting_since is not None:
+            waited = self.clock() - self._waiting_since
+            if waited > STALL_S:
+                self._failed(f"no batch for {STALL_S:.0f} s")
+            elif waited > START_GRACE_S:
+                self._bridging = True
+
+    def _restart(self) -> None:
+        self.restarts += 1
+        self._restart_at = None
+        try:
+            # a stream of its own again: a new pool, never the digits served before
+            self._spawn([self.seed, 1 + self.restarts])
+        except Exception as e:
+            log.warning("feeder not started again (%s); training digits stay in the exhibit", e)
+            return
+        log.info("feeder started again (pid %s, restart %d)", self._proc.pid, self.restarts)
 
     def _send(self, msg) -> None:
         try:
@@ -239,29 +290,49 @@ class Feeder:
             self._failed(repr(e))
 
     def _failed(self, why) -> None:
-        """Stop for good: one warning, the process ended, the local generator serves."""
+        """This process is done: one warning, the process ended, the local generator
+        serves, and a new process is due later (``RESTART_S``, doubling)."""
         was, self.alive = self.alive, False
         self._ready.clear()
         self._at = 0
-        if was and not self._closing:
-            log.warning("feeder %s stopped (%s); training digits are served in the exhibit",
-                        self._proc.pid, why)
-            self._proc.terminate()
+        self._bridging = True
+        if not was or self._closing:
+            return
+        pid = self._proc.pid
+        gone = self._end_process(0.5)
+        for end in (self._requests, self._results):
+            end.close()
+        later = ""
+        if gone and self.restarts < MAX_RESTARTS:
+            wait = RESTART_S * 2 ** self.restarts
+            self._restart_at = self.clock() + wait
+            later = f"; a new feeder in {wait:.0f} s"
+        log.warning("feeder %s stopped (%s); training digits are served in the exhibit%s",
+                    pid, why, later)
+
+    def _end_process(self, timeout: float) -> bool:
+        """Told, then killed (a stopped process takes only that); True once it is gone."""
+        proc = self._proc
+        for stop in (proc.terminate, proc.kill):
+            if not proc.is_alive():
+                break
+            stop()
+            proc.join(timeout)
+        return not proc.is_alive()
 
     def close(self, timeout: float = 5.0) -> None:
         """End the process (asked first, then told) and free the ring."""
         self._closing = True
-        if self._proc.is_alive():
-            try:
-                os.set_blocking(self._requests.fileno(), True)
-                self._requests.send(None)
-            except (OSError, ValueError):
-                pass
-            self._proc.join(timeout)
-            if self._proc.is_alive():
-                self._proc.terminate()
+        self._restart_at = None
+        if self._proc is not None and self._proc.is_alive():
+            if self.alive:
+                try:
+                    self._requests.send(None)     # never blocks: a full pipe goes on below
+                except (OSError, ValueError):
+                    pass
                 self._proc.join(timeout)
-        self._requests.close()
+            self._end_process(timeout)
+        self._requests.close()            # (closing twice does nothing)
         self._results.close()
         self.alive = False
         self._ready.clear()
