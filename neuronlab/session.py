@@ -196,7 +196,8 @@ class Session:
         self.timeline.offer(self.model, st.samples_seen, st.test_accuracy, st.train_loss)
 
     def _pace_fresh_draws(self, iters: int | None = None) -> None:
-        """New training digits are drawn in chunks sized to what a frame's iterations owe,
+        """New training digits drawn in the frame (by a generator in this process, or the
+        one a feeder falls back on) come in chunks sized to what a frame's iterations owe,
         so the cost is spread over frames instead of one visible hitch every 16th frame
         (docs/performance.md). While the pool fills a frame owes 128 (a quarter of 512)."""
         gen = self.generator
