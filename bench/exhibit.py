@@ -16,7 +16,10 @@ measures, in order:
 * paint: the Draw scene while a finger paints (one FINGERMOTION a frame, each stroke
   re-fires the graph), after the steady frames trained the network;
 * bold: a bold digit already painted, still being painted over: every frame re-fires it
-  with thousands of wires lit (the most the pass draws is printed).
+  with thousands of wires lit (the most the pass draws is printed);
+* after the child, headless training at the same checkout (``main.py train --samples
+  1200000 --seed 1``, its last progress line: the pool full, the compiled step), so the
+  steady frame's training time per sample is printed against it.
 
 Per phase: fps, p99 and the worst frame (ms), CPU of all threads per frame (llvmpipe's
 raster threads included: steadier than fps on a shared machine), and the split of the
@@ -31,8 +34,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -184,8 +189,28 @@ def _run_child(root: Path, args, extra_env=None, feeder: str = "on") -> dict:
     p = subprocess.run(cmdline, capture_output=True, text=True, env=env, cwd=str(root))
     for line in p.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[7:])
+            out = json.loads(line[7:])
+            out["headless_us"] = _headless_us(root, env)
+            return out
     raise SystemExit(f"the run of {root} failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+
+
+def _headless_us(root: Path, env: dict) -> float | None:
+    """µs a sample of headless training's steady state at ``root``: the last progress line
+    of ``main.py train --samples 1200000 --seed 1`` (None where it prints none)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run_env = dict(env, HOME=tmp, XDG_STATE_HOME=str(Path(tmp) / "state"))
+        p = subprocess.run([sys.executable, str(root / "main.py"), "train", "--samples", "1200000",
+                            "--seed", "1", "--save", str(Path(tmp) / "w.npz")],
+                           capture_output=True, text=True, env=run_env, cwd=str(root))
+    rates = re.findall(r"^samples\s+[\d,]+/[\d,]+\s+([\d,]+) samples/s", p.stdout, re.M)
+    return 1e6 / float(rates[-1].replace(",", "")) if rates else None
+
+
+def _train_us(r: dict, phase: str) -> float:
+    """µs a sample of the phase's training, by wall time."""
+    per = r[phase].get("trained_per_frame", 0.0)
+    return r[phase]["split"].get("train", 0.0) * 1e3 / per if per else 0.0
 
 
 def _span(vals, fmt) -> str:
@@ -218,6 +243,10 @@ def report(results: dict, names: list[str]) -> None:
         row(ph, "trained/frame", lambda r, ph=ph: r[ph].get("trained_per_frame", 0.0), "{:.0f}")
         for part in this[0][ph]["split"]:
             row(ph, f"  {part} ms", lambda r, ph=ph, part=part: r[ph]["split"].get(part, 0.0), "{:.2f}")
+    row("steady", "train us/sample", lambda r: _train_us(r, "steady"), "{:.2f}")
+    row("headless", "us/sample", lambda r: r.get("headless_us") or 0.0, "{:.2f}")
+    row("steady", "train/headless", lambda r: _train_us(r, "steady") / r["headless_us"]
+        if r.get("headless_us") else 0.0, "{:.2f}")
     print(f"filling frames measured: {_span([r['filling']['frames'] for r in this], '{:.0f}')}")
 
 
