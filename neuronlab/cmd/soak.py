@@ -287,8 +287,9 @@ def run(args) -> int:
         gl_end = app.gl_object_count()
         feeder = app.session.generator
         if getattr(feeder, "pid", None) is not None:   # the second process counts against the kiosk's memory too
-            log.info("soak: feeder process %s, alive %s, %d batches served, rss %.1f MB",
-                     feeder.pid, feeder.alive, feeder.served, rss_mb(feeder.pid))
+            log.info("soak: feeder process %s, alive %s, %d batches served, %d restarts, rss %s",
+                     feeder.pid, feeder.alive, feeder.served, feeder.spawns,
+                     f"{rss_mb(feeder.pid):.1f} MB" if feeder.alive else "-")
         if rss_start is None:
             rss_start, gl_start = rss_end, gl_end
         else:

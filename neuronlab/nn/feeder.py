@@ -7,9 +7,9 @@ compiled kernels (``pad.JIT``; numba loads there, not beside the frame) -- runs 
 process, on the other core. The exhibit's main thread only copies ready rows, where
 serving the pool itself cost it about as much as the training step (docs/performance.md).
 
-The rows are exactly ``DigitGenerator(seed)``'s batches of ``rows``, in order, as drawn
-with ``pad.JIT`` set to ``jit`` (the exhibit's: on; the numpy path in this process gives
-the same digits to float rounding). The exhibit never waits for them: ``available()`` says
+While one process serves, the rows are exactly ``DigitGenerator(seed)``'s batches of
+``rows``, in order, as drawn with ``pad.JIT`` set to ``jit`` (the exhibit's: on; the numpy
+path in this process gives the same digits to float rounding). The exhibit never waits for them: ``available()`` says
 how many are ready, the session trains only the iterations they cover
 (``Trainer.ready_iterations``), and a call for more than is ready (a lesson's replay or
 the step button before the first batch) takes the rest from a generator in this process,
@@ -49,7 +49,8 @@ START_GRACE_S = 3.0   # nothing come this long (the first start on a machine com
                       # kernels there, ~6 s): the local generator serves until it comes
 STALL_S = 120.0   # a batch owed and not come in this long: the process is hung
 RESTART_S = 30.0  # a failed process is started again after this, doubling each time,
-MAX_RESTARTS = 6  # this many times at most (30 s ... 16 min)
+MAX_RESTARTS = 6  # this many times at most (30 s ... 16 min) in a row:
+HEALTHY_S = 600.0  # a process that served this long before failing starts the count over
 WIDTH = SIDE * SIDE
 
 
@@ -116,8 +117,8 @@ def start(seed: int = 0, jit: bool = True, slots: int = SLOTS,
 class Feeder:
     """The trainer's source over the ring: ``batch_into``/``batch`` take ready rows in
     order and never wait; ``available()`` counts them. ``local`` is the generator in this
-    process that covers what the ring cannot (None until it is first needed, and again
-    once a process serves after it has covered for one)."""
+    process that covers what the ring cannot (None until it is first needed; then kept,
+    so a second cover goes on with its stream and its pool)."""
 
     def __init__(self, seed: int = 0, jit: bool = True, slots: int = SLOTS, rows: int = ROWS,
                  clock=time.monotonic):
@@ -131,7 +132,8 @@ class Feeder:
         self._closing = False
         self._bridging = False            # the local generator covers an empty ring
         self._restart_at: float | None = None
-        self.restarts = 0
+        self.restarts = 0                 # in a row (HEALTHY_S starts the count over)
+        self.spawns = 0                   # processes started after the first, in all
         self.served = 0                   # batches taken from the process(es)
         self.local: stream.DigitGenerator | None = None
         self._proc = None
@@ -144,24 +146,31 @@ class Feeder:
     def _spawn(self, seed) -> None:
         """A new process on the ring, every slot free, its generator drawn from ``seed``."""
         ctx = mp.get_context("spawn")       # never fork a process that holds a GL context
-        req_r, requests = ctx.Pipe(duplex=False)
-        results, res_w = ctx.Pipe(duplex=False)
+        ends, proc = [], None
         try:
+            req_r, requests = ctx.Pipe(duplex=False)
+            ends += [req_r, requests]
+            results, res_w = ctx.Pipe(duplex=False)
+            ends += [results, res_w]
+            os.set_blocking(requests.fileno(), False)
             proc = ctx.Process(target=_serve, daemon=True, name="neuronlab-feeder",
                                args=(self._shm.name, len(self._X), self.rows, seed, self.jit,
                                      req_r, res_w))
             proc.start()
         except BaseException:
-            for end in (req_r, requests, results, res_w):
+            for end in ends:
                 end.close()
+            if proc is not None and proc.is_alive():
+                proc.kill()
             raise
         req_r.close()
         res_w.close()
-        os.set_blocking(requests.fileno(), False)
         self._proc, self._requests, self._results = proc, requests, results
         self._ready.clear()
         self._at = 0
-        self._waiting_since: float | None = self.clock()   # owed a batch since (None: one is ready)
+        self._pool_full = False
+        self._spawned_at = self.clock()
+        self._waiting_since: float | None = self._spawned_at   # owed a batch since (None: one is ready)
         self.alive = True
 
     @property
@@ -257,8 +266,8 @@ class Feeder:
                 self._ready.append(int(j))
                 self._pool_full = bool(full)
                 self._waiting_since = None
-                if self._bridging:        # it serves again: the local generator is let go
-                    self._bridging, self.local = False, None
+                self._bridging = False    # it serves again (the local generator is kept:
+                                          # its stream goes on, and its pool is full or filling)
         except EOFError:
             self._failed("the process ended")
             return
@@ -273,11 +282,18 @@ class Feeder:
                 self._bridging = True
 
     def _restart(self) -> None:
+        if self._proc.is_alive():          # the old one not gone yet: never two on the ring
+            self._proc.kill()
+            self._proc.join(0.1)
+            if self._proc.is_alive():
+                self._restart_at = self.clock() + RESTART_S
+                return
         self.restarts += 1
+        self.spawns += 1
         self._restart_at = None
         try:
             # a stream of its own again: a new pool, never the digits served before
-            self._spawn([self.seed, 1 + self.restarts])
+            self._spawn([self.seed, 1 + self.spawns])
         except Exception as e:
             log.warning("feeder not started again (%s); training digits stay in the exhibit", e)
             return
@@ -299,11 +315,14 @@ class Feeder:
         if not was or self._closing:
             return
         pid = self._proc.pid
-        gone = self._end_process(0.5)
+        self._proc.kill()                  # a stopped or hung one too; it has nothing to save
+        self._proc.join(0.2)               # reaped at once, as a rule (else before a restart)
         for end in (self._requests, self._results):
             end.close()
+        if self.clock() - self._spawned_at > HEALTHY_S:
+            self.restarts = 0              # a long healthy run: the waits start over
         later = ""
-        if gone and self.restarts < MAX_RESTARTS:
+        if self.restarts < MAX_RESTARTS:
             wait = RESTART_S * 2 ** self.restarts
             self._restart_at = self.clock() + wait
             later = f"; a new feeder in {wait:.0f} s"
