@@ -34,6 +34,14 @@ def _ready(feeder, rows):
     return lambda: not feeder.alive or _ring(feeder) >= rows
 
 
+def _kill_and_see(feeder, caplog):
+    """Kill the feeder's process and wait until the feeder has seen it go (its warning
+    captured)."""
+    with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
+        feeder._proc.kill()
+        assert _wait_for(lambda: feeder.available() > 10**6, 10)
+
+
 def test_a_block_is_a_pure_function_of_the_stream_its_number_and_size():
     g = stream.DigitGenerator(4)
     X1, y1 = digits.draw_block(g.entropy, 7, 40)
@@ -322,9 +330,7 @@ def test_a_failed_feeder_is_started_again_later_with_a_stream_of_its_own(caplog)
     try:
         assert _wait_for(_ready(feeder, 64))
         first, pid = feeder.batch(64)[0], feeder.pid
-        with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
-            feeder._proc.kill()
-            assert _wait_for(lambda: feeder.available() > 10**6, 10)
+        _kill_and_see(feeder, caplog)
         assert "a new feeder in 30 s" in caplog.text
         feeder.batch(64)                             # served here meanwhile
         t[0] += feeders.RESTART_S - 1
@@ -346,9 +352,7 @@ def test_the_restart_waits_start_over_after_a_long_healthy_run(caplog):
         feeder.restarts = feeders.MAX_RESTARTS        # as if it had failed often in a row
         assert _wait_for(_ready(feeder, 64))
         t[0] += feeders.HEALTHY_S + 1                 # then served for a long while
-        with caplog.at_level(logging.WARNING, logger="neuronlab.feeder"):
-            feeder._proc.kill()
-            assert _wait_for(lambda: feeder.available() > 10**6, 10)
+        _kill_and_see(feeder, caplog)
         assert feeder.restarts == 0 and "a new feeder in 30 s" in caplog.text
     finally:
         feeder.close()
