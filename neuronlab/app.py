@@ -74,9 +74,9 @@ class App:
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
         threadpool_limits(limits=1, user_api="blas")
-        # Started first: the process loads (~1 s) on the other core while this one opens the
-        # window, and is drawing before the pool's filling phase, the frames that need it.
-        # its ring holds two frames of the fastest speed's rows
+        # Started first: the process loads (0.5-1 s) on the other core while this one opens
+        # the window, so its first batches come about with the first frames. Its ring holds
+        # two frames of the fastest speed's rows.
         rows_per_frame = max(speeds, default=0) * (train_settings or TrainSettings()).batch
         feeder_proc = feeders.start(seed, slots=feeders.slots_for(rows_per_frame)) if feeder else None
         try:        # a window or GL failure must not leave the process behind

@@ -37,8 +37,9 @@ HIST_BINS = 20_000            # up to 2 s; slower frames land in the last bin
 
 def bounded_caches_full(app) -> bool:
     """True once the training-data pool (a bounded cache, ~31 MB when full, whose pages
-    the OS maps in as it fills) is full: memory measured before that is filling, not
-    leaking, so the warm-up lasts at least until then."""
+    the OS maps in as it fills; in the feeder process, or here without one) is full:
+    memory measured before that is filling, not leaking, so the warm-up lasts at least
+    until then."""
     return bool(getattr(app.session.generator, "pool_full", True))
 
 
