@@ -1,6 +1,7 @@
 """The feeder process: the stream it serves is the generator's own, the exhibit never
 waits for it, a dead or hung one is reported once and the exhibit serves on; the process
 ends when it is closed or its exhibit has gone, and its shared memory goes with it."""
+import contextlib
 import logging
 import multiprocessing
 import time
@@ -32,6 +33,18 @@ def _ring(feeder) -> int:
 
 def _ready(feeder, rows):
     return lambda: not feeder.alive or _ring(feeder) >= rows
+
+
+@contextlib.contextmanager
+def _feeder_on_clock(seed: int):
+    """A small feeder whose clock is ``t[0]`` (a test moves it), closed afterwards:
+    yields (feeder, t)."""
+    t = [0.0]
+    feeder = Feeder(seed, jit=False, slots=2, rows=64, clock=lambda: t[0])
+    try:
+        yield feeder, t
+    finally:
+        feeder.close(timeout=30)
 
 
 def _kill_and_see(feeder, caplog):
@@ -251,17 +264,13 @@ def test_the_queues_of_new_digits_stay_bounded_over_a_long_run(monkeypatch):
 
 
 def test_a_feeder_whose_batches_do_not_come_is_ended():
-    t = [0.0]
-    feeder = Feeder(0, jit=False, slots=2, rows=64, clock=lambda: t[0])
-    try:
+    with _feeder_on_clock(0) as (feeder, t):
         t[0] += feeders.STALL_S + 1          # long before its first batch can come
         feeder._results.poll = lambda *a: False
         assert feeder.available() > 10**6
         assert not feeder.alive
         feeder._proc.join(30)
         assert not feeder._proc.is_alive()
-    finally:
-        feeder.close(timeout=30)
 
 
 def test_a_process_that_stops_reading_cannot_freeze_the_exhibit():
@@ -296,9 +305,7 @@ def test_the_ring_holds_two_frames_of_the_fastest_speed():
 
 
 def test_a_feeder_that_delivers_nothing_for_a_while_is_covered_for():
-    t = [0.0]
-    feeder = Feeder(2, jit=False, slots=2, rows=64, clock=lambda: t[0])
-    try:
+    with _feeder_on_clock(2) as (feeder, t):
         # GIVEN a process that has delivered nothing (its poll says so) past the grace
         feeder._results.poll = lambda *a: False
         assert feeder.available() == 0              # within the grace: the frame waits
@@ -320,14 +327,10 @@ def test_a_feeder_that_delivers_nothing_for_a_while_is_covered_for():
         t[0] += feeders.START_GRACE_S + 0.1
         X2, _ = feeder.batch(64)
         assert not any(np.array_equal(a, b) for a in X2[:16] for b in X)
-    finally:
-        feeder.close()
 
 
 def test_a_failed_feeder_is_started_again_later_with_a_stream_of_its_own(caplog):
-    t = [0.0]
-    feeder = Feeder(7, jit=False, slots=2, rows=64, clock=lambda: t[0])
-    try:
+    with _feeder_on_clock(7) as (feeder, t):
         assert _wait_for(_ready(feeder, 64))
         first, pid = feeder.batch(64)[0], feeder.pid
         _kill_and_see(feeder, caplog)
@@ -341,18 +344,12 @@ def test_a_failed_feeder_is_started_again_later_with_a_stream_of_its_own(caplog)
         assert _wait_for(_ready(feeder, 64)) and not feeder._bridging
         again = feeder.batch(64)[0]
         assert not any(np.array_equal(a, b) for a in again[:8] for b in first)
-    finally:
-        feeder.close()
 
 
 def test_the_restart_waits_start_over_after_a_long_healthy_run(caplog):
-    t = [0.0]
-    feeder = Feeder(8, jit=False, slots=2, rows=64, clock=lambda: t[0])
-    try:
+    with _feeder_on_clock(8) as (feeder, t):
         feeder.restarts = feeders.MAX_RESTARTS        # as if it had failed often in a row
         assert _wait_for(_ready(feeder, 64))
         t[0] += feeders.HEALTHY_S + 1                 # then served for a long while
         _kill_and_see(feeder, caplog)
         assert feeder.restarts == 0 and "a new feeder in 30 s" in caplog.text
-    finally:
-        feeder.close()
