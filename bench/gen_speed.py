@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import reference_draw as ref  # noqa: E402
 from neuronlab.cmd.bench import _rate  # noqa: E402  (digits/s of a call, after a warm-up)
+from neuronlab.nn import fpmode  # noqa: E402
 from neuronlab.nn import digits, pad  # noqa: E402
 
 
@@ -62,7 +63,11 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=0.5, help="per figure")
     ap.add_argument("--stage", nargs="+", default=None, help="only these stages")
+    ap.add_argument("--subnormals", action="store_true",
+                    help="leave subnormal floats unflushed (the program flushes them)")
     args = ap.parse_args(argv)
+    if not args.subnormals:
+        fpmode.flush_subnormals()    # as every command of the program runs
     keep, pad.JIT = pad.JIT, True
     try:
         return _run(args)

@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     # OpenBLAS workers spin on the cores that the trainer and the renderer need. numpy
     # first: a limit reaches only the libraries already loaded.
     import numpy  # noqa: F401
+
+    from neuronlab.nn import fpmode
     threadpool_limits(limits=1, user_api="blas")
+    fpmode.flush_subnormals()       # the drawing's Gaussian tails: neuronlab/nn/fpmode.py
     module = importlib.import_module(f"neuronlab.cmd.{args.command}")
     return int(module.run(args) or 0)
 

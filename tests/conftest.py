@@ -13,6 +13,13 @@ def _point_home_at(mp: pytest.MonkeyPatch, root) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _program_float_mode():
+    """Subnormal floats flushed, as in every process of the program (neuronlab/nn/fpmode.py)."""
+    from neuronlab.nn import fpmode
+    fpmode.flush_subnormals()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _session_home(tmp_path_factory):
     """Module- and session-scoped fixtures run before a test's own home exists: they get
     one temporary home of their own. The cache (Mesa's compiled shaders, fonts) is shared

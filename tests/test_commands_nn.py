@@ -213,10 +213,17 @@ def test_every_command_runs_numpys_blas_on_one_thread(tmp_path):
         "assert 'numpy' not in sys.modules\n"
         "cli.main(['gradcheck'])\n"
         "from threadpoolctl import threadpool_info\n"
-        "print('blas', [l['num_threads'] for l in threadpool_info() if l['user_api'] == 'blas'])\n")
+        "print('blas', [l['num_threads'] for l in threadpool_info() if l['user_api'] == 'blas'])\n"
+        "from neuronlab.nn import fpmode\n"
+        "print('flushed', fpmode.flushed())\n")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="4", HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          env=env, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr
     line = [s for s in out.stdout.splitlines() if s.startswith("blas")][-1]
     assert line == "blas [1]", line
+    # and with subnormal floats flushed, where the platform allows it (neuronlab/nn/fpmode.py)
+    import platform
+    x86_glibc = (platform.system() == "Linux" and platform.machine() == "x86_64"
+                 and platform.libc_ver()[0] == "glibc")
+    assert f"flushed {x86_glibc}" in out.stdout.splitlines()

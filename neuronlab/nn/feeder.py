@@ -72,8 +72,10 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
         os.nice(NICE)
     except (AttributeError, OSError):
         pass
+    from neuronlab.nn import fpmode
     from neuronlab.nn import pad
 
+    fpmode.flush_subnormals()       # as the exhibit's own process runs
     pad.JIT = bool(jit)
     try:
         shm = shared_memory.SharedMemory(name=name)
