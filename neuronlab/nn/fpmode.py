@@ -4,9 +4,8 @@ Owns ``flush_subnormals()``, called once at the start of every process that draw
 trains (the command line, the feeder process, the benches, the tests). Intel cores
 handle a float below the smallest normal (1.2e-38 in float32) in microcode, about a
 hundred times slower than a normal one, and the training digits make many: the far
-tails of the brush's and the blur's Gaussians. With them flushed the drawing is 1.10-1.18
-times as fast (docs/performance.md); the pictures and the network's numbers differ by less
-than the smallest normal float, far under what any figure or pixel can show.
+tails of the blur's Gaussians (figures: docs/performance.md). Flushed, the stream of
+training digits comes out the same bit for bit.
 
 x86-64 Linux (glibc) only: it sets the SSE unit's flush-to-zero and denormals-are-zero
 bits through glibc's ``fesetenv``. Elsewhere it leaves the mode as it is.
