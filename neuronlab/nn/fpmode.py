@@ -31,8 +31,11 @@ def _libm():
         return None
     if platform.libc_ver()[0] != "glibc":
         return None
-    name = ctypes.util.find_library("m")
-    return ctypes.CDLL(name) if name else None
+    try:
+        return ctypes.CDLL("libm.so.6")    # glibc's name for it: no search at start-up
+    except OSError:
+        name = ctypes.util.find_library("m")   # (runs ldconfig: a few ms)
+        return ctypes.CDLL(name) if name else None
 
 
 def _mxcsr(libm) -> tuple[ctypes.Array, ctypes.c_uint32] | None:
