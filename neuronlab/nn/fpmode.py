@@ -27,7 +27,7 @@ _MASKS = 0x1F80             # MXCSR's exception masks, all set unless a program 
 
 
 def _libm():
-    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
         return None
     if platform.libc_ver()[0] != "glibc":
         return None
