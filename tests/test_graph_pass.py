@@ -128,6 +128,49 @@ def test_selected_neuron_gets_its_ring_even_when_silent(gl_ctx, lay, layer, i):
         gp.release()
 
 
+def test_ringless_variant_draws_what_the_full_ball_program_draws(gl_ctx, lay):
+    # GIVEN a lit graph with a selected neuron (its ring drawn last by the full program)
+    pal = Palette()
+    gp = GraphPass(gl_ctx, lay, pal)
+    fbo = create_offscreen_framebuffer(gl_ctx, SIZE)
+    view, proj = _camera()
+    try:
+        arrays = _arrays(lay, pal)
+        arrays.selected = lay.neuron(1, 3)
+        pics = []
+        for full_for_all in (False, True):
+            if full_for_all:   # every ball through the full program, as before the split
+                gp.vao_ball_plain, plain = gp.vao_neuron, gp.vao_ball_plain
+            gp.update(arrays)
+            fbo.use()
+            gp.draw(view, proj, (0, 0, *SIZE), time=0.25)
+            pics.append(read_rgb(fbo).astype(int))
+        gp.vao_ball_plain = plain
+        # THEN two ringed balls (the answer and the selected) end the order, and the pictures
+        # agree to the level
+        assert gp.n_ringed == 2
+        bg = np.round(np.asarray(pal.background) * 255)
+        assert (np.abs(pics[0] - bg).sum(axis=2) > 30).mean() > 0.03   # not a blank frame
+        assert np.abs(pics[0] - pics[1]).max() <= 1
+    finally:
+        release_framebuffer(fbo)
+        gp.release()
+
+
+def test_ball_order_is_back_to_front_with_the_ringed_last():
+    from neuronlab.render.graph_pass import ball_order
+    rng = np.random.default_rng(3)
+    rows = np.zeros((40, 9), np.float32)
+    rows[:, :3] = rng.uniform(-5, 5, (40, 3))
+    rows[[4, 17], 8] = (1.0, 2.0)
+    view, _ = _camera()
+    order, n_ringed = ball_order(rows, view)
+    assert n_ringed == 2 and set(order[-2:]) == {4, 17} and sorted(order) == list(range(40))
+    eye_z = np.c_[rows[:, :3], np.ones(40)] @ view.astype(np.float64)
+    z = eye_z[order[:-2], 2]
+    assert (np.diff(z) >= -1e-5).all()    # farthest (most negative) first
+
+
 def _live_counts(ctx, top=2048):
     """How many buffers, textures, vertex arrays and programs the driver holds now
     (asked through glIs* on the current context, not through moderngl's bookkeeping)."""

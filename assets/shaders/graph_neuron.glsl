@@ -3,6 +3,8 @@
 // premultiplied-alpha blending (ONE, ONE_MINUS_SRC_ALPHA): the sphere is opaque
 // (alpha = coverage), the halo and ring are pure light added around it (alpha 0). So a
 // nearer neuron covers a farther one and its glow lies over it, with no depth buffer.
+// llvmpipe computes both sides of every branch for every pixel, so the balls with no
+// ring are drawn by a variant built with NO_RING (render/graph_pass.py).
 #version 330 core
 #if defined VERTEX_SHADER
 uniform mat4 u_view;
@@ -67,10 +69,12 @@ void main() {
         float fall = 1.0 - smoothstep(0.9, u_spread, r);
         glow = v_color * v_halo * 0.55 * fall * fall;
     }
+#if !defined NO_RING
     if (v_ring > 0.0) {                      // drawn whether or not the neuron glows
         float q = (r - 1.45) / 0.09;         // q*q, not pow(q, 2.0): pow is undefined for q < 0
         glow += (v_ring > 1.5 ? u_select : u_accent) * exp(-q * q) * 0.9;
     }
+#endif
     if (cover <= 0.0) {
         if (r > u_spread || (v_halo <= 0.0 && v_ring <= 0.0)) discard;
         f_color = vec4(glow, 0.0);

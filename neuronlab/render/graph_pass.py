@@ -16,7 +16,8 @@ created per frame. ``update(arrays)`` writes the per-instance buffers from a
    primitive where a quad is two long triangles;
 2. neurons: one point sprite each -- lit sphere, halo and answer/selection ring --
    sorted back to front every frame and blended premultiplied (the sphere opaque, the
-   glow added), so a neuron hides the wires and neurons behind it;
+   glow added), so a neuron hides the wires and neurons behind it. Balls with no ring
+   are drawn by a program built without the ring's light (see ``ball_order``);
 3. gradient pulses: additive point sprites;
 4. the digit labels 0-9 beside the outputs, from a glyph atlas rendered once.
 
@@ -120,6 +121,17 @@ def sweep_rows(rows: np.ndarray, gain: float, front: float, forward) -> np.ndarr
     return out
 
 
+def ball_order(rows: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, int]:
+    """The order the balls are drawn in, farthest first (eye z is row . V[:, 2], pyrr's
+    row-vector matrices), the ringed ones (the answer, the selected neuron) last: their rings
+    lie over close neighbours. Returns the order and how many ringed balls end it.
+    ``rows``: (N, 9) ball rows (position, radius, rgb, glow, ring)."""
+    eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]              # (N,), more negative = farther
+    order = np.argsort(eye_z, kind="stable")
+    ringed = rows[order, 8] > 0
+    return np.concatenate([order[~ringed], order[ringed]]), int(ringed.sum())
+
+
 class GraphPass:
     def __init__(self, ctx: moderngl.Context, layout: Layout, palette: Palette | None = None,
                  wire_intensity: float = 1.0):
@@ -129,6 +141,7 @@ class GraphPass:
         self.wire_intensity = float(wire_intensity)
         n, w = layout.n_neurons, layout.n_wires
         self.prog_neuron = load_program(ctx, "graph_neuron")
+        self.prog_ball_plain = load_program(ctx, "graph_neuron", defines=("NO_RING",))
         self.prog_wire = load_program(ctx, "graph_wire")
         self.prog_line = load_program(ctx, "graph_line")
         self.prog_spark = load_program(ctx, "graph_spark")
@@ -146,8 +159,11 @@ class GraphPass:
         quad = np.array([0, 0, 1, 0, 0, 1, 1, 1], np.float32)
         self.strip_buf = ctx.buffer(strip.tobytes())
         self.quad_buf = ctx.buffer(quad.tobytes())
-        self.vao_neuron = ctx.vertex_array(self.prog_neuron, [
-            (self.ball_buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color", "in_glow", "in_ring")])
+        ball_format = [(self.ball_buf, "3f 1f 3f 1f 1f", "in_pos", "in_radius", "in_color", "in_glow",
+                        "in_ring")]
+        self.vao_neuron = ctx.vertex_array(self.prog_neuron, ball_format)
+        self.vao_ball_plain = ctx.vertex_array(self.prog_ball_plain, ball_format)
+        self.n_ringed = 0   # this frame's ringed balls, drawn last by the full program
         self.vao_wire = ctx.vertex_array(self.prog_wire, [
             (self.strip_buf, "2f", "in_corner"),
             (self.wire_buf, "3f 3f 4f/i", "in_p0", "in_p1", "in_rgba")])
@@ -274,17 +290,12 @@ class GraphPass:
         ctx = self.ctx
         target = ctx.fbo
         V = np.asarray(view, np.float32)
+        viewport = tuple(int(v) for v in viewport)
         if not self._empty:
-            # neurons farthest first: eye z is row . V[:, 2] (pyrr's row-vector matrices).
             # Written before this frame queues any GL work: on llvmpipe, writing a buffer an
             # earlier frame drew from waits for whatever is already queued to be rasterised.
-            rows = self._ball_rows
-            eye_z = rows[:, :3] @ V[:3, 2] + V[3, 2]              # (N,), more negative = farther
-            order = np.argsort(eye_z, kind="stable")
-            # the answer and the selected neuron last: their rings lie over close neighbours
-            order = np.concatenate([order[rows[order, 8] <= 0], order[rows[order, 8] > 0]])
-            self.ball_buf.write(rows[order].tobytes())
-        viewport = tuple(int(v) for v in viewport)
+            order, self.n_ringed = ball_order(self._ball_rows, V)
+            self.ball_buf.write(self._ball_rows[order].tobytes())
         if self._empty:
             ctx.viewport = viewport
             if clear:
@@ -297,12 +308,13 @@ class GraphPass:
         centre_eye = np.append(self.layout.positions.mean(axis=0), 1.0) @ np.asarray(view, np.float64)
         d = -float(centre_eye[2])
         fog = (d - 3.0, d + 9.0)
-        for prog in (self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark, self.prog_label):
+        balls = (self.prog_ball_plain, self.prog_neuron)
+        for prog in (*balls, self.prog_wire, self.prog_line, self.prog_spark, self.prog_label):
             prog["u_view"].write(v)
             prog["u_proj"].write(p)
-        for prog in (self.prog_neuron, self.prog_spark):
+        for prog in (*balls, self.prog_spark):
             prog["u_vp_h"].value = vh
-        for prog in (self.prog_neuron, self.prog_wire, self.prog_line):
+        for prog in (*balls, self.prog_wire, self.prog_line):
             prog["u_fog"].value = fog
         for prog in (self.prog_wire, self.prog_line):
             prog["u_vp"].value = (vw, vh)
@@ -334,15 +346,20 @@ class GraphPass:
         if self._n_lines:
             self.vao_line.render(moderngl.LINES, vertices=2 * self._n_lines)
 
-        # 2. neurons, farthest first (sorted above)
+        # 2. neurons, farthest first in each group (sorted above)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        for prog in balls:
+            prog["u_rim"].value = self.palette.inhibit
+            prog["u_spread"].value = HALO_SPREAD
         pn = self.prog_neuron
-        pn["u_rim"].value = self.palette.inhibit
-        pn["u_spread"].value = HALO_SPREAD
         breathe = 0.8 + 0.2 * np.sin(2 * np.pi * 0.5 * time)  # 0.5 Hz: calm, never a flash
         pn["u_accent"].value = tuple(c * breathe for c in self.palette.accent)
         pn["u_select"].value = self.palette.text
-        self.vao_neuron.render(moderngl.POINTS, vertices=self.layout.n_neurons)
+        n_plain = self.layout.n_neurons - self.n_ringed
+        if n_plain:
+            self.vao_ball_plain.render(moderngl.POINTS, vertices=n_plain)
+        if self.n_ringed:
+            self.vao_neuron.render(moderngl.POINTS, vertices=self.n_ringed, first=n_plain)
 
         # 3. gradient pulses: additive, over everything
         if self.n_pulses:
@@ -394,11 +411,11 @@ class GraphPass:
     def release(self) -> None:
         """Free every GL object this pass made."""
         self.cache.release()
-        for obj in (self.vao_neuron, self.vao_wire, self.vao_line, self.vao_spark,
-                    self.vao_label, self.vao_sheet_wire, self.vao_sheet_line,
+        for obj in (self.vao_neuron, self.vao_ball_plain, self.vao_wire,
+                    self.vao_line, self.vao_spark, self.vao_label, self.vao_sheet_wire, self.vao_sheet_line,
                     self.sheet_wire_buf, self.sheet_line_buf,
                     self.ball_buf, self.wire_buf, self.line_buf, self.pulse_buf,
                     self.label_buf, self.strip_buf, self.quad_buf, self.atlas,
-                    self.prog_neuron, self.prog_wire, self.prog_line, self.prog_spark,
-                    self.prog_label):
+                    self.prog_neuron, self.prog_ball_plain, self.prog_wire,
+                    self.prog_line, self.prog_spark, self.prog_label):
             obj.release()
