@@ -141,6 +141,11 @@ def _zigzag(rect, rows: int, steps: int):
 def child(args) -> None:
     t_start = float(args.t0)
     _bind_checkout(Path(args.child).resolve())
+    try:    # as the command line does before the exhibit starts (absent in older checkouts)
+        from neuronlab.nn import fpmode
+        fpmode.flush_subnormals()
+    except ImportError:
+        pass
     from neuronlab import commands as cmd
     import inspect
 
