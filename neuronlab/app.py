@@ -37,6 +37,7 @@ from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
 from neuronlab.nn import feeder as feeders
 from neuronlab.nn.gradcheck import gradcheck
+from neuronlab.nn.step_kernels import StepKernelLoader
 from neuronlab.nn.train import TrainSettings
 from neuronlab.render import context, programs
 from neuronlab.render.hud_pass import HudPass
@@ -130,6 +131,9 @@ class App:
         self.gradcheck = None
         self._gradcheck_due = bool(run_gradcheck)
         self._gradcheck_thread = None
+        # the compiled training step, loaded beside the frames once the feeder (which
+        # compiles it into numba's cache) has served its first batch
+        self.step_loader = StepKernelLoader() if feeder_proc is not None else None
         self._anchors = None       # (layout key, the layer names' anchors at the home view)
         self._controls_key = None
         self.controls = None
@@ -347,6 +351,20 @@ class App:
             self._gradcheck_thread = threading.Thread(target=self._check_gradients, name="gradcheck",
                                                       daemon=True)
             self._gradcheck_thread.start()
+        self._hand_over_step()
+
+    def _hand_over_step(self) -> None:
+        loader, trainer = self.step_loader, self.session.trainer
+        if loader is None or trainer.step_kernels is not None:
+            return
+        if not loader.started:
+            if getattr(self.session.generator, "served", 0) > 0:
+                loader.start()
+        elif not loader.done.is_set():
+            loader.run_slice()
+        elif loader.module is not None:
+            trainer.step_kernels = loader.module
+            log.info("training with the compiled step from frame %d", self.frames)
 
     def _check_gradients(self) -> None:
         try:
@@ -411,6 +429,8 @@ class App:
                 self.kiosk.close()       # a last checkpoint
             except Exception:
                 log.exception("closing the kiosk controller failed")
+        if self.step_loader is not None:
+            self.step_loader.release()   # a load still going finishes on its own
         self.session.close()
         self.renderer.release()
         self.hud.release()

@@ -4,7 +4,7 @@ Owns that process, the ring of ready batches it fills in shared memory, and ``Fe
 the trainer's source on the exhibit's side. The whole
 ``stream.DigitGenerator`` -- the pool, the realism picks, new digits drawn with the
 compiled kernels (``pad.JIT``; numba loads there, not beside the frame) -- runs in that
-process, on the other core. The exhibit's main thread only copies ready rows, where
+process, on the other core, which also compiles the training step for the exhibit's cache. The exhibit's main thread only copies ready rows, where
 serving the pool itself cost it about as much as the training step (docs/performance.md).
 
 While one process serves, the rows are exactly ``DigitGenerator(seed)``'s batches of
@@ -77,6 +77,8 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
 
     fpmode.flush_subnormals()       # as the exhibit's own process runs
     pad.JIT = bool(jit)
+    if jit:
+        _warm_step()
     try:
         shm = shared_memory.SharedMemory(name=name)
         X, Y = _views(shm.buf, slots, rows)
@@ -94,6 +96,19 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
     except (EOFError, OSError, KeyboardInterrupt):   # the exhibit has gone
         pass
     os._exit(0)     # nothing to tear down: a quick, certain exit however busy the cores
+
+
+def _warm_step() -> None:
+    """The training step compiled here, on this core, before the first batch: numba's
+    cache then holds it when the exhibit loads it beside its frames (step_kernels.py)."""
+    from neuronlab.nn import pad, step_kernels
+
+    try:
+        k = pad.kernels()
+        if k is not None:
+            step_kernels.warm(k)
+    except Exception:       # the exhibit's own check decides; the batches matter here
+        pass
 
 
 def slots_for(rows_per_frame: int, rows: int = ROWS) -> int:

@@ -10,7 +10,8 @@ once per machine, then loaded from ``__pycache__``).
 Used while ``pad.JIT`` is on (headless training and the benches), for batches of
 ``pad.JIT_MIN`` or more, and for every training step. The pure-numpy code in ``pad``,
 ``digits`` and ``train`` stays the reference and the path everywhere else (the exhibit
-loads numba only in its feeder process); tests hold the two equal to float rounding. In
+draws with numba only in its feeder process, and takes the training step once it has
+loaded it beside its frames, ``step_kernels``); tests hold the two equal to float rounding. In
 drawing, the random draws, the sines and exponentials over whole arrays (numpy's are
 vectorised) and the small batched matrix products (numpy's batched matmul beats compiled
 loops at 16 x 16) stay in numpy, so a seed gives the same digits either way; what is

@@ -11,7 +11,8 @@ are ``schedule.py``, the guard's rules ``guard.py``, the rate and test meters ``
 The training step is the maths of ``MLP.forward`` / ``MLP.backward`` written into
 preallocated float32 buffers: at batch 32 the per-call overhead of numpy, not the
 arithmetic, is what costs, so every array the loop touches is made once. While
-``pad.JIT`` is on (headless training) the same step and update run compiled
+``pad.JIT`` is on (headless training), or once the exhibit has loaded them beside its
+frames (``step_kernels.py``), the same step and update run compiled
 (``kernels.train_step``, ``kernels.momentum_step``). ``tests/test_train.py`` checks the
 step against ``MLP.backward`` and the compiled one against it.
 
@@ -196,6 +197,9 @@ class Trainer:
         self._chunk_y = np.zeros(0, np.int64)
         self._chunk_at = 0
         self._seed_rng = np.random.default_rng(self.settings.seed)
+        # the compiled step handed over by a process that loads it later (step_kernels.py);
+        # None: the compiled one while pad.JIT is on, else numpy's
+        self.step_kernels = None
         self._start_fresh_state()
 
     # -- state ----------------------------------------------------------------
@@ -363,7 +367,7 @@ class Trainer:
         """Forward and backward of one batch into ``b`` and the gradient views; returns
         the mean cross-entropy. Same maths as MLP.forward / MLP.backward."""
         P, g = self.model.params, self._g
-        k = pad.kernels()
+        k = self.step_kernels or pad.kernels()
         if k is not None:
             return float(k.train_step(X, y, P["W1"], P["b1"], P["W2"], P["b2"], P["W3"], P["b3"],
                                       b.W1T, b.g1T, g["W1"], g["b1"], g["W2"], g["b2"], g["W3"],
@@ -412,7 +416,7 @@ class Trainer:
 
     def _apply_update(self) -> None:
         self.step_lr = self.current_lr
-        k = pad.kernels()
+        k = self.step_kernels or pad.kernels()
         if k is not None:
             P = self.model.params
             k.momentum_step(self._v_flat, self._g_flat, np.float32(self.step_lr),
