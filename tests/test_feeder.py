@@ -309,7 +309,9 @@ def test_a_feeder_that_delivers_nothing_for_a_while_is_covered_for():
         # GIVEN a process that has delivered nothing (its poll says so) past the grace
         feeder._results.poll = lambda *a: False
         assert feeder.available() == 0              # within the grace: the frame waits
-        t[0] += feeders.START_GRACE_S + 0.1
+        t[0] += feeders.GAP_GRACE_S + 0.1
+        assert feeder.available() == 0              # a first batch is waited for longer
+        t[0] += feeders.FIRST_GRACE_S - feeders.GAP_GRACE_S
         # THEN the local generator covers: rows at once, the process still trusted
         assert feeder.available() > 10**6
         X, y = feeder.batch(64)
@@ -328,7 +330,7 @@ def test_a_feeder_that_delivers_nothing_for_a_while_is_covered_for():
         local = feeder.local
         feeder._results.poll = lambda *a: False
         feeder.batch(feeder.available())
-        t[0] += feeders.START_GRACE_S + 0.1
+        t[0] += feeders.GAP_GRACE_S + 0.1       # once it has served, a gap is covered sooner
         assert feeder.available() > 10**6
         X2, _ = feeder.batch(64)
         assert feeder.local is local
