@@ -4,8 +4,9 @@ Owns that process, the ring of ready batches it fills in shared memory, and ``Fe
 the trainer's source on the exhibit's side. The whole
 ``stream.DigitGenerator`` -- the pool, the realism picks, new digits drawn with the
 compiled kernels (``pad.JIT``; numba loads there, not beside the frame) -- runs in that
-process, on the other core, which also compiles the training step for the exhibit's cache. The exhibit's main thread only copies ready rows, where
-serving the pool itself cost it about as much as the training step (docs/performance.md).
+process, on the other core, which also compiles the training step for the exhibit's
+cache. The exhibit's main thread only copies ready rows, where serving the pool itself
+cost it about as much as the training step (docs/performance.md).
 
 While one process serves, the rows are exactly ``DigitGenerator(seed)``'s batches of
 ``rows``, in order, as drawn with ``pad.JIT`` set to ``jit`` (the exhibit's: on; the numpy
@@ -15,10 +16,11 @@ how many are ready, the session trains only the iterations they cover
 the step button before the first batch) takes the rest from a generator in this process,
 made when first needed; it also covers for a process whose batches stop coming for
 ``GAP_GRACE_S``, or whose first batch has not come in ``FIRST_GRACE_S`` (a machine's first
-start compiles the kernels there, ~6 s: the frames do not pay for drawing here meanwhile). If the process dies, a pipe
-breaks or garbles, or no batch comes for ``STALL_S`` while one is owed, one warning is
-logged, that generator serves everything, and a new process is started after
-``RESTART_S`` (doubling, ``MAX_RESTARTS`` times at most), with a pool of its own.
+start compiles the kernels there, ~6 s: the frames do not pay for drawing here meanwhile).
+If the process dies, a pipe breaks or garbles, or no batch comes for ``STALL_S`` while one
+is owed, one warning is logged, that generator serves everything, and a new process is
+started after ``RESTART_S`` (doubling, ``MAX_RESTARTS`` times at most), with a pool of its
+own.
 
 The process ends when the exhibit closes the stream, when the pipe closes (the exhibit
 has gone) and at interpreter exit (daemon). Imports numpy, the standard library,

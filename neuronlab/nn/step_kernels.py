@@ -87,6 +87,7 @@ class StepKernelLoader:
         self._grant = threading.Event()     # set by the frame: run one slice
         self._yielded = threading.Event()   # set by the thread: the slice is over
         self._slice_s = SLICE_S
+        self._began = 0.0                   # when the thread's current slice began
         self._free = False                  # released: run to the end without pausing
         self._thread: threading.Thread | None = None
 
@@ -106,9 +107,9 @@ class StepKernelLoader:
             return
         self._slice_s = seconds
         self.slices += 1
+        self._yielded.clear()               # a pause that timed out left it set
         self._grant.set()
         self._yielded.wait(SLICE_WAIT_S)
-        self._yielded.clear()
 
     def release(self) -> None:
         """No more slices will come (the exhibit closes): the thread finishes unpaused."""
@@ -120,24 +121,19 @@ class StepKernelLoader:
         self._grant.wait(PAUSE_MAX_S)
         self._grant.clear()
 
-    def _tracer(self):
-        """A trace function (``sys.settrace``, this thread only, on each Python call) that
-        pauses the thread once its slice is spent."""
-        began = [self._clock()]
-
-        def trace(frame, event, arg):
-            if not self._free and self._clock() - began[0] >= self._slice_s:
-                self._pause()
-                began[0] = self._clock()
-            return None                     # no line events: calls only
-        return trace, began
+    def _trace(self, frame, event, arg):
+        """The thread's trace function (``sys.settrace``, this thread only, on each Python
+        call): it pauses the thread once its slice is spent."""
+        if not self._free and self._clock() - self._began >= self._slice_s:
+            self._pause()
+            self._began = self._clock()
+        return None                         # no line events: calls only
 
     def _run(self) -> None:
         self._grant.wait(PAUSE_MAX_S)
         self._grant.clear()
-        trace, began = self._tracer()
-        began[0] = self._clock()
-        sys.settrace(trace)
+        self._began = self._clock()
+        sys.settrace(self._trace)
         try:
             k = self._load()
             if k is None:
