@@ -328,9 +328,13 @@ class App:
         # Train before drawing, not beside the renderer's threads: on two cores they took
         # the training's core, and it ran at half speed for no smoother frame (docs/performance.md).
         t0, c0 = time.perf_counter(), time.thread_time()
-        ex.trained(ses.update(self.clock))
+        done = ses.train_frame(self.clock)
+        ex.trained(done)
         self.timings["train"] += time.perf_counter() - t0
         self.timings["train cpu"] += time.thread_time() - c0
+        t1 = time.perf_counter()
+        ses.show_trained(done, self.clock)   # the display's forward pass: the view's time
+        self.timings["view"] += time.perf_counter() - t1
         if ses.source != "training" and ses.train_version:
             ses.refresh()
         self.stage.tick = int(self.clock * 8)

@@ -162,6 +162,13 @@ class Session:
         sample at most every ``sample_hold_s``: training runs at full speed underneath, but
         the picture never flashes (WCAG 2.3.1 allows at most 3 flashes a second). In between,
         the held sample's forward pass is re-run on the weights as they change."""
+        done = self.train_frame(now)
+        self.show_trained(done, now)
+        return done
+
+    def train_frame(self, now: float | None = None) -> int:
+        """``update``'s training alone: the frame's iterations and their bookkeeping, the
+        display not yet told (``show_trained``). Returns iterations run."""
         dt = FRAME_S if now is None or self._last_now is None else min(max(now - self._last_now, 0.0), 0.25)
         self._last_now = now
         if not self.training_active:
@@ -180,9 +187,14 @@ class Session:
         if story:
             self._story_test(now)
         if done:
-            self._after_steps(done, now)
             self._offer()
         return done
+
+    def show_trained(self, done: int, now: float | None = None) -> None:
+        """``update``'s display part after ``train_frame`` ran ``done`` iterations: the
+        shown sample moves on, or the held one's forward pass is run on the new weights."""
+        if done:
+            self._after_steps(done, now)
 
     def _story_test(self, now: float | None) -> None:
         """During the story the shown test accuracy is re-measured (whole test set) every

@@ -1,5 +1,6 @@
 """The network's passes: shapes, softmax, and that backprop matches the maths."""
 import numpy as np
+import pytest
 
 from neuronlab.nn.mlp import MLP, N_PARAMS, N_WEIGHTS, PARAM_SHAPES, softmax
 
@@ -53,6 +54,21 @@ def test_loss_of_a_sure_answer_is_zero_never_negative():
     loss = fw.loss(0)
     assert loss == 0.0 and f"{loss:.3f}" == "0.000"
     assert fw.loss(1) > 20  # a wrong sure answer costs a lot, finitely
+
+
+def test_one_images_loss_is_its_row_of_the_batch_loss():
+    # GIVEN a batch's forward pass and each of its images' own
+    rng = np.random.default_rng(5)
+    m = MLP(seed=5)
+    X = rng.random((16, 256)).astype(np.float32)
+    y = rng.integers(0, 10, 16)
+    batch = m.forward(X)
+    for i in range(16):
+        one = m.forward(X[i])
+        # THEN the one image's loss (scalar arithmetic) is the batch formula on its row
+        assert one.loss(int(y[i])) == pytest.approx(-np.log(np.float64(batch.p[i, y[i]])), rel=1e-5)
+    assert batch.loss(y) == pytest.approx(np.mean([m.forward(X[i]).loss(int(y[i])) for i in range(16)]),
+                                          rel=1e-5)
 
 
 def test_every_first_layer_unit_starts_alive_on_real_digits():

@@ -54,3 +54,24 @@ def test_while_the_pool_fills_a_frame_still_draws_in_one_economical_chunk():
     # THEN the new digits (a quarter of every prefetch) still come in draws of at least the
     # generator's economical chunk, not in many small ones
     assert len(calls) >= 2 and min(calls) >= FRESH_CHUNK_MAX, calls
+
+
+def test_a_frames_training_and_its_display_are_two_steps_that_make_update():
+    # GIVEN two sessions of one seed at x4, their first frame run by update
+    a = Session(TrainSettings(test_every=10**9), seed=2, iters_per_frame=4)
+    b = Session(TrainSettings(test_every=10**9), seed=2, iters_per_frame=4)
+    for ses in (a, b):
+        ses.pace.stop()
+        ses.update(0.0)
+    shown = b.fw.p.copy()
+    # WHEN one trains its next frame alone
+    done = b.train_frame(1 / 60)
+    # THEN the weights moved but the display still shows the forward pass from before
+    assert done == 4 and b.trainer.stats.samples_seen == 8 * 32
+    np.testing.assert_array_equal(b.fw.p, shown)
+    # AND once told, it shows exactly what update shows
+    b.show_trained(done, 1 / 60)
+    assert a.update(1 / 60) == 4
+    np.testing.assert_array_equal(a.fw.p, b.fw.p)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(b.fw.p, b.model.forward(b.x, b.knockout.alive).p)

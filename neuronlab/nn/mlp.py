@@ -6,10 +6,11 @@ drawn from); backward returns every parameter gradient and every layer's error
 signal dL/dz (what the gradient pulses show). Both work for one image of shape
 (256,) and for a batch of shape (B, 256).
 
-Imports numpy only.
+Imports numpy and the standard library only.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,13 @@ N_WEIGHTS: int = sum(int(np.prod(PARAM_SHAPES[k])) for k in ("W1", "W2", "W3")) 
 
 # Each first-layer unit starts at this pre-activation on a typical input (see init_params).
 FIRST_BIAS_MARGIN: float = 0.3
+
+
+def sample_loss(p: np.ndarray, y: int) -> float:
+    """Cross-entropy of one image's probabilities ``p`` (10,) against label ``y``, as
+    ``Forward.loss`` gives it, in scalar arithmetic: a frame's bookkeeping, not numpy's."""
+    # p can round a hair above 1 in float32; the loss of a sure answer is 0, not -0.
+    return -math.log(min(max(float(p[y]), 1e-12), 1.0)) + 0.0
 
 
 def param_views(flat: np.ndarray) -> dict[str, np.ndarray]:
@@ -80,6 +88,8 @@ class Forward:
 
     def loss(self, y) -> float:
         """Mean cross-entropy against integer labels ``y`` (a scalar or shape (B,))."""
+        if self.p.ndim == 1 and np.ndim(y) == 0:     # one image: the trainer's every frame
+            return sample_loss(self.p, int(y))
         p = np.atleast_2d(self.p)
         y = np.atleast_1d(np.asarray(y))
         picked = p[np.arange(len(y)), y].astype(np.float64)

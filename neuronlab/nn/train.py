@@ -350,7 +350,7 @@ class Trainer:
         if self._chunk_at + B > len(self._chunk_y):
             n = max(B, self.settings.prefetch // B * B)
             into = getattr(self.source, "batch_into", None)
-            if into is not None:            # into the same array each time (a source's option)
+            if into is not None:          # into the same array each time (a source's option)
                 if len(self._into) != n:
                     self._into = np.empty((n, SIZES[0]), np.float32)
                 self._chunk_X, y = self._into, into(self._into)
