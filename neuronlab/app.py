@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 import time
 
 import moderngl
@@ -36,7 +35,7 @@ from neuronlab.input.gestures import GestureRecognizer
 from neuronlab.input.pointer import PointerInput
 from neuronlab.memory import Trimmer
 from neuronlab.nn import feeder as feeders
-from neuronlab.nn.gradcheck import gradcheck
+from neuronlab.nn.gradcheck import gradcheck_steps
 from neuronlab.nn.step_kernels import StepKernelLoader
 from neuronlab.nn.train import TrainSettings
 from neuronlab.render import context, programs
@@ -57,6 +56,7 @@ __all__ = ["App", "build_app", "main", "make_scenes", "palette_from_config"]
 log = logging.getLogger("neuronlab")
 
 STEP = 1.0 / 120.0  # fixed logic step (s)
+GRADCHECK_SLICE_S = 0.0005  # the gradient check's share of a frame until it is done
 _NO_SCENE = Scene()  # takes no finger: what touch reaches where a scene's panel is hidden
 
 
@@ -125,12 +125,11 @@ class App:
         self.frames = 0
         self.lag = 0.0
         self.running = True
-        # checked beside the frames once the first is on screen, on a thread of its own: at
-        # start-up it would hold the first frame back, and in one frame it would stall it
-        # (the badge says "pending" till then)
+        # checked a slice a frame once the first is on screen: at start-up it would hold the
+        # first frame back, and on a thread it held the interpreter from the frames (one of
+        # 50 ms); the badge says "pending" till then, about 2 s
         self.gradcheck = None
-        self._gradcheck_due = bool(run_gradcheck)
-        self._gradcheck_thread = None
+        self._gradcheck_steps = gradcheck_steps() if run_gradcheck else None
         # the compiled training step, loaded beside the frames once the feeder (which
         # compiles it into numba's cache) has served its first batch
         self.step_loader = StepKernelLoader() if feeder_proc is not None else None
@@ -350,11 +349,7 @@ class App:
             pygame.display.flip()
         self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
-        if self._gradcheck_due:
-            self._gradcheck_due = False
-            self._gradcheck_thread = threading.Thread(target=self._check_gradients, name="gradcheck",
-                                                      daemon=True)
-            self._gradcheck_thread.start()
+        self.check_gradients(GRADCHECK_SLICE_S)
         self._hand_over_step()
 
     def _hand_over_step(self) -> None:
@@ -370,10 +365,19 @@ class App:
             trainer.step_kernels = loader.module
             log.info("training with the compiled step from frame %d", self.frames)
 
-    def _check_gradients(self) -> None:
+    def check_gradients(self, budget_s: float | None = None) -> None:
+        """Go on with the gradient check for about ``budget_s`` (None: to its end)."""
+        steps = self._gradcheck_steps
+        if steps is None:
+            return
+        end = None if budget_s is None else time.perf_counter() + budget_s
         try:
-            self.gradcheck = gradcheck()
+            while end is None or time.perf_counter() < end:
+                next(steps)
+        except StopIteration as done:
+            self.gradcheck, self._gradcheck_steps = done.value, None
         except Exception:
+            self._gradcheck_steps = None
             log.exception("the gradient check failed to run")
 
     def render(self, dt: float) -> None:

@@ -56,3 +56,20 @@ def test_relative_error_definition():
     assert gc.rel_error(1.0, -1.0) == 1.0
     assert gc.rel_error(0.0, 0.0) == 0.0
     assert gc.rel_error(2.0, 1.0) == pytest.approx(1 / 3)
+
+
+def test_the_check_taken_a_step_at_a_time_is_the_whole_check():
+    # GIVEN the check as steps (the exhibit takes it a slice a frame)
+    steps = gc.gradcheck_steps(seed=2)
+    taken = 0
+    while True:
+        try:
+            next(steps)
+            taken += 1
+        except StopIteration as done:
+            result = done.value
+            break
+    # THEN it came in one step a checked parameter at least, and its result is the whole one's
+    whole = gc.gradcheck(seed=2)
+    assert taken >= whole.n_checked >= 300
+    assert result == whole and result.ok

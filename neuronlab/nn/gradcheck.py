@@ -14,6 +14,7 @@ Relative error: |a - n| / max(|a| + |n|, tiny). Imports numpy only.
 """
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,18 @@ def gradcheck(seed: int = 0, n_params: int | None = 300, batch: int = 4,
               h: float = 1e-4) -> GradcheckResult:
     """Check ``n_params`` randomly chosen parameters (at least 20 in every W and b,
     the rest by layer size; ``None`` checks all 4446) on a random ``batch``."""
+    steps = gradcheck_steps(seed, n_params, batch, h)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def gradcheck_steps(seed: int = 0, n_params: int | None = 300, batch: int = 4,
+                    h: float = 1e-4) -> Generator[None, None, GradcheckResult]:
+    """``gradcheck`` one candidate parameter at a time: yields after each (about 0.2 ms),
+    returns the result, so a frame can take the check a slice at a time."""
     rng = np.random.default_rng(seed)
     model = MLP(seed=seed, dtype=np.float64)
     # biases are zero at init; give them values so their gradients are generic
@@ -93,6 +106,7 @@ def gradcheck(seed: int = 0, n_params: int | None = 300, batch: int = 4,
     for name, idx in _candidates(rng, quota):
         if count[name] >= quota[name]:
             continue
+        yield
         theta = model.params[name]
         keep = theta[idx]
         f = {}
