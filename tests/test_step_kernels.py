@@ -1,6 +1,7 @@
 """The compiled training step loaded beside the frames: checked against numpy's before it
 is used, refused when it disagrees or fails, handed to the exhibit's trainer once loaded,
 and loaded only in the slices the frames hand it."""
+import gc
 import logging
 import time
 import types
@@ -75,6 +76,28 @@ def test_the_loader_hands_over_only_a_step_that_agrees(case, caplog):
     if case != "real":
         assert loader.module is None and caplog.records     # said why, once
         assert len(caplog.records) == 1
+
+
+@pytest.mark.parametrize("raises", [False, True])
+def test_no_full_collection_is_due_while_the_load_runs(raises):
+    # GIVEN the collector's thresholds as they are, and a load that looks at them
+    before = gc.get_threshold()
+    during = []
+
+    def load():
+        during.append(gc.get_threshold())
+        if raises:
+            raise OSError("cache unreadable")
+        return kernels
+
+    loader = StepKernelLoader(load)
+    loader.start()
+    while not loader.done.is_set():
+        loader.run_slice(10.0)
+    # THEN during it the oldest generation waited (the young ones collected as ever)
+    assert during[0][:2] == before[:2] and during[0][2] >= step_kernels.LOAD_GEN2_THRESHOLD
+    # AND afterwards, whatever the load did, the thresholds are back
+    assert gc.get_threshold() == before
 
 
 def _work(calls, n):

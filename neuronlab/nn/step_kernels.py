@@ -39,6 +39,9 @@ SLICE_WAIT_S = 0.1   # the longest a frame waits for a slice to end (one long ca
 # numba's compiler lock: were the main thread to need the same lock (or the frames to stop
 # coming), a pause without end would hang it; this bounds that wait instead.
 PAUSE_MAX_S = 0.05
+# While the load runs, no full collection: the load makes some 100k objects and one full
+# collection among them took 18-20 ms in one go; the young generations still collect.
+LOAD_GEN2_THRESHOLD = 10**6
 
 
 class _FixedRows:
@@ -133,6 +136,8 @@ class StepKernelLoader:
         self._grant.wait(PAUSE_MAX_S)
         self._grant.clear()
         self._began = self._clock()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], LOAD_GEN2_THRESHOLD))
         sys.settrace(self._trace)
         try:
             k = self._load()
@@ -149,5 +154,6 @@ class StepKernelLoader:
             log.exception("the compiled training step failed to load: the numpy step goes on")
         finally:
             sys.settrace(None)
+            gc.set_threshold(*thresholds)
             self.done.set()
             self._yielded.set()
