@@ -218,3 +218,37 @@ def test_gl_objects_stay_flat_over_create_draw_release_cycles(gl_ctx, lay):
     # current one (GL spec), so the program count may differ by that one
     assert now[:3] == held[:3] and abs(now[3] - held[3]) <= 1 and held[0] > names[0][0]
     gp.release()
+
+
+def test_the_first_draws_warm_up_changes_no_pixel(gl_ctx, lay):
+    # GIVEN two passes on the same untrained picture (no pulses, no sweep), one of them
+    # without the first draw's warm-up of the programs training will need
+    pal = Palette()
+    arrays = _arrays(lay, pal)
+    assert len(arrays.pulse_pos) == 0 or not np.any(arrays.pulse_size)
+    view, proj = _camera()
+    pictures, warmed = [], []
+    for warm in (True, False):
+        gp = GraphPass(gl_ctx, lay, pal)
+        if not warm:
+            gp._warm = dict.fromkeys(gp._warm, False)
+        fbo = create_offscreen_framebuffer(gl_ctx, SIZE)
+        try:
+            frames = []
+            for f in range(4):          # the cached layer is laid over from the second frame
+                gp.update(arrays)
+                fbo.use()
+                gp.draw(view, proj, (0, 0, *SIZE), spread=3)
+                frames.append(read_rgb(fbo))
+            pictures.append(frames)
+            warmed.append(np.frombuffer(gp.pulse_buf.read(size=32), np.float32).copy())
+            # the warm-up is the first draws' only: none is owed after them
+            assert not any(gp._warm.values()) and gp.n_pulses == 0
+        finally:
+            release_framebuffer(fbo)
+            gp.release()
+    # THEN the warm-up drew its pulse of nothing, and every frame is the same, bit for bit
+    assert not warmed[0].any()
+    for warm_frame, plain_frame in zip(*pictures):
+        assert warm_frame.std() > 5
+        np.testing.assert_array_equal(warm_frame, plain_frame)

@@ -219,6 +219,10 @@ class GraphPass:
         self.highlight = -1
         self.selected = -1
         self._empty = True
+        # llvmpipe compiles a program's code at its first draw (~5-10 ms each, in the draw
+        # call): the pulses and the sweep's composite first draw once training runs, so
+        # each is drawn once before, invisibly, and that frame does not pay for them
+        self._warm = {"pulses": True, "sweep": True}
 
     # -- per frame ----------------------------------------------------------
     def update(self, arrays: GraphArrays) -> None:
@@ -335,6 +339,10 @@ class GraphPass:
         if cached:
             rect = self._sheet_rect(key, V, np.asarray(proj, np.float32), vw, vh)
             self.cache.composite(rect, sweep and sweep_gain(*sweep), self.palette.forward)
+            if self._warm["sweep"] and rect[2] > 0 and rect[3] > 0:
+                self._warm["sweep"] = False
+                if sweep is None:        # all gains 0: it adds nothing under "over"
+                    self.cache.composite(rect, (0.0, 0.0, 0.0), self.palette.forward)
         elif sweep is None:
             self._draw_sheet(self._sheet_rows)
         else:
@@ -365,6 +373,11 @@ class GraphPass:
         if self.n_pulses:
             ctx.blend_func = moderngl.ONE, moderngl.ONE
             self.vao_spark.render(moderngl.POINTS, vertices=1, instances=self.n_pulses)
+        elif self._warm["pulses"]:      # one pulse of alpha 0: it adds nothing
+            ctx.blend_func = moderngl.ONE, moderngl.ONE
+            self.pulse_buf.write(np.zeros(8, np.float32).tobytes())
+            self.vao_spark.render(moderngl.POINTS, vertices=1, instances=1)
+        self._warm["pulses"] = False
 
         # 4. labels: ordinary blending, in front of wires
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
