@@ -19,7 +19,7 @@ seeds, overall and per digit.
 
     .venv/bin/python bench/real_handwriting.py [--samples 300000] [--seeds 1 2 3]
         [--part dev|holdout] [--train lr=0.02] [--set digits.BLOCKY_FRACTION=0.5 pad.BOX=11]
-        [--confusion] [--at 300000 1000000 2000000] [--no-finger]
+        [--confusion [SET]] [--at 300000 1000000 2000000] [--no-finger]
 
 ``--at`` measures the same run at several points (the exhibit trains for weeks, so
 what a visitor meets is a network that has seen millions of samples).
@@ -195,7 +195,8 @@ def main() -> None:
                     help="TrainSettings overrides, e.g. lr=0.02 batch=64")
     ap.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                     help="module constants to try, e.g. pad.BOX=11 digits.BLUR_FRACTION=0.3")
-    ap.add_argument("--confusion", action="store_true", help="confusion matrix of mnist_large")
+    ap.add_argument("--confusion", nargs="?", const="mnist_large", default=None, metavar="SET",
+                    help="confusion matrix of one set (default mnist_large), summed over the seeds")
     ap.add_argument("--pool", type=int, default=None, help="DigitGenerator pool size (0: every sample new)")
     ap.add_argument("--init", default=None, metavar="KIND=VALUE",
                     help="first-layer bias at start: centre=M or const=C (an experiment)")
@@ -227,11 +228,14 @@ def main() -> None:
             results[m].append(r)
             print(f"seed {seed}: {m} samples in {dt:.1f} s  dead {dead_units(model)}  " +
                   "  ".join(f"{k} {100 * v[-1]:.1f}" for k, v in r.items()), flush=True)
-            if a.confusion:
-                print("rows = true digit, columns = predicted (mnist_large)")
-                print(confusion(model, *sets["mnist_large"]))
+            if a.confusion and m == marks[-1]:
+                cm = confusion(model, *sets[a.confusion])
+                cm_sum = cm if seed == a.seeds[0] else cm_sum + cm
     for m in marks:
         report(results[m], f"{m} samples, part {a.part}")
+    if a.confusion:
+        print(f"rows = true digit, columns = predicted ({a.confusion}, summed over {len(a.seeds)} seed(s))")
+        print(cm_sum)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
 ASPECT = (1.2, 1.0, 1.2, 1.05, 1.0, 1.1, 1.0, 1.07, 1.1, 1.0)   # per digit: median width stretch
+ASPECT_SPREAD = 0.15         # sd of the log width stretch around it
                              # of its styles (log-normal, sd 0.15); real 0s, 2s and 5s come wide
 HEIGHT = (9.0, 15.0)           # digit heights drawn, cells (log-uniform)
 MIN_WIDTH = 1.2              # narrowest brush, cells
@@ -307,7 +308,7 @@ def _per_sample(labels: np.ndarray, r: dict) -> dict:
     amp = r["amp"] / r["halves"] ** f32(WARP_TAPER)       # faster waves move points less
     ang = r["ang"]
     height = np.exp(r["height"])                           # cells
-    aspect = np.exp(r["aspect"] * f32(0.15)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
+    aspect = np.exp(r["aspect"] * f32(ASPECT_SPREAD)) * np.broadcast_to(np.asarray(ASPECT, np.float32), (10,))[labels]
     shear = np.clip(r["shear"] * f32(SHEAR), -0.45, 0.45)
     theta = np.radians(np.clip(r["theta"] * f32(ROTATE), -22, 22))
     c, s = np.cos(theta) * height, np.sin(theta) * height
