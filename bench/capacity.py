@@ -1,7 +1,7 @@
 """Is it the generator or the network's size? An experiment script.
 
 Trains a plain numpy MLP of any hidden sizes on ``DigitGenerator`` alone (momentum SGD,
-the exhibit's rate schedule: warm-up over 5,000 samples, cosine to 5 % over 300,000),
+the exhibit's rate schedule, ``schedule.rate_at`` with ``TrainSettings``' defaults),
 then scores it on the real sets of ``bench/real_handwriting.py``. With ``--teacher`` a
 saved wider network's softened answers are mixed into the targets (knowledge
 distillation: ``(1 - alpha) * one-hot + alpha * softmax(teacher / T)``).
@@ -25,7 +25,8 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.real_handwriting import real_sets  # noqa: E402
-from neuronlab.nn import digits, fpmode, pad, stream  # noqa: E402
+from neuronlab.nn import digits, fpmode, pad, schedule, stream  # noqa: E402
+from neuronlab.nn.train import TrainSettings  # noqa: E402
 
 SHOWN = ("procedural", "mnist_large", "mnist_small", "finger_large", "sk_varied", "sk_varied_odd")
 
@@ -52,11 +53,12 @@ def train(sizes: list[int], seed: int, a, teacher) -> tuple[list[np.ndarray], li
     vW = [np.zeros_like(w) for w in W]
     vb = [np.zeros_like(x) for x in b]
     gen = stream.DigitGenerator(seed)
+    settings = TrainSettings(batch=a.batch, lr=a.lr)   # the exhibit's schedule around the rate
     for t in range(a.samples // a.batch):
         X, y = gen.batch(a.batch)
         seen = t * a.batch
-        lr = a.lr * (0.05 + 0.475 * (1 + np.cos(np.pi * min(seen / 300_000, 1)))) \
-            * min(1.0, (seen + a.batch) / 5_000)
+        lr = schedule.rate_at(a.lr, seen, settings)
+        mom = schedule.momentum_at(seen, settings)
         acts = forward(W, b, X)
         target = np.zeros((len(y), 10), np.float32)
         target[np.arange(len(y)), y] = 1
@@ -68,8 +70,8 @@ def train(sizes: list[int], seed: int, a, teacher) -> tuple[list[np.ndarray], li
             gW, gb = acts[i].T @ g, g.sum(axis=0)
             if i > 0:
                 g = (g @ W[i].T) * (acts[i] > 0)
-            vW[i] = 0.9 * vW[i] - lr * gW
-            vb[i] = 0.9 * vb[i] - lr * gb
+            vW[i] = mom * vW[i] - lr * gW
+            vb[i] = mom * vb[i] - lr * gb
             W[i] += vW[i]
             b[i] += vb[i]
     return W, b

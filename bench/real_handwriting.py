@@ -213,6 +213,7 @@ def main() -> None:
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
     marks = sorted(a.at) if a.at else [a.samples]
     results: dict[int, list[dict[str, np.ndarray]]] = {m: [] for m in marks}
+    cm_sum = np.zeros((10, 10), dtype=int)    # --confusion's, over the seeds
     for seed in a.seeds:
         model = MLP(seed=seed)
         if a.init:
@@ -229,8 +230,7 @@ def main() -> None:
             print(f"seed {seed}: {m} samples in {dt:.1f} s  dead {dead_units(model)}  " +
                   "  ".join(f"{k} {100 * v[-1]:.1f}" for k, v in r.items()), flush=True)
             if a.confusion and m == marks[-1]:
-                cm = confusion(model, *sets[a.confusion])
-                cm_sum = cm if seed == a.seeds[0] else cm_sum + cm
+                cm_sum += confusion(model, *sets[a.confusion])
     for m in marks:
         report(results[m], f"{m} samples, part {a.part}")
     if a.confusion:

@@ -56,8 +56,8 @@ BLOCKY_PIXELS = (6.0, 10.0)  # coarse pixels per digit height
 WIDTH_FRACTION = (0.1, 0.2)  # brush width as a fraction of the digit's height
 WIDTH_SCALE = (1.0, 1.6) + (1.0,) * 8   # per digit: real 1s come thicker, and a 1 has no loop to fill
 ASPECT = (1.2, 1.0, 1.2, 1.05, 1.0, 1.1, 1.0, 1.07, 1.1, 1.0)   # per digit: median width stretch
-ASPECT_SPREAD = 0.15         # sd of the log width stretch around it
-                             # of its styles (log-normal, sd 0.15); real 0s, 2s and 5s come wide
+                             # of its styles (log-normal); real 0s, 2s and 5s come wide
+ASPECT_SPREAD = 0.15         # sd of the log width stretch around that median
 HEIGHT = (9.0, 15.0)           # digit heights drawn, cells (log-uniform)
 MIN_WIDTH = 1.2              # narrowest brush, cells
 TAPER = 0.5                  # at most this fraction of the ink lost at a stroke's ends
