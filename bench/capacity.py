@@ -24,8 +24,9 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.real_handwriting import real_sets  # noqa: E402
+from bench.real_handwriting import real_sets, with_sk_odd_half  # noqa: E402
 from neuronlab.nn import digits, fpmode, pad, schedule, stream  # noqa: E402
+from neuronlab.nn.mlp import softmax  # noqa: E402
 from neuronlab.nn.train import TrainSettings  # noqa: E402
 
 SHOWN = ("procedural", "mnist_large", "mnist_small", "finger_large", "sk_varied", "sk_varied_odd")
@@ -38,11 +39,6 @@ def forward(W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray) -> list[np.
         z = acts[-1] @ w + bb
         acts.append(np.maximum(z, 0) if i < len(W) - 1 else z)
     return acts
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def train(sizes: list[int], seed: int, a, teacher) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -91,9 +87,7 @@ def main() -> None:
     a = ap.parse_args()
     fpmode.flush_subnormals()
     pad.JIT = True
-    sets = real_sets("dev", finger=True)
-    X, y = sets["sk_varied"]
-    sets["sk_varied_odd"] = (X[1::2], y[1::2])
+    sets = with_sk_odd_half(real_sets("dev", finger=True))
     sets["procedural"] = digits.test_set()
     teacher = None
     if a.teacher:

@@ -134,6 +134,14 @@ def real_sets(part: str, finger: bool = True) -> dict[str, tuple[np.ndarray, np.
     return out
 
 
+def with_sk_odd_half(sets: dict) -> dict:
+    """Adds 'sk_varied_odd' to ``real_sets``' sets: scikit-learn's odd indices, unseen by
+    a share or realism fit that looks at the even ones. Returns ``sets``."""
+    X, y = sets["sk_varied"]
+    sets["sk_varied_odd"] = (X[1::2], y[1::2])
+    return sets
+
+
 def _build_real_sets(R, part: str, finger: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     X, y = R.mnist_split(part)
     out = {}
@@ -208,8 +216,7 @@ def main() -> None:
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)
     print(f"real sets ({a.part}) built in {time.perf_counter() - t0:.1f} s", flush=True)
-    X, y = sets["sk_varied"]   # the odd half: unseen by a share fit that looks at the even one
-    sets["sk_varied_odd"] = (X[1::2], y[1::2])
+    with_sk_odd_half(sets)
     train = {k: eval(v) for k, v in (t.split("=", 1) for t in a.train)}
     marks = sorted(a.at) if a.at else [a.samples]
     results: dict[int, list[dict[str, np.ndarray]]] = {m: [] for m in marks}
