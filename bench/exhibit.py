@@ -22,7 +22,8 @@ measures, in order:
   steady frame's training time per sample is printed against it.
 
 Per phase: fps, p99 and the worst frame (ms), CPU of all threads per frame (llvmpipe's
-raster threads included: steadier than fps on a shared machine), and the split of the
+raster threads included: steadier than fps on a shared machine), minor page faults a
+frame (the exhibit's process and the feeder's), and the split of the
 frame (train, the training's own thread CPU, view, gl, hud, finish). With ``--baseline DIR`` (another checkout of the
 project, e.g. ``git worktree add --detach /tmp/base main``) the same child runs that
 code, interleaved run by run, and every figure is printed with its ratio against it;
@@ -35,6 +36,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -72,7 +74,8 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
         app.timings[k] = 0.0
     gp = app.renderer.graph_pass
     times, wires = [], 0
-    f0 = _feeder_cpu(app)
+    f0, pf0 = _feeder_cpu(app), _feeder_faults(app)
+    mf0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     seen0 = app.session.trainer.stats.samples_seen
     c0, t0 = time.process_time(), time.perf_counter()
     for i in range(frames):
@@ -85,6 +88,8 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
         wires = max(wires, int(getattr(gp, "n_wires_drawn", 0)))
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     feeder = _feeder_cpu(app) - f0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - mf0
+    feeder_faults = _feeder_faults(app) - pf0
     cpu += feeder
     n = max(1, len(times))
     s = sorted(times)
@@ -93,21 +98,34 @@ def _phase(app, frames: int, events_for=None, until=None) -> dict:
             "max_ms": s[-1] * 1e3 if s else 0.0, "cpu_ms": cpu / n * 1e3, "wires_max": wires,
             "split": {**{k: v / n * 1e3 for k, v in app.timings.items()}, "feeder": feeder / n * 1e3},
             "samples": app.session.trainer.stats.samples_seen,
-            "trained_per_frame": (app.session.trainer.stats.samples_seen - seen0) / n}
+            "trained_per_frame": (app.session.trainer.stats.samples_seen - seen0) / n,
+            "faults_per_frame": faults / n, "feeder_faults_per_frame": feeder_faults / n}
+
+
+def _feeder_stat(app) -> list[str] | None:
+    """The feeder process's /proc stat fields after its name (None without one)."""
+    gen = app.session.generator     # a served stream is its process; a generator has a feeder
+    feeder = getattr(gen, "feeder", gen)
+    if getattr(feeder, "pid", None) is None:
+        return None
+    try:
+        return Path(f"/proc/{feeder.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
 
 
 def _feeder_cpu(app) -> float:
     """CPU seconds the feeder process has used so far (0 without one): part of the frame's
     cost, though another process pays it."""
-    gen = app.session.generator     # a served stream is its process; a generator has a feeder
-    feeder = getattr(gen, "feeder", gen)
-    if getattr(feeder, "pid", None) is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{feeder.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
+    fields = _feeder_stat(app)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def _feeder_faults(app) -> int:
+    """Minor page faults of the feeder process so far (0 without one): each is a page
+    the allocator handed back and took again, zeroed by the kernel."""
+    fields = _feeder_stat(app)
+    return int(fields[7]) if fields else 0
 
 
 def _strokes(app, fid: int, path):
@@ -246,6 +264,8 @@ def report(results: dict, names: list[str]) -> None:
             row(ph, label, lambda r, ph=ph, key=key: r[ph][key], fmt)
         row(ph, "wires (max)", lambda r, ph=ph: r[ph]["wires_max"], "{:.0f}")
         row(ph, "trained/frame", lambda r, ph=ph: r[ph].get("trained_per_frame", 0.0), "{:.0f}")
+        row(ph, "faults/frame", lambda r, ph=ph: r[ph].get("faults_per_frame", 0.0), "{:.0f}")
+        row(ph, "feeder faults", lambda r, ph=ph: r[ph].get("feeder_faults_per_frame", 0.0), "{:.0f}")
         for part in this[0][ph]["split"]:
             row(ph, f"  {part} ms", lambda r, ph=ph, part=part: r[ph]["split"].get(part, 0.0), "{:.2f}")
     row("steady", "train us/sample", lambda r: _train_us(r, "steady"), "{:.2f}")

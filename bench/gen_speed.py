@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import reference_draw as ref  # noqa: E402
 from neuronlab.cmd.bench import _rate  # noqa: E402  (digits/s of a call, after a warm-up)
-from neuronlab.nn import fpmode  # noqa: E402
+from neuronlab.nn import allocator, fpmode  # noqa: E402
 from neuronlab.nn import digits, pad  # noqa: E402
 
 
@@ -68,6 +68,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not args.subnormals:
         fpmode.flush_subnormals()    # as every command of the program runs
+    allocator.tune_for_drawing()     # as the feeder and the commands run: without it the
+                                     # figures would hang on which stage allocated first
     keep, pad.JIT = pad.JIT, True
     try:
         return _run(args)

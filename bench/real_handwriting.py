@@ -38,7 +38,7 @@ if __package__ in (None, ""):   # run as a script from anywhere: make the repo i
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neuronlab.nn import fpmode
+from neuronlab.nn import allocator, fpmode
 from neuronlab.nn import digits, pad, stream, strokes
 from neuronlab.nn.mlp import MLP
 from neuronlab.nn.train import Trainer, TrainSettings
@@ -212,6 +212,7 @@ def main() -> None:
                     help="measure one run at each of these sample counts (overrides --samples)")
     a = ap.parse_args()
     fpmode.flush_subnormals()         # as `neuronlab train` runs
+    allocator.tune_for_drawing()
     set_knobs(a.set)
     t0 = time.perf_counter()
     sets = real_sets(a.part, finger=not a.no_finger)

@@ -88,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     # first: a limit reaches only the libraries already loaded.
     import numpy  # noqa: F401
 
-    from neuronlab.nn import fpmode
+    from neuronlab.nn import allocator, fpmode
     threadpool_limits(limits=1, user_api="blas")
     fpmode.flush_subnormals()       # the drawing's Gaussian tails: neuronlab/nn/fpmode.py
+    allocator.tune_for_drawing()    # the exhibit's own process then sets its own (app.Trimmer)
     module = importlib.import_module(f"neuronlab.cmd.{args.command}")
     return int(module.run(args) or 0)
 

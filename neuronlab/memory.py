@@ -3,7 +3,8 @@
 Owns three things:
 
 * ``tune_malloc``: glibc allocator settings (fixed mmap and trim thresholds), applied
-  once at start-up by the app's ``Trimmer`` (see its docstring for the why).
+  once at start-up by the app's ``Trimmer`` (see its docstring for the why); the
+  processes that draw training digits set others (``nn.allocator``).
 * ``Trimmer``: applies them, then hands freed heap pages back to the OS now and then
   (``malloc_trim(0)`` once a minute of exhibit time, a few milliseconds). Panels are
   re-rendered as surfaces of many sizes, and glibc's allocator keeps the freed pieces.
@@ -20,28 +21,18 @@ side effects; time is passed in.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import math
 import os
 import re
 import tempfile
 import tracemalloc
 
+from neuronlab.nn import allocator
+from neuronlab.nn.allocator import M_ARENA_MAX, M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+
 MB = 2**20
 
-# mallopt parameters (glibc malloc.h)
-M_TRIM_THRESHOLD = -1
-M_TOP_PAD = -2
-M_MMAP_THRESHOLD = -3
-M_ARENA_MAX = -8
-
-
-def _libc():
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
+_libc = allocator.libc
 
 
 def _glibc_trim():
@@ -71,19 +62,9 @@ def tune_malloc(arena_max: int | None = None, mmap_threshold: int = 256 * 1024,
     * ``M_TRIM_THRESHOLD``: the top of the heap is returned once this much is free there
       (setting it also stops glibc from moving it with the mmap threshold).
     """
-    lib = lib if lib is not None else _libc()
-    fn = getattr(lib, "mallopt", None) if lib is not None else None
-    if fn is None:
-        return {}
-    fn.argtypes = [ctypes.c_int, ctypes.c_int]
-    fn.restype = ctypes.c_int
-    done = {}
-    for key, param, value in (("arena_max", M_ARENA_MAX, arena_max),
+    return allocator.mallopt((("arena_max", M_ARENA_MAX, arena_max),
                               ("mmap_threshold", M_MMAP_THRESHOLD, mmap_threshold),
-                              ("trim_threshold", M_TRIM_THRESHOLD, trim_threshold)):
-        if value is not None:
-            done[key] = fn(param, int(value)) == 1
-    return done
+                              ("trim_threshold", M_TRIM_THRESHOLD, trim_threshold)), lib)
 
 
 class Trimmer:

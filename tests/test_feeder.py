@@ -4,6 +4,8 @@ ends when it is closed or its exhibit has gone, and its shared memory goes with 
 import contextlib
 import logging
 import multiprocessing
+import os
+import platform
 import time
 from multiprocessing import shared_memory
 
@@ -88,6 +90,34 @@ def test_the_rows_served_are_the_generators_own_stream():
                                       np.concatenate([x for x, _ in want]))
         assert feeder.alive and feeder.local is None
         assert feeder.served == sum(sizes) // 256
+    finally:
+        feeder.close()
+
+
+def _minor_faults(pid: int) -> int:
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[7])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat") or platform.libc_ver()[0] != "glibc",
+                    reason="Linux glibc only")
+def test_the_process_keeps_its_drawings_temporaries_instead_of_faulting_them_in_again():
+    # GIVEN a feeder serving slots of 1,024 rows while its pool fills (256 new digits a
+    # slot, as the exhibit's) WHEN ten slots are drawn after the first few THEN its pages
+    # fault in at most a few dozen times a slot (the pool's new rows): under glibc's own
+    # thresholds each block's temporaries faulted in again, about a thousand pages a slot
+    feeder = Feeder(5, jit=False, slots=2, rows=1024)
+    try:
+        def take(slots):
+            for _ in range(slots):
+                assert _wait_for(_ready(feeder, 1024)) and feeder.alive
+                feeder.batch(1024)
+        take(4)
+        assert _wait_for(_ready(feeder, 2048))      # the ring full: the process waits
+        before = _minor_faults(feeder.pid)
+        take(10)
+        assert _wait_for(_ready(feeder, 2048))
+        assert not feeder._pool_full
+        assert (_minor_faults(feeder.pid) - before) / 10 < 200
     finally:
         feeder.close()
 

@@ -51,6 +51,14 @@ def test_tune_malloc_passes_each_setting_to_mallopt_and_reports_what_was_refused
     assert done == {"arena_max": False, "mmap_threshold": True, "trim_threshold": True}
 
 
+def test_the_drawing_processes_fix_both_thresholds_above_a_blocks_temporaries():
+    from neuronlab.nn import allocator
+    lib = _FakeLibc()
+    assert allocator.tune_for_drawing(lib=lib) == {"mmap_threshold": True, "trim_threshold": True}
+    assert lib.mallopt.calls == [(-3, 4 * 2**20), (-1, 8 * 2**20)]
+    assert allocator.tune_for_drawing(lib=object()) == {}
+
+
 def test_tune_malloc_does_nothing_without_glibc():
     assert memory.tune_malloc(lib=object()) == {}
     assert memory.mallinfo(lib=object()) is None and memory.malloc_heaps(lib=object()) is None
@@ -90,6 +98,38 @@ def test_blocks_over_the_fixed_mmap_threshold_are_mapped_and_given_back_when_fre
     mapped, left = probe("tuned")
     assert mapped >= 2.0 and abs(left) < 0.1
     assert probe("default")[0] < 0.1
+
+
+_FAULT_PROBE = """
+import resource, sys
+from neuronlab import memory
+from neuronlab.nn import allocator, digits, pad, stream
+pad.JIT = False
+{"drawing": allocator.tune_for_drawing, "exhibit": memory.tune_malloc}[sys.argv[1]]()
+for j in range(3):
+    digits.draw_block(7, j, stream.FRESH_CHUNK)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for j in range(3, 13):
+    digits.draw_block(7, j, stream.FRESH_CHUNK)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 10)
+"""
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc only")
+def test_the_drawing_settings_keep_a_block_of_new_digits_from_faulting_its_pages_in_again():
+    # GIVEN a fresh process drawing blocks of training digits as the feeder does WHEN the
+    # drawing's allocator settings are on THEN a block after the first few faults almost
+    # no page in; under the exhibit's settings its temporaries are mapped anew each block
+    import subprocess
+    import sys
+
+    def faults_per_block(tune):
+        out = subprocess.run([sys.executable, "-c", _FAULT_PROBE, tune], capture_output=True,
+                             text=True, check=True).stdout
+        return float(out)
+
+    assert faults_per_block("drawing") < 20
+    assert faults_per_block("exhibit") > 200
 
 
 @pytest.mark.skipif(not GLIBC, reason="glibc only")

@@ -24,7 +24,7 @@ own.
 
 The process ends when the exhibit closes the stream, when the pipe closes (the exhibit
 has gone) and at interpreter exit (daemon). Imports numpy, the standard library,
-``stream`` and (in the process) ``pad``.
+``stream`` and (in the process) ``allocator``, ``fpmode`` and ``pad``.
 """
 from __future__ import annotations
 
@@ -77,10 +77,11 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
         os.nice(NICE)
     except (AttributeError, OSError):
         pass
-    from neuronlab.nn import fpmode
+    from neuronlab.nn import allocator, fpmode
     from neuronlab.nn import pad
 
     fpmode.flush_subnormals()       # as the exhibit's own process runs
+    allocator.tune_for_drawing()    # its blocks' temporaries kept in the heap
     pad.JIT = bool(jit)
     if jit:
         _warm_step()
