@@ -28,15 +28,11 @@ import tempfile
 import tracemalloc
 
 from neuronlab.nn import allocator
-from neuronlab.nn.allocator import M_ARENA_MAX, M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
-
-MB = 2**20
-
-_libc = allocator.libc
+from neuronlab.nn.allocator import M_ARENA_MAX, M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, MB
 
 
 def _glibc_trim():
-    lib = _libc()
+    lib = allocator.libc()
     fn = getattr(lib, "malloc_trim", None) if lib is not None else None
     if fn is None:
         return None
@@ -100,7 +96,7 @@ def mallinfo(lib=None) -> dict[str, float] | None:
     """glibc's totals over all arenas, in MB: ``heap`` (bytes the arenas hold from the
     OS), ``in_use`` and ``free`` within them, ``mmap`` (blocks mapped on their own).
     None where there is no ``mallinfo2`` (glibc < 2.33 or not glibc)."""
-    lib = lib if lib is not None else _libc()
+    lib = lib if lib is not None else allocator.libc()
     fn = getattr(lib, "mallinfo2", None) if lib is not None else None
     if fn is None:
         return None
@@ -117,7 +113,7 @@ _HEAP_RE = re.compile(r'<heap nr="(\d+)">.*?<system type="current" size="(\d+)"/
 def malloc_heaps(lib=None) -> list[float] | None:
     """The size of each glibc arena in MB (from ``malloc_info``): how many threads' arenas
     exist and how big each grew. None where ``malloc_info`` is missing."""
-    lib = lib if lib is not None else _libc()
+    lib = lib if lib is not None else allocator.libc()
     info = getattr(lib, "malloc_info", None) if lib is not None else None
     fdopen, fclose = getattr(lib, "fdopen", None), getattr(lib, "fclose", None)
     if info is None or fdopen is None or fclose is None:

@@ -18,7 +18,6 @@ MB = 2**20
 
 # mallopt parameters (glibc malloc.h)
 M_TRIM_THRESHOLD = -1
-M_TOP_PAD = -2
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 
