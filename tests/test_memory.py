@@ -220,7 +220,10 @@ _KEPT: list = []
 
 
 def _grow_a_python_list(n: int) -> None:
-    _KEPT.extend(bytes(1024) for _ in range(n))      # n blocks of ~1 KiB, kept alive
+    blocks = [None] * n                              # the list's own buffer: another line
+    for i in range(n):
+        blocks[i] = bytes(1024)                      # n blocks of ~1 KiB, exactly n allocations
+    _KEPT.append(blocks)                             # kept alive
 
 
 def test_python_growth_names_the_line_that_grew_since_the_first_snapshot():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 
 MB = 2**20
 
@@ -25,8 +26,14 @@ DRAWING_MMAP_THRESHOLD = 4 * MB   # above the drawing's largest temporaries (~1.
 DRAWING_TRIM_THRESHOLD = 8 * MB   # and twice that may stay free at the heap's top
 
 
+@functools.lru_cache(maxsize=1)
 def libc():
-    """glibc's C library, or None."""
+    """glibc's C library, or None. Its usual name first: a search (``find_library`` runs
+    ldconfig) costs ~1.6 ms, and every command asks at start-up."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        pass
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name) if name else None
