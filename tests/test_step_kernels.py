@@ -179,3 +179,38 @@ def test_an_exhibit_without_a_feeder_keeps_the_numpy_step():
         assert app.session.trainer.stats.samples_seen > 0
     finally:
         app.close()
+
+
+def test_loading_the_compiled_step_leaves_scipy_linalg_unimported(tmp_path):
+    # numba's BLAS probe would import scipy.linalg (0.3 s beside the frames): the kernels
+    # load without it, agree with numpy, and scipy.linalg still imports afterwards
+    pytest.importorskip("scipy.linalg")
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from neuronlab.nn import pad, step_kernels\n"
+        "k = pad._load_kernels()\n"
+        "ok = step_kernels.matches_numpy(k)\n"
+        "before = 'scipy.linalg' in sys.modules\n"
+        "import scipy.linalg\n"
+        "print(ok, before, scipy.linalg.norm([3.0, 4.0]))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "5.0"]
+
+
+def test_the_scipy_linalg_finder_answers_only_its_own_thread():
+    import threading
+
+    finder = kernels._ScipyAbsentHere()
+    with pytest.raises(ModuleNotFoundError):
+        finder.find_spec("scipy.linalg.cython_blas")
+    assert finder.find_spec("scipy") is None and finder.find_spec("scipy.linalgx") is None
+    answers = []
+    other = threading.Thread(target=lambda: answers.append(finder.find_spec("scipy.linalg")))
+    other.start()
+    other.join()
+    assert answers == [None]

@@ -20,9 +20,42 @@ compiled is the arithmetic between them.
 from __future__ import annotations
 
 import math
+import sys
+import threading
 
 import numpy as np
 from numba import njit
+
+
+class _ScipyAbsentHere:
+    """An import finder that answers "no such module" for scipy.linalg, in one thread only."""
+
+    def __init__(self):
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[:2] == ["scipy", "linalg"] and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def _array_maths_without_scipy() -> None:
+    """numba's array maths, imported at its first compile or cache load, probes for
+    scipy's BLAS by importing scipy.linalg: 0.3 s of CPU and ~150 modules where scipy is
+    installed, in the exhibit beside its frames. No kernel here calls BLAS (numba's one use
+    of the probe is np.correlate's inner product), so that probe is told scipy.linalg is
+    absent; it imports as ever afterwards."""
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    finder = _ScipyAbsentHere()
+    sys.meta_path.insert(0, finder)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        sys.meta_path.remove(finder)
+
+
+_array_maths_without_scipy()
 
 SIDE = 16
 # reassociation lets sums vectorise; no assumption that inputs are finite
