@@ -3,6 +3,9 @@ is used, refused when it disagrees or fails, handed to the exhibit's trainer onc
 and loaded only in the slices the frames hand it."""
 import gc
 import logging
+import subprocess
+import sys
+import threading
 import time
 import types
 
@@ -185,9 +188,6 @@ def test_loading_the_compiled_step_leaves_scipy_linalg_unimported(tmp_path):
     # numba's BLAS probe would import scipy.linalg (0.3 s beside the frames): the kernels
     # load without it, agree with numpy, and scipy.linalg still imports afterwards
     pytest.importorskip("scipy.linalg")
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from neuronlab.nn import pad, step_kernels\n"
@@ -203,8 +203,6 @@ def test_loading_the_compiled_step_leaves_scipy_linalg_unimported(tmp_path):
 
 
 def test_the_scipy_linalg_finder_answers_only_its_own_thread():
-    import threading
-
     finder = kernels._ScipyAbsentHere()
     with pytest.raises(ModuleNotFoundError):
         finder.find_spec("scipy.linalg.cython_blas")

@@ -16,6 +16,10 @@ drawing, the random draws, the sines and exponentials over whole arrays (numpy's
 vectorised) and the small batched matrix products (numpy's batched matmul beats compiled
 loops at 16 x 16) stay in numpy, so a seed gives the same digits either way; what is
 compiled is the arithmetic between them.
+
+Importing this module also imports numba's array maths with scipy.linalg kept out of it
+(``_array_maths_without_scipy``): nothing here needs BLAS, and the exhibit loads this
+module beside its frames.
 """
 from __future__ import annotations
 
@@ -41,7 +45,7 @@ class _ScipyAbsentHere:
 
 def _array_maths_without_scipy() -> None:
     """numba's array maths, imported at its first compile or cache load, probes for
-    scipy's BLAS by importing scipy.linalg: 0.3 s of CPU and ~150 modules where scipy is
+    scipy's BLAS by importing scipy.linalg: 0.3 s of CPU and ~130 modules where scipy is
     installed, in the exhibit beside its frames. No kernel here calls BLAS (numba's one use
     of the probe is np.correlate's inner product), so that probe is told scipy.linalg is
     absent; it imports as ever afterwards."""
