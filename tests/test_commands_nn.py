@@ -186,16 +186,33 @@ def test_gradcheck_exits_nonzero_on_a_broken_backward(capsys, monkeypatch):
     assert "FAILED" in out
 
 
-def test_bench_quick_prints_every_figure(capsys, monkeypatch):
+def test_bench_quick_prints_every_figure_for_each_path(capsys, monkeypatch):
     from neuronlab.cmd import bench
-    monkeypatch.setattr(bench, "_rate", lambda fn, per_call, seconds: (fn(), per_call * 1000.0)[1])
+    from neuronlab.nn import pad
+    jit_at_call = []
+
+    def rate(fn, per_call, seconds):
+        jit_at_call.append(pad.JIT)
+        fn()
+        return per_call * 1000.0
+
+    monkeypatch.setattr(bench, "_rate", rate)
     monkeypatch.setattr(bench, "_per_call_us", lambda fn, seconds: (fn(), 12.5)[1])
     monkeypatch.setattr(bench, "POOL", 2048)       # the pool fills in a moment
+    keep = pad.JIT
     code, out, _ = run_cli(capsys, "bench", "--quick")
     assert code == 0
-    for B in (1, 32, 128):
-        assert re.search(rf"batch +{B}: +{B * 1000:,} samples/s", out)
-    assert "generator, batch   32:" in out
+    assert pad.JIT == keep                          # the command leaves the switch as it was
+    # the compiled path's section, then numpy's, each with every figure, measured on its path
+    compiled, numpy_ = out.split("== numpy")
+    assert "== compiled" in compiled
+    for part in (compiled, numpy_):
+        for B in (1, 32, 128):
+            assert re.search(rf"batch +{B}: +{B * 1000:,} samples/s", part)
+        assert "generator, batch   32:" in part
+        assert re.search(r"blocks of 256: +256,000 samples/s", part)
+    n = len(jit_at_call) // 2
+    assert jit_at_call[:n] == [True] * n and jit_at_call[n:] == [False] * n
     assert "forward + Inspector contributions" in out and "12.5 us" in out
 
 

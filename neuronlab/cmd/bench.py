@@ -4,15 +4,20 @@
   real loop) in the steady state -- the generator's pool of reused samples filled first,
   outside the timed part -- and at batch 32 over the whole filling phase before it; and
   the network step alone on pre-generated batches;
-- generator samples/s, every sample drawn new, at batch 1, 32, 128 and the trainer's
-  prefetch (``bench/gen_speed.py`` breaks this down by stage);
+- generator samples/s, every sample drawn new, at batch 1, 32 and 128, and new digits
+  as the pool draws them, in blocks of its chunk (``bench/gen_speed.py`` breaks this down
+  by stage);
 - one image: forward pass, plus what the Inspector needs (the (256, 16) contributions
   a_i * w_ij into every first-layer neuron), plus the pad path of a drawing;
 - with ``--torch``: the same network and optimiser in PyTorch on CPU at batch 32 and the
   ratio. PyTorch is only imported here, and only when asked; it is not a dependency.
 
-It measures the paths the exhibit's own process runs: numpy's (``pad.JIT`` off), where
-``neuronlab train`` runs the compiled draw path and training step.
+The training and generator figures come twice, once a path: the compiled draw path and
+training step (``pad.JIT`` on, numba), which headless ``neuronlab train`` runs and the
+feeder process draws the exhibit's training digits with, then numpy's (``pad.JIT`` off),
+which the exhibit's own process trains with until its compiled step has loaded, and
+draws with where it has no feeder. Where numba does not import, only numpy's is printed.
+The one-image figures are the exhibit's own process's, numpy's either way.
 """
 from __future__ import annotations
 
@@ -145,35 +150,66 @@ def _torch_rate(batch: int, seconds: float, gen: stream.DigitGenerator | None) -
     return _rate(step, batch, seconds)
 
 
-def run(args) -> int:
-    seconds = 0.3 if args.quick else 2.0
-    print(f"Neuron Lab bench ({'quick' if args.quick else 'full'}; {seconds:g} s per figure)")
-    # the generator reuses a pool of samples (MNIST's way): while the pool fills, half of
-    # every batch is drawn new; once full, a small share. Both phases are measured.
+# Each path's label: which part of the program runs it.
+PATHS = {True: "compiled (numba): headless training; the feeder process's drawing",
+         False: "numpy: the exhibit's own process before its compiled step loads, "
+                "or drawing where it has no feeder"}
+
+
+def _path_figures(seconds: float) -> dict:
+    """Training and generator samples/s on the path ``pad.JIT`` selects now, printed;
+    returns the ones the PyTorch ratios use, and the generator with its pool full."""
     fill_rate, fill_n, full = _filling(32)
     print(f"training, data generation included, while the data pool fills (its first "
           f"{fill_n:,} samples, {stream.POOL_FILL:.3g} of each batch new):")
     print(f"  batch   32: {fill_rate:>12,.0f} samples/s")
     print(f"training, data generation included, steady state (pool of {POOL:,} "
           f"filled first, untimed; {stream.POOL_FRESH:.3g} of each batch new):")
-    ours32 = None
+    out = {"fill32": fill_rate, "full": full}
     for B in (1, 32, 128):
         r = _training(B, seconds, full)
-        ours32 = r if B == 32 else ours32
+        out["ours32"] = r if B == 32 else out.get("ours32")
         print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
     print("training, network step only (pre-generated batches):")
-    step32 = None
     for B in (1, 32, 128):
         r = _training(B, seconds, None)
-        step32 = r if B == 32 else step32
+        out["step32"] = r if B == 32 else out.get("step32")
         print(f"  batch {B:4d}: {r:>12,.0f} samples/s")
     gen = stream.DigitGenerator(2, pool=0)
-    for B in (1, 32, 128, TrainSettings.prefetch):
+    for B in (1, 32, 128):
         r = _rate(lambda: gen.batch(B), B, seconds)
-        print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (every sample drawn new, through pad.to_network)")
+        below = " (under the compiled path's smallest batch: numpy's)" if pad.JIT and B < pad.JIT_MIN else ""
+        print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (every sample drawn new, "
+              f"through pad.to_network){below}")
+    # new digits as the pool draws them: blocks of the stream's chunk, one block a call
+    blocks = iter(range(10**9))
+    r = _rate(lambda: digits.draw_block(full.entropy, next(blocks), full.chunk), full.chunk, seconds)
+    print(f"generator, blocks of {full.chunk}: {r:>10,.0f} samples/s (new digits as the pool draws "
+          f"them, through pad.to_network)")
     r = _rate(lambda: full.batch(TrainSettings.prefetch), TrainSettings.prefetch, seconds)
     print(f"generator, batch {TrainSettings.prefetch:4d}: {r:>12,.0f} samples/s (steady state: pool full, "
           f"{stream.POOL_FRESH:.3g} drawn new)")
+    return out
+
+
+def run(args) -> int:
+    seconds = 0.3 if args.quick else 2.0
+    print(f"Neuron Lab bench ({'quick' if args.quick else 'full'}; {seconds:g} s per figure)")
+    # the generator reuses a pool of samples (MNIST's way): while the pool fills, part of
+    # every batch is drawn new; once full, a small share. Both phases are measured.
+    keep = pad.JIT
+    paths = {}
+    try:
+        for jit in (True, False):
+            pad.JIT = jit
+            if jit and pad.kernels() is None:
+                print("compiled path: numba does not import here; numpy's path only")
+                continue
+            print(f"== {PATHS[jit]}")
+            paths[jit] = _path_figures(seconds)
+    finally:
+        pad.JIT = keep
+    print("== one image, the exhibit's own process")
 
     model = MLP(seed=0)
     x = stream.DigitGenerator(3).batch(1)[0][0]
@@ -200,12 +236,19 @@ def run(args) -> int:
             print("torch: not installed (pip install torch to compare; it is not a dependency)")
             return 0
         t_net = _torch_rate(32, seconds, None)
-        t_gen = _torch_rate(32, seconds, full)
+        first = next(iter(paths))           # PyTorch's batches drawn as headless training draws them
+        keep, pad.JIT = pad.JIT, first
+        try:
+            t_gen = _torch_rate(32, seconds, paths[first]["full"])
+        finally:
+            pad.JIT = keep
         print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads), batch 32:")
         print(f"  network step only:          {t_net:>12,.0f} samples/s")
         print(f"  with the same generator (steady state, {TrainSettings.prefetch} samples a draw): {t_gen:>12,.0f} samples/s")
-        print(f"ratio, ours with data generation (steady) / PyTorch step only:   {ours32 / t_net:5.2f}x")
-        print(f"ratio, ours with data generation (filling) / PyTorch step only:  {fill_rate / t_net:5.2f}x")
-        print(f"ratio, ours / PyTorch, both with data generation:       {ours32 / t_gen:5.2f}x")
-        print(f"ratio, network step only, ours / PyTorch:               {step32 / t_net:5.2f}x")
+        for jit, f in paths.items():
+            print(f"ratios on the {'compiled' if jit else 'numpy'} path:")
+            print(f"  ours with data generation (steady) / PyTorch step only:   {f['ours32'] / t_net:5.2f}x")
+            print(f"  ours with data generation (filling) / PyTorch step only:  {f['fill32'] / t_net:5.2f}x")
+            print(f"  ours / PyTorch, both with data generation:       {f['ours32'] / t_gen:5.2f}x")
+            print(f"  network step only, ours / PyTorch:               {f['step32'] / t_net:5.2f}x")
     return 0
