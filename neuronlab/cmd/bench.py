@@ -21,6 +21,7 @@ The one-image figures are the exhibit's own process's, numpy's either way.
 """
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -182,7 +183,7 @@ def _path_figures(seconds: float) -> dict:
         print(f"generator, batch {B:4d}: {r:>12,.0f} samples/s (every sample drawn new, "
               f"through pad.to_network){below}")
     # new digits as the pool draws them: blocks of the stream's chunk, one block a call
-    blocks = iter(range(10**9))
+    blocks = itertools.count()
     r = _rate(lambda: digits.draw_block(full.entropy, next(blocks), full.chunk), full.chunk, seconds)
     print(f"generator, blocks of {full.chunk}: {r:>10,.0f} samples/s (new digits as the pool draws "
           f"them, through pad.to_network)")
@@ -236,17 +237,19 @@ def run(args) -> int:
             print("torch: not installed (pip install torch to compare; it is not a dependency)")
             return 0
         t_net = _torch_rate(32, seconds, None)
-        first = next(iter(paths))           # PyTorch's batches drawn as headless training draws them
-        keep, pad.JIT = pad.JIT, first
-        try:
-            t_gen = _torch_rate(32, seconds, paths[first]["full"])
-        finally:
-            pad.JIT = keep
         print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads), batch 32:")
         print(f"  network step only:          {t_net:>12,.0f} samples/s")
-        print(f"  with the same generator (steady state, {TrainSettings.prefetch} samples a draw): {t_gen:>12,.0f} samples/s")
+        keep = pad.JIT
         for jit, f in paths.items():
-            print(f"ratios on the {'compiled' if jit else 'numpy'} path:")
+            pad.JIT = jit                   # PyTorch's batches drawn on the same path as ours
+            try:
+                t_gen = _torch_rate(32, seconds, f["full"])
+            finally:
+                pad.JIT = keep
+            name = "compiled" if jit else "numpy"
+            print(f"  with the same generator on the {name} path (steady state, "
+                  f"{TrainSettings.prefetch} samples a draw): {t_gen:>12,.0f} samples/s")
+            print(f"ratios on the {name} path:")
             print(f"  ours with data generation (steady) / PyTorch step only:   {f['ours32'] / t_net:5.2f}x")
             print(f"  ours with data generation (filling) / PyTorch step only:  {f['fill32'] / t_net:5.2f}x")
             print(f"  ours / PyTorch, both with data generation:       {f['ours32'] / t_gen:5.2f}x")
