@@ -6,6 +6,7 @@ then scores it on the real sets of ``bench/real_handwriting.py``. With ``--teach
 saved wider network's softened answers are mixed into the targets (knowledge
 distillation: ``(1 - alpha) * one-hot + alpha * softmax(teacher / T)``).
 
+    .venv/bin/python bench/capacity.py [--hidden 16,12] [--seeds 1 2] [--part dev|holdout]
     .venv/bin/python bench/capacity.py --hidden 256 --samples 1000000 --seeds 100 \\
         --batch 64 --lr 0.05 --save /tmp/teacher.npz
     .venv/bin/python bench/capacity.py --seeds 1 2 3 4 --teacher /tmp/teacher.npz --alpha 0.7 --T 2
@@ -84,10 +85,12 @@ def main() -> None:
     ap.add_argument("--alpha", type=float, default=0.7, help="the teacher's share of the target")
     ap.add_argument("--T", type=float, default=2.0, help="the teacher's softmax temperature")
     ap.add_argument("--save", default=None, help="save the last seed's network (.npz)")
+    ap.add_argument("--part", choices=("dev", "holdout"), default="dev",
+                    help="which half of the MNIST digits to score (holdout: for figures)")
     a = ap.parse_args()
     fpmode.flush_subnormals()
     pad.JIT = True
-    sets = with_sk_odd_half(real_sets("dev", finger=True))
+    sets = with_sk_odd_half(real_sets(a.part, finger=True))
     sets["procedural"] = digits.test_set()
     teacher = None
     if a.teacher:
@@ -95,17 +98,28 @@ def main() -> None:
         n = sum(k.startswith("W") for k in d)
         teacher = ([d[f"W{i}"] for i in range(n)], [d[f"b{i}"] for i in range(n)])
     sizes = [256] + [int(h) for h in a.hidden.split(",")] + [10]
-    scores = []
+    scores, per_digit = [], []
     for seed in a.seeds:
         W, b = train(sizes, seed, a, teacher)
         r = {k: 100 * (forward(W, b, sets[k][0])[-1].argmax(axis=1) == sets[k][1]).mean() for k in SHOWN}
         scores.append(r)
+        per_digit.append({k: _per_digit(W, b, *sets[k]) for k in ("mnist_large", "finger_large")})
         print(f"seed {seed}: " + "  ".join(f"{k} {v:.1f}" for k, v in r.items()), flush=True)
         if a.save:
             np.savez(a.save, **{f"W{i}": w for i, w in enumerate(W)}, **{f"b{i}": x for i, x in enumerate(b)})
-    print(f"{'-'.join(map(str, sizes))}, {a.samples} samples, mean over {len(scores)} seed(s): "
+    for k in ("mnist_large", "finger_large"):    # per digit, the mean over the seeds
+        m = np.mean([r[k] for r in per_digit], axis=0)
+        print(f"{k} per digit 0-9 (mean): " + " ".join(f"{100 * v:.0f}" for v in m))
+    print(f"{'-'.join(map(str, sizes))}, {a.samples} samples, {a.part} half, mean over {len(scores)} seed(s): "
           + "  ".join(f"{k} {np.mean([r[k] for r in scores]):.1f} "
                       f"[{min(r[k] for r in scores):.1f}-{max(r[k] for r in scores):.1f}]" for k in SHOWN))
+
+
+
+def _per_digit(W, b, X, y) -> np.ndarray:
+    """Each digit's share read right (10,)."""
+    hit = forward(W, b, X)[-1].argmax(axis=1) == y
+    return np.array([hit[y == d].mean() for d in range(10)])
 
 
 if __name__ == "__main__":
