@@ -101,9 +101,10 @@ def main() -> None:
     scores, per_digit = [], []
     for seed in a.seeds:
         W, b = train(sizes, seed, a, teacher)
-        r = {k: 100 * (forward(W, b, sets[k][0])[-1].argmax(axis=1) == sets[k][1]).mean() for k in SHOWN}
+        hits = {k: forward(W, b, sets[k][0])[-1].argmax(axis=1) == sets[k][1] for k in SHOWN}
+        r = {k: 100 * h.mean() for k, h in hits.items()}
         scores.append(r)
-        per_digit.append({k: _per_digit(W, b, *sets[k]) for k in ("mnist_large", "finger_large")})
+        per_digit.append({k: _per_digit(hits[k], sets[k][1]) for k in ("mnist_large", "finger_large")})
         print(f"seed {seed}: " + "  ".join(f"{k} {v:.1f}" for k, v in r.items()), flush=True)
         if a.save:
             np.savez(a.save, **{f"W{i}": w for i, w in enumerate(W)}, **{f"b{i}": x for i, x in enumerate(b)})
@@ -115,10 +116,8 @@ def main() -> None:
                       f"[{min(r[k] for r in scores):.1f}-{max(r[k] for r in scores):.1f}]" for k in SHOWN))
 
 
-
-def _per_digit(W, b, X, y) -> np.ndarray:
-    """Each digit's share read right (10,)."""
-    hit = forward(W, b, X)[-1].argmax(axis=1) == y
+def _per_digit(hit: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each digit's share read right (10,), from which samples were (hit)."""
     return np.array([hit[y == d].mean() for d in range(10)])
 
 
