@@ -1,7 +1,7 @@
 """Frame figures of the real exhibit: fps, p99, the worst frame, CPU per frame.
 
     SDL_VIDEODRIVER=offscreen .venv/bin/python bench/exhibit.py [--runs 3] [--iters 16]
-        [--size 1920x1080] [--baseline DIR]
+        [--size 1920x1080] [--baseline DIR] [--pool-cache on|off]
 
 Each run is a fresh process (``--child``) that opens the real App with training at K
 iterations per frame, calls ``ctx.finish()`` every frame (as a display would wait), and
@@ -10,9 +10,11 @@ measures, in order:
 * launch: from the process's start to the first rendered frame (imports, window, shaders,
   gradcheck, the first frame), timed by the parent around the whole child;
 * the second frame alone: it carries what start-up leaves for later;
-* filling: the frames from the third on, while the training pool is still filling (as
-  after every start: half of each batch is drawn new), the Graph scene's home view;
-* steady: the home view again once the pool is full (filled outside the timing);
+* start: the first seconds, the frames from the third on (``--start-frames``, 480: about
+  5 s), the Graph scene's home view, whatever the training pool is doing meanwhile (drawn
+  whole before its first batch by the feeder, or, in older code, filling batch by batch);
+* steady: the home view again once the pool is full (filled outside the timing) and the
+  compiled training step has loaded;
 * paint: the Draw scene while a finger paints (one FINGERMOTION a frame, each stroke
   re-fires the graph), after the steady frames trained the network;
 * bold: a bold digit already painted, still being painted over: every frame re-fires it
@@ -28,7 +30,10 @@ frame (train, the training's own thread CPU, view, gl, hud, finish). With ``--ba
 project, e.g. ``git worktree add --detach /tmp/base main``) the same child runs that
 code, interleaved run by run, and every figure is printed with its ratio against it;
 ``--env NAME=VALUE`` sets a variable for this code's runs only (a setting against none).
-The load average is printed before and after. Figures only; nothing is asserted.
+``--pool-cache on`` (the default) measures a start after the first: the training pool file
+the first start leaves is made before the runs and each run's feeder takes it back (code
+without one draws its pool as it always does); ``off`` measures the first start after an
+install, the pool drawn at start. The load average is printed before and after. Figures only; nothing is asserted.
 """
 from __future__ import annotations
 
@@ -45,7 +50,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
-PHASES = ("filling", "steady", "paint", "bold")
+PHASES = ("start", "steady", "paint", "bold")
 METRICS = (("fps", "fps", "{:.1f}"), ("p99_ms", "p99 ms", "{:.1f}"), ("max_ms", "worst ms", "{:.1f}"),
            ("cpu_ms", "CPU ms/frame", "{:.1f}"))
 
@@ -170,7 +175,10 @@ def child(args) -> None:
     from neuronlab.app import App
 
     w, h = (int(v) for v in args.size.split("x"))
-    kw = {"feeder": args.feeder == "on"} if "feeder" in inspect.signature(App).parameters else {}
+    params = inspect.signature(App).parameters
+    kw = {"feeder": args.feeder == "on"} if "feeder" in params else {}
+    if args.pool_file and "pool_cache" in params:
+        kw["pool_cache"] = args.pool_file
     app = App((w, h), present=False, iters_per_frame=args.iters, **kw)
     app.frame(1 / 60, events=[])
     launch = time.time() - t_start
@@ -181,7 +189,7 @@ def child(args) -> None:
     a = time.perf_counter()
     app.frame(1 / 60, events=[])
     out["second_frame_ms"] = (time.perf_counter() - a) * 1e3
-    out["filling"] = _phase(app, args.fill_frames, until=lambda: getattr(gen, "pool_full", True))
+    out["start"] = _phase(app, args.start_frames)
     available = getattr(gen, "available", None)
     while not getattr(gen, "pool_full", True):   # the steady state: pool full
         if available is None or available() >= 1024:
@@ -189,6 +197,11 @@ def child(args) -> None:
         else:                                    # a served stream's rows still coming
             time.sleep(0.001)
     app.frame(1 / 60, events=[])
+    loader = getattr(app, "step_loader", None)    # ...and the compiled step loaded
+    for _ in range(2000):
+        if loader is None or app.session.trainer.step_kernels is not None or loader.done.is_set():
+            break
+        app.frame(1 / 60, events=[])
     out["steady"] = _phase(app, args.frames)
 
     app.apply(cmd.SwitchScene("draw"))
@@ -204,10 +217,11 @@ def child(args) -> None:
 
 
 # ---------------------------------------------------------------------------- parent
-def _run_child(root: Path, args, extra_env=None, feeder: str = "on") -> dict:
+def _run_child(root: Path, args, extra_env=None, feeder: str = "on", pool_cache: str = "") -> dict:
     cmdline = [sys.executable, str(HERE), "--child", str(root), "--size", args.size, "--feeder", feeder,
+               "--pool-file", pool_cache,
                "--iters", str(args.iters), "--frames", str(args.frames),
-               "--fill-frames", str(args.fill_frames), "--t0", repr(time.time())]
+               "--start-frames", str(args.start_frames), "--t0", repr(time.time())]
     env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"), **(extra_env or {}))
     p = subprocess.run(cmdline, capture_output=True, text=True, env=env, cwd=str(root))
     for line in p.stdout.splitlines():
@@ -216,6 +230,15 @@ def _run_child(root: Path, args, extra_env=None, feeder: str = "on") -> dict:
             out["headless_us"] = _headless_us(root, env)
             return out
     raise SystemExit(f"the run of {root} failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+
+
+def _pool_file(root: Path, path: Path) -> str:
+    """The training pool file a first start of the exhibit at ``root`` leaves (its feeder's
+    stream, seed 0), made at ``path``; "" where that code keeps none."""
+    code = ("import sys; from neuronlab.nn import pad, pool_cache, stream; pad.JIT = True; "
+            "g = stream.DigitGenerator(0); g.prefill(); pool_cache.save(sys.argv[1], g)")
+    p = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=str(root))
+    return str(path) if p.returncode == 0 else ""
 
 
 def _headless_us(root: Path, env: dict) -> float | None:
@@ -272,14 +295,13 @@ def report(results: dict, names: list[str]) -> None:
     row("headless", "us/sample", lambda r: r.get("headless_us") or 0.0, "{:.2f}")
     row("steady", "train/headless", lambda r: _train_us(r, "steady") / r["headless_us"]
         if r.get("headless_us") else 0.0, "{:.2f}")
-    print(f"filling frames measured: {_span([r['filling']['frames'] for r in this], '{:.0f}')}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--frames", type=int, default=240, help="frames per phase (steady, paint, bold)")
-    ap.add_argument("--fill-frames", type=int, default=480, help="at most this many while the pool fills")
+    ap.add_argument("--start-frames", type=int, default=480, help="frames of the start phase")
     ap.add_argument("--iters", type=int, default=16)
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--baseline", default=None, help="another checkout, measured interleaved")
@@ -292,7 +314,11 @@ def main() -> None:
                          "runs (with code that has one)")
     ap.add_argument("--baseline-feeder", choices=("on", "off"), default="off",
                     help="the same for the baseline's runs")
+    ap.add_argument("--pool-cache", choices=("on", "off"), default="on",
+                    help="on: a start after the first, its training pool taken back from the file "
+                         "the first start saved (made before the runs); off: the pool drawn at start")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--pool-file", default="", help=argparse.SUPPRESS)
     ap.add_argument("--t0", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -307,6 +333,9 @@ def main() -> None:
           f"{args.size} at x{args.iters}; {args.runs} runs" + (f"; baseline {roots[1]}" if args.baseline else "")
           + (f"; this with {extra}" if extra else "") + f"; feeder {args.feeder}"
           + (f", baseline's {args.baseline_feeder}" if args.baseline else ""))
+    cache_dir = tempfile.TemporaryDirectory()
+    caches = {n: _pool_file(root, Path(cache_dir.name) / f"{n}.npz") if args.pool_cache == "on" else ""
+              for n, root in zip(names, roots)}
     for r in range(args.runs):
         order = list(zip(names, roots))
         if r % 2:
@@ -314,7 +343,7 @@ def main() -> None:
         for name, root in order:
             this = name == "this"
             results[name].append(_run_child(root, args, extra if this else None,
-                                            args.feeder if this else args.baseline_feeder))
+                                            args.feeder if this else args.baseline_feeder, caches[name]))
             print(f"  run {r + 1} {name}: {results[name][-1]['steady']['fps']:.1f} fps steady", flush=True)
     load1 = os.getloadavg()
     print(f"load average after: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")

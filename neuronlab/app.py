@@ -70,7 +70,7 @@ class App:
                  iters_per_frame=4, speeds=(0, 1, 4, 16, 64), lang="en", palette=None,
                  train_settings=None, model=None, px_per_mm=None, ui_scale=1.0, min_touch_mm=9.0,
                  vsync=True, run_gradcheck=True, touch=None, languages=None, feeder=False,
-                 fullscreen_size=None):
+                 fullscreen_size=None, pool_cache=None):
         self.present = present
         # One BLAS thread for the whole process: the network's matrices are small and an
         # idle OpenBLAS worker spins on a core the software renderer's threads need.
@@ -79,7 +79,8 @@ class App:
         # the window, so its first batches come about with the first frames. Its ring holds
         # two frames of the fastest speed's rows.
         rows_per_frame = max(speeds, default=0) * (train_settings or TrainSettings()).batch
-        feeder_proc = feeders.start(seed, slots=feeders.slots_for(rows_per_frame)) if feeder else None
+        feeder_proc = (feeders.start(seed, slots=feeders.slots_for(rows_per_frame), cache=pool_cache)
+                       if feeder else None)
         try:        # a window or GL failure must not leave the process behind
             self.window, self.ctx = context.create_window_context(size, fullscreen=fullscreen, vsync=vsync,
                                                                      mode=fullscreen_size)
@@ -118,9 +119,9 @@ class App:
         self.clock = 0.0          # exhibit time (s), advanced only by frame(dt)
         # Wall-clock seconds spent per part of the frame, summed (read by the benchmark), and
         # the training's own thread CPU ("train cpu": below "train" when other threads have
-        # its core)
+        # its core; "after": the gradient check's and the compiled step's load's slices)
         self.timings = {"train": 0.0, "train cpu": 0.0, "view": 0.0, "gl": 0.0, "hud": 0.0,
-                        "finish": 0.0}
+                        "finish": 0.0, "after": 0.0}
         self.trimmer = Trimmer()  # freed heap back to the OS once a minute (weeks of running)
         self.frames = 0
         self.lag = 0.0
@@ -349,8 +350,10 @@ class App:
             pygame.display.flip()
         self.timings["finish"] += time.perf_counter() - t3
         self.frames += 1
+        t4 = time.perf_counter()
         self.check_gradients(GRADCHECK_SLICE_S)
         self._hand_over_step()
+        self.timings["after"] += time.perf_counter() - t4
 
     def _hand_over_step(self) -> None:
         loader, trainer = self.step_loader, self.session.trainer

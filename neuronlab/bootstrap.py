@@ -71,7 +71,7 @@ def build_app(args, present: bool = True, run_gradcheck: bool = True, tweak=None
               palette=palette_from_config(cfg), train_settings=settings, model=model,
               px_per_mm=cfg.kiosk.px_per_mm, ui_scale=cfg.ui.scale,
               min_touch_mm=cfg.kiosk.min_touch_mm, languages=cfg.ui.languages, vsync=cfg.window.vsync, run_gradcheck=run_gradcheck,
-              feeder=feeder and tc.feeder,
+              feeder=feeder and tc.feeder, pool_cache=cfg.state.pool_cache_path,
               touch=dict(tap_ms=cfg.kiosk.tap_ms, tap_px=cfg.kiosk.tap_px,
                          double_tap_ms=cfg.kiosk.double_tap_ms))
     app.finger_expire_s = cfg.kiosk.finger_expire_s

@@ -206,6 +206,9 @@ class StateConfig:
     checkpoint_every_s: float = _opt(60.0, lo=5, hi=86400)
     # Weights to start from when there is no checkpoint to resume; "" = random weights.
     weights: str = _opt("")
+    # The training pool as drawn at the first start, taken back at the next (~31 MB);
+    # "" = drawn at every start.
+    pool_cache: str = _opt("$XDG_STATE_HOME/neuronlab/training-pool.npz")
 
     @property
     def checkpoint_path(self) -> Path:
@@ -214,6 +217,10 @@ class StateConfig:
     @property
     def weights_path(self) -> Path | None:
         return _path(self.weights) if self.weights else None
+
+    @property
+    def pool_cache_path(self) -> Path | None:
+        return _path(self.pool_cache) if self.pool_cache else None
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,9 @@ class Session:
         self.settings = settings or TrainSettings()
         self.seed = seed
         self.model = model or MLP(seed=seed)
-        # the training stream: served from another process (nn/feeder.py) or drawn here
-        self.generator = source if source is not None else stream.DigitGenerator(seed)
+        # the training stream: served from another process (nn/feeder.py) or drawn here,
+        # where its pool fills batch by batch (drawn whole, it would stop a frame for 2 s)
+        self.generator = source if source is not None else stream.DigitGenerator(seed, prefill=False)
         self.test_X, self.test_y = digits.test_set()
         self.trainer = Trainer(self.model, self.generator, self.settings,
                                test_set=(self.test_X, self.test_y))
@@ -101,7 +102,7 @@ class Session:
         if last is not None:
             self._set_input(last.x, int(last.y))
         else:
-            X, y = stream.DigitGenerator(self.seed + 1).batch(1)
+            X, y = stream.DigitGenerator(self.seed + 1, prefill=False).batch(1)
             self._set_input(X[0], int(y[0]))
 
     def show_training(self) -> None:

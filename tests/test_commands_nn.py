@@ -198,7 +198,7 @@ def test_bench_quick_prints_every_figure_for_each_path(capsys, monkeypatch):
 
     monkeypatch.setattr(bench, "_rate", rate)
     monkeypatch.setattr(bench, "_per_call_us", lambda fn, seconds: (fn(), 12.5)[1])
-    monkeypatch.setattr(bench, "POOL", 2048)       # the pool fills in a moment
+    monkeypatch.setattr(bench, "POOL", 2048)       # the pool is drawn in a moment
     keep = pad.JIT
     code, out, _ = run_cli(capsys, "bench", "--quick")
     assert code == 0
@@ -211,6 +211,7 @@ def test_bench_quick_prints_every_figure_for_each_path(capsys, monkeypatch):
             assert re.search(rf"batch +{B}: +{B * 1000:,} samples/s", part)
         assert "generator, batch   32:" in part
         assert re.search(r"blocks of 256: +256,000 samples/s", part)
+        assert re.search(r"pool drawn whole before the first batch: 2,048 digits in [\d.]+ s", part)
     n = len(jit_at_call) // 2
     assert jit_at_call[:n] == [True] * n and jit_at_call[n:] == [False] * n
     assert "forward + Inspector contributions" in out and "12.5 us" in out

@@ -119,10 +119,11 @@ def _pooled_stream(g, n, batches):
 
 
 def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch):
-    # GIVEN a pool of 1000 that fills at half of each batch new, then 1/8 new in chunks of 25
-    # (its picks even: the realism's leaning is tested on its own, below)
+    # GIVEN a pool of 1000 that fills batch by batch (as a generator drawing in the frame
+    # does) at half of each batch new, then 1/8 new in chunks of 25 (its picks even: the
+    # realism's leaning is tested on its own, below)
     monkeypatch.setattr(stream, "REALISM", False)
-    g = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    g = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25, prefill=False)
     Xs, ys, full = _pooled_stream(g, 100, 60)
     X, y = np.concatenate(Xs), np.concatenate(ys)
     assert np.all(np.bincount(y, minlength=10) == 600)
@@ -155,10 +156,60 @@ def test_the_pool_fills_fast_then_draws_a_small_share_new_in_chunks(monkeypatch)
     for r, lab in zip(X, y):
         assert first_label.setdefault(r.tobytes(), lab) == lab
     # and the same seed gives the same pooled stream
-    g2 = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25)
+    g2 = stream.DigitGenerator(5, pool=1000, fill=0.5, fresh=0.125, chunk=25, prefill=False)
     X2s, y2s, _ = _pooled_stream(g2, 100, 60)
     np.testing.assert_array_equal(X, np.concatenate(X2s))
     np.testing.assert_array_equal(y, np.concatenate(y2s))
+
+
+def test_the_first_batch_draws_the_whole_pool_then_a_small_share_is_new(monkeypatch):
+    # GIVEN a pool of 1000 drawn whole before the first batch (the default), then 1/8 of
+    # each batch new in chunks of 25 (its picks even)
+    monkeypatch.setattr(stream, "REALISM", False)
+    g = stream.DigitGenerator(5, pool=1000, fresh=0.125, chunk=25)
+    assert not g.pool_full and g.prefills
+    X0, y0 = g.batch(100)
+    # THEN after the first batch the pool is full, every digit's share holding the stream's
+    # first blocks in order (40 of 25: the label cycle gives each digit 100), none dropped
+    assert g.pool_full and g._count.sum() == 1000 and g.blocks_queued == 40
+    blocks = [digits.draw_block(g.entropy, j, 25) for j in range(40)]
+    bx, by = np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
+    for d in range(10):
+        np.testing.assert_array_equal(g.pooled(d), stream.levelled(bx[by == d]))
+    # AND the batches after it pick from that pool, with 12.5 new rows owed a batch and
+    # drawn 25 at a time (every other batch), numbered on from the pool's blocks
+    pool_rows = {r.tobytes(): d for d in range(10) for r in g.pooled(d)}
+    Xs, ys, _ = _pooled_stream(g, 100, 40)
+    new = []
+    for Xb, yb in zip([X0] + Xs, [y0] + ys):
+        new.append(len({r.tobytes() for r in Xb if r.tobytes() not in pool_rows}))
+        for r, lab in zip(Xb, yb):           # a row keeps its label whenever it comes again
+            assert pool_rows.setdefault(r.tobytes(), lab) == lab
+    assert sorted(set(new)) == [0, 25] and sum(new) == pytest.approx(12.5 * 41, abs=25)
+    assert g.blocks_queued * 25 - int(g._queued_n.sum()) == 1000 + sum(new)   # none lost
+    assert np.all(np.bincount(np.concatenate([y0] + ys), minlength=10) == 410)
+    # AND the same seed gives the same stream
+    g2 = stream.DigitGenerator(5, pool=1000, fresh=0.125, chunk=25)
+    np.testing.assert_array_equal(g2.batch(100)[0], X0)
+    np.testing.assert_array_equal(np.concatenate(_pooled_stream(g2, 100, 40)[0]), np.concatenate(Xs))
+
+
+def test_a_drawn_whole_pool_holds_each_digits_realism_for_its_picks():
+    g = stream.DigitGenerator(6, pool=2000)
+    g.batch(64)
+    assert g._table is not None and g.pool_full
+    for d in range(10):
+        want = stream.realism(g.pooled(d), np.full(200, d), g._table)
+        np.testing.assert_allclose(g._keep[d], want, rtol=1e-5)
+        assert 0.3 < want.mean() < 0.95 and want.min() < 0.5       # not all kept alike
+
+
+def test_a_generator_drawing_in_the_frame_fills_its_pool_batch_by_batch():
+    # the exhibit's own generators (no feeder, a feeder's cover) must not stop a frame to
+    # draw a whole pool: their first batch draws only its own share
+    for g in (stream.DigitGenerator(3, prefill=False), stream.DigitGenerator(0, pool=0)):
+        g.batch(32)
+        assert not g.prefills and g._count.sum() <= 32
 
 
 def _vm_flags_at(address: int) -> list[str] | None:
@@ -180,7 +231,7 @@ def _vm_flags_at(address: int) -> list[str] | None:
 
 def test_the_pool_sits_in_small_pages_zeroed_and_writable():
     # a huge page's first touch costs milliseconds on some hosts: the pool opts out of them
-    g = stream.DigitGenerator(5)
+    g = stream.DigitGenerator(5, prefill=False)
     pool = g._pool
     assert pool.shape == (10, 6000, 256) and pool.dtype == np.uint16
     assert pool.flags.writeable and pool.flags.c_contiguous and not pool.any()
@@ -203,7 +254,7 @@ def test_without_anonymous_maps_the_pool_is_numpys_own(monkeypatch):
     a = stream.small_pages_zeros((3, 5, 7))
     assert a.shape == (3, 5, 7) and a.dtype == np.uint16 and not a.any() and a.flags.writeable
     g = stream.DigitGenerator(5, pool=100)
-    assert g.batch(50)[0].shape == (50, 256) and g._count.sum() == 50
+    assert g.batch(50)[0].shape == (50, 256) and g._count.sum() == 100 and g.pool_full
 
 
 def test_a_batch_smaller_than_a_chunk_gets_its_new_rows_whole():
@@ -522,8 +573,8 @@ def test_a_missing_or_garbled_realism_table_leaves_the_picks_even(monkeypatch, c
 
 
 def test_with_realism_every_new_digit_joins_the_pool_and_is_served_with_its_chance():
-    # GIVEN a generator whose pool fills at half of each batch new, the table on
-    g = stream.DigitGenerator(6, pool=6000, fill=0.5, chunk=64)
+    # GIVEN a generator whose pool fills batch by batch at half of each new, the table on
+    g = stream.DigitGenerator(6, pool=6000, fill=0.5, chunk=64, prefill=False)
     assert g._table is not None
     picks, pick = [], g._picks
     g._picks = lambda d, u=None: (picks.append(len(d)), pick(d, u))[1]   # rows that are picks

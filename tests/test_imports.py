@@ -76,7 +76,7 @@ def test_numba_is_loaded_only_with_jit_on_and_a_batch_that_needs_it():
     import subprocess
     code = ("import sys, numpy as np; from neuronlab.nn import digits, pad, stream; big = np.ones((pad.JIT_MIN, 16, 16)); "
             "pad.to_network(big); digits.test_set(200); print('numba' in sys.modules); pad.JIT = True; "
-            "pad.to_network(big[0]); stream.DigitGenerator(0).batch(8); print('numba' in sys.modules); "
+            "pad.to_network(big[0]); stream.DigitGenerator(0, prefill=False).batch(8); print('numba' in sys.modules); "
             "pad.to_network(big); print('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "True"]

@@ -28,7 +28,7 @@ def _fresh_per_frame(ses, frames):
 def test_with_the_pool_full_each_frame_draws_what_it_owes_not_a_lump_every_16th():
     # GIVEN the exhibit training at x16 (16 batches of 32 a frame) with its pool full
     ses = Session(TrainSettings(test_every=10**9), seed=3, iters_per_frame=16)
-    gen = ses.generator = ses.trainer.source = stream.DigitGenerator(3, pool=SMALL_POOL)
+    gen = ses.generator = ses.trainer.source = stream.DigitGenerator(3, pool=SMALL_POOL, prefill=False)
     while not gen.pool_full:
         gen.batch(4096)
     # WHEN 40 frames train

@@ -1,9 +1,8 @@
 """``neuronlab bench``: prints how fast the learning core runs. Figures only, no verdicts.
 
 - training samples/s at batch 1, 32 and 128, data generation included (the exhibit's
-  real loop) in the steady state -- the generator's pool of reused samples filled first,
-  outside the timed part -- and at batch 32 over the whole filling phase before it; and
-  the network step alone on pre-generated batches;
+  real loop) -- the generator's pool of reused samples drawn first, as its first batch
+  does, timed on its own line -- and the network step alone on pre-generated batches;
 - generator samples/s, every sample drawn new, at batch 1, 32 and 128, and new digits
   as the pool draws them, in blocks of its chunk (``bench/gen_speed.py`` breaks this down
   by stage);
@@ -92,16 +91,13 @@ def _training(batch: int, seconds: float, gen: stream.DigitGenerator | None) -> 
 POOL = stream.POOL_SIZE
 
 
-def _filling(batch: int) -> tuple[float, int, stream.DigitGenerator]:
-    """Train from a new generator until its pool is full: (samples/s over that whole
-    phase, samples it took, the generator, now full)."""
+def _prefilled() -> tuple[float, stream.DigitGenerator]:
+    """A new generator's pool drawn whole, as its first batch does: (new digits/s, the
+    generator, now full)."""
     gen = stream.DigitGenerator(1, pool=POOL)
-    tr = Trainer(MLP(seed=0), gen, TrainSettings(batch=batch, test_every=10**12))
-    k = max(1, 256 // batch)
     t0 = time.perf_counter()
-    while not gen.pool_full:
-        tr.run(k)
-    return tr.stats.samples_seen / (time.perf_counter() - t0), tr.stats.samples_seen, gen
+    gen.prefill()
+    return int(gen._count.sum()) / (time.perf_counter() - t0), gen
 
 
 class _Prefetch:
@@ -160,13 +156,12 @@ PATHS = {True: "compiled (numba): headless training; the feeder process's drawin
 def _path_figures(seconds: float) -> dict:
     """Training and generator samples/s on the path ``pad.JIT`` selects now, printed;
     returns the ones the PyTorch ratios use, and the generator with its pool full."""
-    fill_rate, fill_n, full = _filling(32)
-    print(f"training, data generation included, while the data pool fills (its first "
-          f"{fill_n:,} samples, {stream.POOL_FILL:.3g} of each batch new):")
-    print(f"  batch   32: {fill_rate:>12,.0f} samples/s")
-    print(f"training, data generation included, steady state (pool of {POOL:,} "
-          f"filled first, untimed; {stream.POOL_FRESH:.3g} of each batch new):")
-    out = {"fill32": fill_rate, "full": full}
+    fill_rate, full = _prefilled()
+    print(f"the data pool drawn whole before the first batch: {POOL:,} digits in "
+          f"{POOL / fill_rate:.2f} s ({fill_rate:,.0f} digits/s)")
+    print(f"training, data generation included (the pool drawn first, untimed; "
+          f"{stream.POOL_FRESH:.3g} of each batch new):")
+    out = {"full": full}
     for B in (1, 32, 128):
         r = _training(B, seconds, full)
         out["ours32"] = r if B == 32 else out.get("ours32")
@@ -196,8 +191,8 @@ def _path_figures(seconds: float) -> dict:
 def run(args) -> int:
     seconds = 0.3 if args.quick else 2.0
     print(f"Neuron Lab bench ({'quick' if args.quick else 'full'}; {seconds:g} s per figure)")
-    # the generator reuses a pool of samples (MNIST's way): while the pool fills, part of
-    # every batch is drawn new; once full, a small share. Both phases are measured.
+    # the generator reuses a pool of samples (MNIST's way), drawn whole before its first
+    # batch; then a small share of every batch is new. Both are measured.
     keep = pad.JIT
     paths = {}
     try:
@@ -251,7 +246,6 @@ def run(args) -> int:
                   f"{TrainSettings.prefetch} samples a draw): {t_gen:>12,.0f} samples/s")
             print(f"ratios on the {name} path:")
             print(f"  ours with data generation (steady) / PyTorch step only:   {f['ours32'] / t_net:5.2f}x")
-            print(f"  ours with data generation (filling) / PyTorch step only:  {f['fill32'] / t_net:5.2f}x")
             print(f"  ours / PyTorch, both with data generation:       {f['ours32'] / t_gen:5.2f}x")
             print(f"  network step only, ours / PyTorch:               {f['step32'] / t_net:5.2f}x")
     return 0

@@ -70,9 +70,11 @@ def _ring_bytes(slots: int, rows: int) -> int:
     return slots * rows * (WIDTH * 4 + 8)
 
 
-def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results) -> None:
+def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results,
+           cache: str | None = None) -> None:
     """The serving process: fill each free slot with the stream's next batch, in order,
-    and say so; a slot comes back free when the exhibit has taken all its rows."""
+    and say so; a slot comes back free when the exhibit has taken all its rows. The pool
+    comes from the file ``cache`` where it holds this stream's, else is drawn and saved."""
     try:
         os.nice(NICE)
     except (AttributeError, OSError):
@@ -89,6 +91,8 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
         shm = shared_memory.SharedMemory(name=name)
         X, Y = _views(shm.buf, slots, rows)
         gen = stream.DigitGenerator(seed)
+        if cache and gen.prefills:
+            _pool_from_file(gen, cache, results)
         free = collections.deque(range(slots))
         while True:
             while not free or requests.poll():
@@ -102,6 +106,25 @@ def _serve(name: str, slots: int, rows: int, seed, jit: bool, requests, results)
     except (EOFError, OSError, KeyboardInterrupt):   # the exhibit has gone
         pass
     os._exit(0)     # nothing to tear down: a quick, certain exit however busy the cores
+
+
+def _pool_from_file(gen: stream.DigitGenerator, path: str, results) -> None:
+    """The pool taken from ``path``, or drawn and saved there; what happened is sent to
+    the exhibit's log (this process logs nowhere)."""
+    from neuronlab.nn import pool_cache
+
+    why = pool_cache.load_into(path, gen)
+    if why is None:
+        results.send(("log", logging.INFO, f"training pool taken from {path}"))
+        return
+    gen.prefill()
+    level = logging.INFO if pool_cache.expected(why) else logging.WARNING
+    try:
+        pool_cache.save(path, gen)
+        note = f"training pool drawn ({why}) and saved to {path}"
+    except (OSError, ValueError) as e:
+        level, note = logging.WARNING, f"training pool drawn ({why}), not saved to {path}: {e}"
+    results.send(("log", level, note))
 
 
 def _warm_step() -> None:
@@ -124,14 +147,15 @@ def slots_for(rows_per_frame: int, rows: int = ROWS) -> int:
 
 
 def start(seed: int = 0, jit: bool = True, slots: int = SLOTS,
-          rows: int = ROWS) -> "Feeder | None":
+          rows: int = ROWS, cache=None) -> "Feeder | None":
     """A running feeder, or None (logged) where a process or shared memory cannot
-    be had here: the exhibit then draws and serves its training digits itself."""
+    be had here: the exhibit then draws and serves its training digits itself.
+    ``cache``: the pool file (``pool_cache``), or None to draw the pool at every start."""
     if mp.parent_process() is not None:
         # a spawned process importing an unguarded script: let it fail as it must
         raise RuntimeError("a feeder is started only by the exhibit's own process")
     try:
-        return Feeder(seed, jit=jit, slots=slots, rows=rows)
+        return Feeder(seed, jit=jit, slots=slots, rows=rows, cache=cache)
     except Exception as e:       # no processes, no shared memory, a locked-down account...
         log.warning("no feeder process (%s); training digits are served in the exhibit", e)
         return None
@@ -144,8 +168,9 @@ class Feeder:
     so a second cover goes on with its stream and its pool)."""
 
     def __init__(self, seed: int = 0, jit: bool = True, slots: int = SLOTS, rows: int = ROWS,
-                 clock=time.monotonic):
+                 clock=time.monotonic, cache=None):
         self.seed, self.rows, self.jit, self.clock = int(seed), int(rows), bool(jit), clock
+        self.cache = os.fspath(cache) if cache else None
         self._shm = shared_memory.SharedMemory(create=True, size=_ring_bytes(slots, rows))
         self._X, self._Y = _views(self._shm.buf, slots, rows)
         self._ready: collections.deque[int] = collections.deque()   # filled slots, in order
@@ -176,9 +201,10 @@ class Feeder:
             results, res_w = ctx.Pipe(duplex=False)
             ends += [results, res_w]
             os.set_blocking(requests.fileno(), False)
+            # the pool file is the first process's: a restart's stream is its own
             proc = ctx.Process(target=_serve, daemon=True, name="neuronlab-feeder",
                                args=(self._shm.name, len(self._X), self.rows, seed, self.jit,
-                                     req_r, res_w))
+                                     req_r, res_w, None if self.spawns else self.cache))
             proc.start()
         except BaseException:
             for end in ends:
@@ -268,8 +294,9 @@ class Feeder:
 
     def _local(self) -> stream.DigitGenerator:
         if self.local is None:
-            # a stream of its own, so it never repeats the process's digits
-            self.local = stream.DigitGenerator([self.seed, 1])
+            # a stream of its own, so it never repeats the process's digits; drawn in the
+            # frame, so its pool fills as it serves (drawn whole, it would stop a frame)
+            self.local = stream.DigitGenerator([self.seed, 1], prefill=False)
             self.local.chunk = self._chunk
         return self.local
 
@@ -284,7 +311,11 @@ class Feeder:
             return
         try:
             while self._results.poll():
-                j, full = self._results.recv()
+                msg = self._results.recv()
+                if isinstance(msg, tuple) and len(msg) == 3 and msg[0] == "log":
+                    log.log(int(msg[1]), "feeder: %s", str(msg[2]))
+                    continue
+                j, full = msg
                 if not 0 <= int(j) < len(self._X):
                     raise ValueError(f"slot {j!r}")
                 self._ready.append(int(j))

@@ -40,11 +40,18 @@ class WeightsError(ValueError):
 def save_weights(path, model: MLP, meta: dict | None = None) -> None:
     """Write ``model``'s parameters (as float32) and ``meta`` to ``path`` atomically.
     ``meta`` must be JSON-serialisable."""
-    path = os.fspath(path)
     meta = dict(meta or {})
     meta.setdefault("format", FORMAT)
     arrays = {k: np.ascontiguousarray(model.params[k], dtype=np.float32) for k in PARAM_NAMES}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, default=_plain))
+    save_npz_atomically(path, arrays)
+
+
+def save_npz_atomically(path, arrays: dict) -> None:
+    """An uncompressed ``.npz`` of ``arrays`` at ``path``: a temp file in the same folder,
+    fsynced, ``os.replace``d over it, the folder fsynced (the old file or the new, never
+    half of one)."""
+    path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
                                dir=folder)

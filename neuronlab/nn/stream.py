@@ -28,8 +28,11 @@ from neuronlab.nn import digits
 from neuronlab.nn.pad import SIDE, to_network
 
 POOL_SIZE = 60_000           # samples kept for reuse (MNIST's training-set size)
-POOL_FILL = 0.25             # fraction of each batch drawn new while the pool is filling
-POOL_FRESH = 1 / 32          # ...and once it is full: the pool turns over every ~2M samples
+POOL_PREFILL = True          # the whole pool drawn before the first batch: it reads real
+                             # hands as well as filling it batch by batch, and the exhibit's
+                             # first seconds then cost what the rest do (docs/performance.md)
+POOL_FILL = 0.25             # without: the fraction of each batch drawn new while it fills
+POOL_FRESH = 1 / 32          # once it is full: the pool turns over every ~2M samples
 POOL_LEVELS = 65535          # the pool keeps each input as 16 bits, 0..65535 for 0..1: half of
                              # float32's memory (31 MB), rounding under 1e-5 (8 bits cost real
                              # hands 0.1-0.3 points: docs/performance.md)
@@ -110,9 +113,12 @@ class DigitGenerator:
     ``batch`` serves network-ready samples from a pool, MNIST's way of reusing data (MNIST
     itself reuses one fixed set of 60 000 for ever): a fraction of every batch is newly
     drawn and joins the pool, replacing its oldest sample of that digit once the pool holds
-    ``pool`` samples; the rest are picked at random from the pool. The fraction is
-    ``fill`` while the pool is filling (so it is full after ``pool / fill`` samples) and
-    ``fresh`` once it is full, when new data costs little. With the realism table on, a
+    ``pool`` samples; the rest are picked at random from the pool. With ``prefill`` (the
+    default, ``POOL_PREFILL``) the first batch first draws the whole pool (``prefill``:
+    about 1 s on the compiled path, 2 s on numpy's) and the fraction is ``fresh`` from the
+    start; without (a generator drawing in the exhibit's frame, which must not stop for
+    that long) it is ``fill`` while the pool fills (so it is full after ``pool / fill``
+    samples) and ``fresh`` once it is full, when new data costs little. With the realism table on, a
     new row is served new with its realism (else the digit joins the pool unserved and the
     row is a pick), and a pick is kept with the picked digit's (``_picks``). New samples are taken
     ``chunk`` at a time (or a whole smaller batch) as they come due, at random places in
@@ -125,7 +131,7 @@ class DigitGenerator:
     """
 
     def __init__(self, seed: int | None = 0, pool: int = POOL_SIZE, fresh: float = POOL_FRESH,
-                 fill: float = POOL_FILL, chunk: int = FRESH_CHUNK):
+                 fill: float = POOL_FILL, chunk: int = FRESH_CHUNK, prefill: bool | None = None):
         ss = np.random.SeedSequence(seed, spawn_key=(digits.TRAIN_STREAM,))
         self.rng = np.random.default_rng(ss)
         self.entropy = ss.entropy                      # what draw_block needs to match this stream
@@ -133,6 +139,7 @@ class DigitGenerator:
         self.fresh = float(fresh) if pool > 0 else 1.0
         self.fill = max(float(fill), self.fresh) if pool > 0 else 1.0
         self.chunk = max(1, int(chunk))
+        self.prefills = bool(POOL_PREFILL if prefill is None else prefill) and self.fresh < 1.0
         cap = -(-int(pool) // 10)                                   # slots per digit
         self._pool = small_pages_zeros((10, cap, SIDE * SIDE))      # (digit, slot, 256) levels
         self._pool_rows = self._pool.reshape(-1, SIDE * SIDE)       # a view: row d * cap + slot
@@ -147,6 +154,7 @@ class DigitGenerator:
         self._queued_n = np.zeros(10, np.int64)
         self._next_block = 0               # the next block number not yet drawn
         self.blocks_queued = 0
+        self.batches = 0                   # batches served
 
     @property
     def pool_full(self) -> bool:
@@ -173,6 +181,9 @@ class DigitGenerator:
         The trainer passes the same array every time: a new one each batch would be fresh
         memory, and the OS's first touch of its pages cost as much as the gather."""
         n = len(X)
+        if self.prefills and not self.pool_full:
+            self.prefill()
+        self.batches += 1
         y = self._labels(n)
         if self.fresh >= 1.0:
             X[...] = to_network(digits.draw_pads(self.rng, y))
@@ -234,6 +245,20 @@ class DigitGenerator:
             np.multiply(self._gathered, _LEVEL, out=X)
             X[fi] = served
         return y
+
+    def prefill(self) -> None:
+        """Draw new blocks straight into the pool, none served, until every digit's share
+        is full (blocks of ``chunk``, numbered on from the stream's last)."""
+        while not self.pool_full:
+            X, y = digits.draw_block(self.entropy, self._new_block_id(), self.chunk)
+            X = levelled(X)
+            keep = realism(X, y, self._table) if self._table is not None else None
+            full = self._count[y] == self._pool.shape[1]
+            if full.any():           # a digit already full keeps its first rows
+                X, y = X[~full], y[~full]
+                keep = keep[~full] if keep is not None else None
+            self._store(X, y, keep)
+            self.blocks_queued += 1
 
     def pooled(self, d: int) -> np.ndarray:
         """The network inputs (m, 256) the pool holds for digit ``d``, as picks serve them."""

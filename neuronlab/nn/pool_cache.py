@@ -1,0 +1,91 @@
+"""The drawn pool kept on disk: a start after the first takes it back instead of drawing it.
+
+Owns the pool file. ``DigitGenerator.prefill`` is a pure function of the stream's seed,
+the generator's code and the realism table, and costs the feeder process about a second
+of its core at every start; ``save`` writes its result (the pool's levels, each slot's
+realism, where the stream's blocks go on) and ``load_into`` puts it into a new generator
+of the same stream, which then serves exactly the batches it would have after drawing
+the pool itself.
+
+A file is taken only when its fingerprint matches the generator's: the stream's seed, the
+pool's shape and levels, the realism table's bytes and a hash of the stream's first
+digits as this code draws them (so a changed generator draws its pool anew), and when it
+reads whole (the archive's own CRC-32 of each array finds a garbled byte). Anything else --
+missing, truncated, garbled, another seed -- is a reason (one line) and the pool is drawn
+as without a file, then saved over it.
+Written as a weights file is (``store.save_npz_atomically``). Imports numpy, the standard
+library, ``digits``, ``stream`` and ``store``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import numpy as np
+
+from neuronlab.nn import digits, stream
+from neuronlab.nn.store import save_npz_atomically
+
+FORMAT = 1
+NO_FILE = "no pool file yet"
+OTHER = "drawn for another stream or generator"
+_FINGERPRINT_DIGITS = 10    # under pad.JIT_MIN: drawn by numpy's path whatever the switch
+
+
+def fingerprint(gen: stream.DigitGenerator) -> dict:
+    """What a pool file must match to stand for ``gen``'s drawn pool."""
+    X, y = digits.draw_block(gen.entropy, 0, _FINGERPRINT_DIGITS)
+    drawn = hashlib.sha256(np.rint(X * 255).astype(np.uint8).tobytes() + y.tobytes()).hexdigest()
+    table = gen._table
+    return {"format": FORMAT, "entropy": str(gen.entropy), "pool": list(gen._pool.shape),
+            "levels": stream.POOL_LEVELS, "chunk": gen.chunk, "digits": drawn,
+            "realism": None if table is None else hashlib.sha256(table.tobytes()).hexdigest()}
+
+
+def save(path, gen: stream.DigitGenerator) -> None:
+    """Write ``gen``'s pool, drawn whole and nothing served since, to ``path`` atomically.
+    Raises OSError where it cannot be written."""
+    if not gen.pool_full or gen.batches or int(gen._queued_n.sum()):
+        raise ValueError("only a pool just drawn whole, nothing served, is saved")
+    os.makedirs(os.path.dirname(os.path.abspath(os.fspath(path))), exist_ok=True)
+    arrays = {"pool": gen._pool, "keep": gen._keep, "write": gen._write,
+              "next_block": np.array(gen._next_block, np.int64)}
+    save_npz_atomically(path, {"meta": np.array(json.dumps(fingerprint(gen), sort_keys=True)), **arrays})
+
+
+def load_into(path, gen: stream.DigitGenerator) -> str | None:
+    """Put the pool saved at ``path`` into ``gen`` (new, nothing drawn yet). None when it
+    is in; else the reason it is not (one line), ``gen`` left untouched."""
+    path = os.fspath(path)
+    if gen._next_block or gen.batches or int(gen._count.sum()):
+        return "the generator has drawn already"
+    if not os.path.exists(path):
+        return NO_FILE
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            meta = json.loads(str(f["meta"][()]))
+            pool, keep, write, nxt = f["pool"], f["keep"], f["write"], f["next_block"]
+    except Exception as e:      # truncated, not an archive, an array missing or garbled
+        return f"unreadable ({type(e).__name__}: {' '.join(str(e).split())[:120]})"
+    if not isinstance(meta, dict):
+        return "unreadable (no fingerprint)"
+    want = fingerprint(gen)
+    differ = sorted(k for k in want if meta.get(k) != want[k])
+    if differ:
+        return f"{OTHER} ({', '.join(differ)})"
+    if (pool.shape != gen._pool.shape or pool.dtype != gen._pool.dtype or keep.shape != gen._keep.shape
+            or keep.dtype != gen._keep.dtype or write.shape != gen._write.shape or nxt.shape != ()):
+        return "arrays of the wrong shape"
+    gen._pool[...] = pool
+    gen._keep[...] = keep
+    gen._write[...] = write
+    gen._count[...] = gen._pool.shape[1]
+    gen._next_block = gen.blocks_queued = int(nxt)
+    return None
+
+
+def expected(reason: str) -> bool:
+    """Whether a reason ``load_into`` gave is a file that is simply not this pool's yet
+    (none, or another seed's or generator's), not a damaged one."""
+    return reason == NO_FILE or reason.startswith(OTHER)
