@@ -149,3 +149,73 @@ def test_a_feeder_that_cannot_write_its_pool_file_warns_and_serves(tmp_path, cap
     assert rows[0][0].shape == (256, 256)
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warned) == 1 and "not saved" in warned[0]
+
+
+def test_a_pool_file_whose_arrays_do_not_fit_is_refused(tmp_path):
+    # GIVEN a file with this stream's fingerprint but a pool of the wrong shape
+    import json
+    g = stream.DigitGenerator(3, pool=POOL)
+    meta = np.array(json.dumps(pool_cache.fingerprint(g), sort_keys=True))
+    path = tmp_path / "pool.npz"
+    np.savez(path, meta=meta, pool=np.zeros((10, 5, 256), np.uint16), keep=g._keep,
+             write=g._write, next_block=np.array(3))
+    # THEN it is not taken
+    assert pool_cache.load_into(path, g) == "arrays of the wrong shape"
+    assert g._count.sum() == 0 and g._next_block == 0
+
+
+def test_a_file_drawn_on_the_compiled_path_is_not_taken_on_numpys(tmp_path, monkeypatch):
+    from neuronlab.nn import pad
+    if pad._load_kernels() is None:
+        pytest.skip("numba is not installed here")
+    # GIVEN a pool drawn and saved on the compiled path (the two agree only to rounding)
+    monkeypatch.setattr(pad, "JIT", True)
+    path = tmp_path / "pool.npz"
+    pool_cache.save(path, _drawn())
+    assert pool_cache.load_into(path, stream.DigitGenerator(3, pool=POOL)) is None
+    # WHEN a generator on numpy's path looks at it THEN it is another generator's
+    monkeypatch.setattr(pad, "JIT", False)
+    why = pool_cache.load_into(path, stream.DigitGenerator(3, pool=POOL))
+    assert why is not None and why.startswith(pool_cache.OTHER) and "compiled" in why
+
+
+def test_a_save_clears_the_temp_files_of_saves_cut_short(tmp_path):
+    left = tmp_path / ".pool.npz.k2j4.tmp"
+    left.write_bytes(b"x" * 1000)
+    other = tmp_path / ".weights.npz.k2j4.tmp"          # not this file's
+    other.write_bytes(b"x")
+    pool_cache.save(tmp_path / "pool.npz", _drawn())
+    assert not left.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".weights.npz.k2j4.tmp", "pool.npz"]
+
+
+def test_a_pool_file_with_values_out_of_range_is_refused(tmp_path):
+    import json
+    g = stream.DigitGenerator(3, pool=POOL)
+    meta = np.array(json.dumps(pool_cache.fingerprint(g), sort_keys=True))
+    path = tmp_path / "pool.npz"
+    np.savez(path, meta=meta, pool=g._pool, keep=g._keep, write=g._write + 10**6,
+             next_block=np.array(80))
+    assert pool_cache.load_into(path, g) == "values out of range"
+    assert g._count.sum() == 0
+
+
+def test_a_restarted_feeder_neither_takes_nor_writes_the_first_ones_pool_file(tmp_path, caplog):
+    path = tmp_path / "training-pool.npz"
+    t = [0.0]
+    with caplog.at_level(logging.INFO, logger="neuronlab.feeder"):
+        feeder = feeders.Feeder(7, jit=False, slots=2, rows=64, clock=lambda: t[0], cache=path)
+        try:
+            assert _wait_for(lambda: feeder.available() >= 64)
+            saved = path.read_bytes()
+            feeder._proc.kill()
+            assert _wait_for(lambda: feeder.available() > 10**6, 10)
+            caplog.clear()
+            t[0] += feeders.RESTART_S + 1
+            feeder.available()                           # due: a new process, its own stream
+            assert feeder.alive and feeder.restarts == 1
+            assert _wait_for(lambda: feeder.available() >= 64 and not feeder._bridging)
+        finally:
+            feeder.close(timeout=30)
+    assert "training pool" not in caplog.text            # no file looked at, none written
+    assert path.read_bytes() == saved

@@ -78,7 +78,7 @@ def _training(batch: int, seconds: float, gen: stream.DigitGenerator | None) -> 
     """Training samples/s at ``batch``: drawing from ``gen`` (the exhibit's loop), or,
     with None, cycling pre-generated batches (the network step alone)."""
     if gen is None:
-        X, y = stream.DigitGenerator(1).batch(max(4096, 8 * batch))
+        X, y = stream.DigitGenerator(1, prefill=False).batch(max(4096, 8 * batch))
         source = _Cycle(X, y, batch)
     else:
         source = gen
@@ -128,7 +128,7 @@ def _torch_rate(batch: int, seconds: float, gen: stream.DigitGenerator | None) -
                               torch.nn.Linear(12, 10))
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()
-    X, y = stream.DigitGenerator(1).batch(max(4096, 8 * batch))
+    X, y = stream.DigitGenerator(1, prefill=False).batch(max(4096, 8 * batch))
     cyc = _Cycle(torch.from_numpy(X), torch.from_numpy(y), batch)
     feed = _Prefetch(gen) if gen is not None else None
 
@@ -208,7 +208,7 @@ def run(args) -> int:
     print("== one image, the exhibit's own process")
 
     model = MLP(seed=0)
-    x = stream.DigitGenerator(3).batch(1)[0][0]
+    x = stream.DigitGenerator(3, prefill=False).batch(1)[0][0]
     image = digits.clean_digit(4)
     W1 = model.params["W1"]
 

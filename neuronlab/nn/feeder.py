@@ -16,7 +16,8 @@ how many are ready, the session trains only the iterations they cover
 the step button before the first batch) takes the rest from a generator in this process,
 made when first needed; it also covers for a process whose batches stop coming for
 ``GAP_GRACE_S``, or whose first batch has not come in ``FIRST_GRACE_S`` (a machine's first
-start compiles the kernels there, ~6 s: the frames do not pay for drawing here meanwhile).
+start compiles the kernels there, ~6 s, then draws the pool, ~1 s: the frames do not pay
+for drawing here meanwhile).
 If the process dies, a pipe breaks or garbles, or no batch comes for ``STALL_S`` while one
 is owed, one warning is logged, that generator serves everything, and a new process is
 started after ``RESTART_S`` (doubling, ``MAX_RESTARTS`` times at most), with a pool of its
@@ -49,9 +50,9 @@ ROWS = 1024       # rows a batch: the trainer's prefetch (TrainSettings.prefetch
 NICE = 10         # the process's lower priority: the frame comes first (0 and 4 fed the
                   # trainer no better, and slowed the frames while it starts)
 GAP_GRACE_S = 3.0     # no batch come this long after the last: the local generator serves
-FIRST_GRACE_S = 10.0  # ...or none since the process started (a machine's first start
-                      # compiles the kernels there in ~6 s; covering it drew digits in the
-                      # frame: filling p99 28.7 ms against 18.5-19.7 ms warm)
+FIRST_GRACE_S = 15.0  # ...or none since the process started (a machine's first start
+                      # compiles the kernels there in ~6 s and draws the pool in ~1 s;
+                      # covering it drew digits in the frame: p99 28.7 ms against 18.5-19.7)
 STALL_S = 120.0   # a batch owed and not come in this long: the process is hung
 RESTART_S = 30.0  # a failed process is started again after this, doubling each time,
 MAX_RESTARTS = 6  # this many times at most (30 s ... 16 min) in a row:
@@ -113,7 +114,10 @@ def _pool_from_file(gen: stream.DigitGenerator, path: str, results) -> None:
     the exhibit's log (this process logs nowhere)."""
     from neuronlab.nn import pool_cache
 
-    why = pool_cache.load_into(path, gen)
+    try:
+        why = pool_cache.load_into(path, gen)
+    except Exception as e:         # never the batches' end: the pool is drawn as without one
+        why = f"not read ({type(e).__name__}: {e})"
     if why is None:
         results.send(("log", logging.INFO, f"training pool taken from {path}"))
         return

@@ -8,9 +8,10 @@ of the same stream, which then serves exactly the batches it would have after dr
 the pool itself.
 
 A file is taken only when its fingerprint matches the generator's: the stream's seed, the
-pool's shape and levels, the realism table's bytes and a hash of the stream's first
-digits as this code draws them (so a changed generator draws its pool anew), and when it
-reads whole (the archive's own CRC-32 of each array finds a garbled byte). Anything else --
+pool's shape, levels and blocks, the realism table's bytes, the drawing's path (compiled
+or numpy's, which agree only to rounding), numpy's and numba's versions, the source of the
+modules that draw and keep the pool, and a hash of the stream's first block as this
+process draws it (so a changed generator draws its pool anew), and when it reads whole (the archive's own CRC-32 of each array finds a garbled byte). Anything else --
 missing, truncated, garbled, another seed -- is a reason (one line) and the pool is drawn
 as without a file, then saved over it.
 Written as a weights file is (``store.save_npz_atomically``). Imports numpy, the standard
@@ -18,29 +19,64 @@ library, ``digits``, ``stream`` and ``store``.
 """
 from __future__ import annotations
 
+import glob
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import os
+from functools import lru_cache
 
 import numpy as np
 
-from neuronlab.nn import digits, stream
+from neuronlab.nn import digits, pad, stream
 from neuronlab.nn.store import save_npz_atomically
 
 FORMAT = 1
 NO_FILE = "no pool file yet"
 OTHER = "drawn for another stream or generator"
-_FINGERPRINT_DIGITS = 10    # under pad.JIT_MIN: drawn by numpy's path whatever the switch
+# the modules whose code decides the pool's contents
+_SOURCES = ("digits", "pad", "strokes", "stream", "kernels", "pool_cache")
+
+
+@lru_cache(maxsize=None)
+def _code_hash() -> str:
+    h = hashlib.sha256()
+    for name in _SOURCES:
+        spec = importlib.util.find_spec(f"neuronlab.nn.{name}")   # found, not imported
+        with open(spec.origin, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def fingerprint(gen: stream.DigitGenerator) -> dict:
-    """What a pool file must match to stand for ``gen``'s drawn pool."""
-    X, y = digits.draw_block(gen.entropy, 0, _FINGERPRINT_DIGITS)
-    drawn = hashlib.sha256(np.rint(X * 255).astype(np.uint8).tobytes() + y.tobytes()).hexdigest()
+    """What a pool file must match to stand for ``gen``'s drawn pool (the first block is
+    drawn for it: a few ms)."""
+    X, y = digits.draw_block(gen.entropy, 0, gen.chunk)      # as prefill draws it
+    drawn = hashlib.sha256(stream.levelled(X).tobytes() + y.tobytes()).hexdigest()
     table = gen._table
     return {"format": FORMAT, "entropy": str(gen.entropy), "pool": list(gen._pool.shape),
             "levels": stream.POOL_LEVELS, "chunk": gen.chunk, "digits": drawn,
+            "compiled": pad.kernels() is not None, "code": _code_hash(),
+            "numpy": np.__version__, "numba": _version("numba"),
             "realism": None if table is None else hashlib.sha256(table.tobytes()).hexdigest()}
+
+
+def _stale_temps(path: str) -> None:
+    """Temp files a save cut short left beside ``path`` (31 MB each): removed."""
+    folder, name = os.path.split(os.path.abspath(path))
+    for tmp in glob.glob(os.path.join(glob.escape(folder), "." + glob.escape(name) + ".*.tmp")):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def save(path, gen: stream.DigitGenerator) -> None:
@@ -49,6 +85,7 @@ def save(path, gen: stream.DigitGenerator) -> None:
     if not gen.pool_full or gen.batches or int(gen._queued_n.sum()):
         raise ValueError("only a pool just drawn whole, nothing served, is saved")
     os.makedirs(os.path.dirname(os.path.abspath(os.fspath(path))), exist_ok=True)
+    _stale_temps(os.fspath(path))
     arrays = {"pool": gen._pool, "keep": gen._keep, "write": gen._write,
               "next_block": np.array(gen._next_block, np.int64)}
     save_npz_atomically(path, {"meta": np.array(json.dumps(fingerprint(gen), sort_keys=True)), **arrays})
@@ -75,8 +112,13 @@ def load_into(path, gen: stream.DigitGenerator) -> str | None:
     if differ:
         return f"{OTHER} ({', '.join(differ)})"
     if (pool.shape != gen._pool.shape or pool.dtype != gen._pool.dtype or keep.shape != gen._keep.shape
-            or keep.dtype != gen._keep.dtype or write.shape != gen._write.shape or nxt.shape != ()):
+            or keep.dtype != gen._keep.dtype or write.shape != gen._write.shape or nxt.shape != ()
+            or write.dtype.kind != "i" or nxt.dtype.kind != "i"):
         return "arrays of the wrong shape"
+    cap = gen._pool.shape[1]
+    if not (np.all((write >= 0) & (write < max(cap, 1))) and 0 < int(nxt) < 2**40
+            and np.isfinite(keep).all() and (keep > 0).all() and (keep <= 1).all()):
+        return "values out of range"
     gen._pool[...] = pool
     gen._keep[...] = keep
     gen._write[...] = write
