@@ -51,7 +51,7 @@ NICE = 10         # the process's lower priority: the frame comes first (0 and 4
                   # trainer no better, and slowed the frames while it starts)
 GAP_GRACE_S = 3.0     # no batch come this long after the last: the local generator serves
 FIRST_GRACE_S = 15.0  # ...or none since the process started (a machine's first start
-                      # compiles the kernels there in ~6 s and draws the pool in ~1 s;
+                      # compiles the kernels there in 6-10 s and draws the pool in ~1 s;
                       # covering it drew digits in the frame: p99 28.7 ms against 18.5-19.7)
 STALL_S = 120.0   # a batch owed and not come in this long: the process is hung
 RESTART_S = 30.0  # a failed process is started again after this, doubling each time,
