@@ -24,8 +24,11 @@ started after ``RESTART_S`` (doubling, ``MAX_RESTARTS`` times at most), with a p
 own.
 
 The process ends when the exhibit closes the stream, when the pipe closes (the exhibit
-has gone) and at interpreter exit (daemon). Imports numpy, the standard library,
-``stream`` and (in the process) ``allocator``, ``fpmode`` and ``pad``.
+has gone) and at interpreter exit (daemon). The first process takes its pool back from
+the exhibit's pool file where that holds this stream's (``pool_cache``), else draws it and
+writes the file; what happened reaches the exhibit's log over the results pipe. Imports
+numpy, the standard library, ``stream`` and (in the process) ``allocator``, ``fpmode``,
+``pad`` and ``pool_cache``.
 """
 from __future__ import annotations
 
